@@ -1,0 +1,31 @@
+//! # reelkit
+//!
+//! An embeddable media pipeline that turns long videos into short, captioned
+//! clips — offline, on CPU (or CUDA with the `cuda` feature).
+//!
+//! Stages are usable alone or together:
+//! [`media`] (probe, decode, encode, cut) → [`asr`] (whisper.cpp) →
+//! [`scenes`] and [`clips`] (candidate picking with a per-signal score) →
+//! [`captions`] (SRT/VTT, rendered with fontdue + tiny-skia and burned in) →
+//! [`pipeline`] (the whole job, as `reelkit clips` runs it).
+//!
+//! Every long call takes a [`RunCtl`]: a progress sink and a cancellation
+//! token.
+
+pub mod aspect;
+pub mod asr;
+pub mod captions;
+pub mod clips;
+pub mod error;
+pub mod media;
+pub mod pipeline;
+pub mod progress;
+pub mod scenes;
+
+pub use aspect::Aspect;
+pub use asr::{AsrConfig, Device, Transcriber, Transcript};
+pub use error::{Error, Result};
+pub use media::{probe, MediaInfo};
+pub use pipeline::{ClipReport, ClipsJob, ClipsReport, Engine};
+pub use progress::{CancelToken, NoProgress, ProgressEvent, ProgressSink, RunCtl, Stage};
+pub use reelkit_models as models;

@@ -1,0 +1,29 @@
+//! Media I/O on FFmpeg: probing, decoding video (RGB24) and audio (f32),
+//! encoding H.264 + AAC MP4, and frame-accurate range export.
+
+mod audio;
+mod encode;
+mod export;
+mod frame;
+mod input;
+mod probe;
+mod video;
+
+pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions};
+pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
+pub use export::{cut, export_range, Crop, ExportOptions, FrameHook};
+pub use frame::RgbFrame;
+pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
+pub use video::{VideoDecodeOptions, VideoFrames};
+
+use std::sync::Once;
+
+/// Initialise FFmpeg once per process and keep its own logging quiet: reelkit
+/// reports problems through typed errors, not stderr noise.
+pub(crate) fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        let _ = ffmpeg_next::init();
+        ffmpeg_next::util::log::set_level(ffmpeg_next::util::log::Level::Fatal);
+    });
+}
