@@ -17,6 +17,7 @@ pub mod asr;
 pub mod captions;
 pub mod clips;
 pub mod error;
+pub mod eval;
 pub mod media;
 pub mod pipeline;
 pub mod progress;

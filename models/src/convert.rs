@@ -239,6 +239,9 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
         }
         None => 1500,
     };
+    if state == 0 || n_mels == 0 || n_vocab == 0 || n_text_ctx == 0 || n_audio_ctx == 0 {
+        return Err(Error::invalid(&bin, "zero-sized model dimension"));
+    }
     let n_audio_layer = count_layers(&m, "encoder/layer_");
     let n_text_layer = count_layers(&m, "decoder/layer_");
     if n_audio_layer == 0 || n_text_layer == 0 {

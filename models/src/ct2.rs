@@ -379,7 +379,7 @@ impl Ct2Model {
                         .collect()
                 };
                 let rows = if v.shape.is_empty() { 1 } else { v.shape[0] as usize };
-                let cols = if rows == 0 { 0 } else { q.len() / rows };
+                let cols = q.len().checked_div(rows).unwrap_or(0);
                 if scales.len() == 1 {
                     let s = scales[0];
                     if s == 0.0 {

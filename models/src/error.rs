@@ -80,7 +80,7 @@ impl Error {
         match self {
             Error::Io { .. } => "io",
             Error::Network { .. } => "network",
-            Error::Http { .. } => "http_status",
+            Error::Http { .. } => "http",
             Error::PackageNotFound { .. } => "package_not_found",
             Error::ChecksumMismatch { .. } => "checksum_mismatch",
             Error::ModelNotFound { .. } => "model_not_found",

@@ -278,6 +278,11 @@ impl ModelStore {
         for entry in entries {
             if self.is_installed(entry) {
                 on_event(FetchEvent::AlreadyPresent { id: entry.id.clone() });
+            } else if self.reconvert_in_place(entry, on_event)? {
+                on_event(FetchEvent::Ready {
+                    id: entry.id.clone(),
+                    path: self.model_dir(&entry.id).join(&entry.main),
+                });
             } else {
                 if cancel() {
                     return Err(Error::Cancelled);
@@ -291,6 +296,25 @@ impl ModelStore {
             out.push(self.status(entry));
         }
         Ok(out)
+    }
+
+    /// Same wheels, older converter: re-run only the conversion from the kept `model.bin`.
+    fn reconvert_in_place(&self, entry: &ModelEntry, on_event: &mut dyn FnMut(FetchEvent)) -> Result<bool> {
+        if !entry.convert_whisper {
+            return Ok(false);
+        }
+        let dir = self.model_dir(&entry.id);
+        let Some(mut marker) = Self::read_marker(&dir) else { return Ok(false) };
+        if marker.id != entry.id || marker.wheels != Self::expected_wheels(entry) || !dir.join("model.bin").is_file() {
+            return Ok(false);
+        }
+        on_event(FetchEvent::Converting { id: entry.id.clone() });
+        let report = convert::ct2_whisper_to_ggml(&dir, &dir.join(GGML_NAME))?;
+        marker.converter_version = Some(CONVERTER_VERSION);
+        marker.convert_report = Some(report);
+        let json = serde_json::to_vec_pretty(&marker).expect("marker serialises");
+        write_synced(&dir.join(MARKER), &json)?;
+        Ok(true)
     }
 
     fn install(
@@ -373,6 +397,8 @@ impl ModelStore {
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&staging);
         }
+        // Only succeeds when no other install is in flight.
+        let _ = std::fs::remove_dir(&staging_root);
         result
     }
 

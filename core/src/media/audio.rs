@@ -138,7 +138,6 @@ pub fn decode_audio(path: impl AsRef<Path>, options: &AudioDecodeOptions, ctl: &
     let mut sink = SampleSink::new(options, out_rate);
     let mut resampler: Option<(ff::software::resampling::Context, (ff::format::Sample, u64, u32))> = None;
     let mut decoded = ff::frame::Audio::empty();
-    let mut converted = ff::frame::Audio::empty();
     let mut bad_packets = 0usize;
     let mut good_frames = 0usize;
     let mut last_report = 0.0;
@@ -160,7 +159,7 @@ pub fn decode_audio(path: impl AsRef<Path>, options: &AudioDecodeOptions, ctl: &
                     decoded.format(),
                     layout,
                     decoded.rate(),
-                    ff::format::Sample::F32(ff::format::sample::Type::Packed),
+                    packed_f32(),
                     out_layout,
                     out_rate,
                 )
@@ -171,6 +170,10 @@ pub fn decode_audio(path: impl AsRef<Path>, options: &AudioDecodeOptions, ctl: &
                 .timestamp()
                 .map(|ts| seconds(ts, time_base) - start_offset);
             let (ctx, _) = resampler.as_mut().expect("resampler set above");
+            // Room for every sample this frame can produce plus what the
+            // resampler holds back, so nothing accumulates inside it.
+            let capacity = decoded.samples() * out_rate as usize / decoded.rate().max(1) as usize + 256;
+            let mut converted = ff::frame::Audio::new(packed_f32(), capacity, out_layout);
             ctx.run(&decoded, &mut converted)
                 .map_err(|e| Error::Decode(format!("audio conversion failed: {e}")))?;
             if sink.push(frame_time, &converted) {
@@ -205,10 +208,12 @@ pub fn decode_audio(path: impl AsRef<Path>, options: &AudioDecodeOptions, ctl: &
         process(&mut decoder, &mut resampler, &mut sink)?;
         if let Some((ctx, _)) = resampler.as_mut() {
             // Drain what the resampler still holds.
-            if let Ok(Some(_)) = ctx.flush(&mut converted) {
-                sink.push(None, &converted);
-            } else if converted.samples() > 0 {
-                sink.push(None, &converted);
+            loop {
+                let mut tail = ff::frame::Audio::new(packed_f32(), 4096, out_layout);
+                if ctx.flush(&mut tail).is_err() || tail.samples() == 0 {
+                    break;
+                }
+                sink.push(None, &tail);
             }
         }
     }
@@ -221,6 +226,10 @@ pub fn decode_audio(path: impl AsRef<Path>, options: &AudioDecodeOptions, ctl: &
     let samples = sink.finish();
     ctl.report(Stage::DecodeAudio, samples.len() as f64 / f64::from(out_rate) / f64::from(options.channels), total, "seconds");
     Ok(AudioBuffer { sample_rate: out_rate, channels: options.channels, samples })
+}
+
+fn packed_f32() -> ff::format::Sample {
+    ff::format::Sample::F32(ff::format::sample::Type::Packed)
 }
 
 /// Collects converted samples, placing them by timestamp so that seeking and

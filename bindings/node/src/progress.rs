@@ -1,0 +1,282 @@
+//! Progress and cancellation across the thread boundary.
+//!
+//! The core reports [`reelkit::ProgressEvent`]s on the worker thread. They go
+//! into a [`Relay`]: a queue that wakes the JS thread through a weak
+//! threadsafe function, coalesces events the JS thread has not seen yet, and
+//! is drained once more right before the promise settles, so no event
+//! arrives after `await` returns. A callback that throws cancels the job and
+//! the promise rejects with what it threw.
+//!
+//! Cancellation: a [`CancelToken`] (this module's JS class) or any
+//! `AbortSignal`; the latter gets an `abort` listener for the duration of the
+//! call.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, Weak};
+
+use napi::bindgen_prelude::{
+    ClassInstance, FnArgs, FromNapiValue, Function, FunctionRef, JavaScriptClassExt, JsObjectValue, Object, ObjectRef, ToNapiValue, Unknown,
+};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue};
+use napi::{Env, JsValue, Status, ValueType};
+use napi_derive::napi;
+
+use crate::error::Failure;
+
+/// Asks running work to stop. One token may be shared by several calls; once
+/// cancelled it stays cancelled.
+#[napi]
+#[derive(Debug, Default)]
+pub struct CancelToken {
+    inner: reelkit::CancelToken,
+}
+
+#[napi]
+impl CancelToken {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ask every call holding this token to stop at its next checkpoint; they
+    /// reject with `code === "cancelled"`.
+    #[napi]
+    pub fn cancel(&self) {
+        self.inner.cancel();
+    }
+
+    /// Whether `cancel()` was called.
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+}
+
+/// One progress report: `done` out of `total` units of work in `stage`.
+#[napi(object, object_from_js = false)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressEvent {
+    /// `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
+    /// `render` or `export`.
+    pub stage: String,
+    /// Work done so far, in `unit`s.
+    pub done: f64,
+    /// Total work in `unit`s, when known.
+    pub total: Option<f64>,
+    /// `done / total` in `0..=1`, when the total is known.
+    pub fraction: Option<f64>,
+    /// What is counted: `seconds` of media, `frames`, `clips`...
+    pub unit: String,
+    /// Detail, e.g. the clip being exported.
+    pub message: Option<String>,
+}
+
+impl From<&reelkit::ProgressEvent> for ProgressEvent {
+    fn from(e: &reelkit::ProgressEvent) -> Self {
+        Self {
+            stage: e.stage.as_str().to_owned(),
+            done: e.done,
+            total: e.total,
+            fraction: e.fraction(),
+            unit: e.unit.to_owned(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// Events that can stand in for an earlier, not yet delivered one.
+pub trait Coalesce {
+    /// Whether `self` (newer) makes the queued `older` redundant.
+    fn replaces(&self, older: &Self) -> bool;
+}
+
+impl Coalesce for ProgressEvent {
+    fn replaces(&self, older: &Self) -> bool {
+        self.stage == older.stage && self.message == older.message && self.total.is_some() && older.total.is_some()
+    }
+}
+
+/// What a call was given to be cancelled by (`signal` option).
+pub type SignalArg<'a> = Unknown<'a>;
+
+type Waker = ThreadsafeFunction<(), (), (), Status, false, true>;
+
+struct Queue<E> {
+    events: VecDeque<E>,
+    wake_pending: bool,
+    /// What the callback threw; no more events are delivered after it.
+    thrown: Option<napi::Error>,
+}
+
+/// Carries events from worker threads to a JS callback.
+pub struct Relay<E: ToNapiValue + 'static> {
+    queue: Mutex<Queue<E>>,
+    callback: FunctionRef<E, UnknownReturnValue>,
+    waker: Mutex<Option<Waker>>,
+    cancel: reelkit::CancelToken,
+}
+
+impl<E> Relay<E>
+where
+    E: ToNapiValue + Coalesce + Send + 'static,
+{
+    /// A relay to `callback`; a throwing callback cancels `cancel`.
+    pub fn new(env: &Env, callback: &Function<'_, E, UnknownReturnValue>, cancel: reelkit::CancelToken) -> napi::Result<Arc<Self>> {
+        let relay = Arc::new(Self {
+            queue: Mutex::new(Queue { events: VecDeque::new(), wake_pending: false, thrown: None }),
+            callback: callback.create_ref()?,
+            waker: Mutex::new(None),
+            cancel,
+        });
+        let weak: Weak<Self> = Arc::downgrade(&relay);
+        let drain = env.create_function_from_closure::<(), (), _>("reelkitProgress", move |ctx| {
+            if let Some(relay) = weak.upgrade() {
+                relay.drain(ctx.env);
+            }
+            Ok(())
+        })?;
+        let waker = drain.build_threadsafe_function::<()>().callee_handled::<false>().weak::<true>().build()?;
+        *lock(&relay.waker) = Some(waker);
+        Ok(relay)
+    }
+
+    /// Queue `event` (any thread).
+    pub fn push(&self, event: E) {
+        let wake = {
+            let mut q = lock(&self.queue);
+            if q.thrown.is_some() {
+                return;
+            }
+            match q.events.back_mut() {
+                Some(last) if event.replaces(last) => *last = event,
+                _ => q.events.push_back(event),
+            }
+            !std::mem::replace(&mut q.wake_pending, true)
+        };
+        if wake {
+            if let Some(waker) = lock(&self.waker).as_ref() {
+                waker.call((), ThreadsafeFunctionCallMode::NonBlocking);
+            }
+        }
+    }
+
+    /// Deliver every queued event (JS thread).
+    pub fn drain(&self, env: &Env) {
+        loop {
+            let batch: Vec<E> = {
+                let mut q = lock(&self.queue);
+                q.wake_pending = false;
+                if q.thrown.is_some() {
+                    q.events.clear();
+                }
+                q.events.drain(..).collect()
+            };
+            if batch.is_empty() {
+                return;
+            }
+            let callback = match self.callback.borrow_back(env) {
+                Ok(f) => f,
+                Err(e) => return self.fail(e),
+            };
+            for event in batch {
+                if let Err(e) = callback.call(event) {
+                    return self.fail(e);
+                }
+            }
+        }
+    }
+
+    fn fail(&self, error: napi::Error) {
+        let mut q = lock(&self.queue);
+        q.events.clear();
+        q.thrown.get_or_insert(error);
+        self.cancel.cancel();
+    }
+
+    /// Deliver what is left, then hand back what the callback threw, if it did.
+    pub fn finish(&self, env: &Env) -> Option<napi::Error> {
+        self.drain(env);
+        lock(&self.queue).thrown.take()
+    }
+
+    /// Release the threadsafe function (the relay can then be dropped).
+    pub fn close(&self) {
+        lock(&self.waker).take();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// An `abort` listener added to an `AbortSignal` for the duration of a call.
+struct AbortLink {
+    signal: ObjectRef<false>,
+    listener: FunctionRef<(), ()>,
+}
+
+impl AbortLink {
+    fn remove(self, env: &Env) -> napi::Result<()> {
+        let signal = self.signal.get_value(env)?;
+        let listener = self.listener.borrow_back(env)?;
+        let remove: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, UnknownReturnValue> =
+            signal.get_named_property("removeEventListener")?;
+        let result = remove.apply(signal, ("abort", listener).into());
+        self.signal.unref(env)?;
+        result.map(|_| ())
+    }
+}
+
+/// The cancel token of one call: the caller's `CancelToken`, or a fresh one
+/// wired to the caller's `AbortSignal`.
+pub struct Cancellation {
+    token: reelkit::CancelToken,
+    link: Option<AbortLink>,
+}
+
+impl Cancellation {
+    pub fn new(env: &Env, signal: Option<SignalArg<'_>>) -> napi::Result<Self> {
+        let Some(signal) = signal.filter(|s| !matches!(s.get_type(), Ok(ValueType::Undefined | ValueType::Null))) else {
+            return Ok(Self { token: reelkit::CancelToken::new(), link: None });
+        };
+        if CancelToken::instance_of(env, &signal)? {
+            let token = unsafe { ClassInstance::<CancelToken>::from_napi_value(env.raw(), signal.raw())? };
+            return Ok(Self { token: token.inner.clone(), link: None });
+        }
+        let not_a_signal = || Failure::invalid("signal", "expected a CancelToken or an AbortSignal").into_napi(env);
+        if signal.get_type()? != ValueType::Object {
+            return Err(not_a_signal());
+        }
+        let object: Object<'_> = unsafe { signal.cast()? };
+        let add: Unknown<'_> = object.get_named_property("addEventListener")?;
+        if add.get_type()? != ValueType::Function || !object.has_named_property("aborted")? {
+            return Err(not_a_signal());
+        }
+        let token = reelkit::CancelToken::new();
+        if object.get_named_property::<bool>("aborted")? {
+            token.cancel();
+            return Ok(Self { token, link: None });
+        }
+        let on_abort = token.clone();
+        let listener = env.create_function_from_closure::<(), (), _>("reelkitAbort", move |_| {
+            on_abort.cancel();
+            Ok(())
+        })?;
+        let add: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, UnknownReturnValue> = unsafe { add.cast()? };
+        let link = AbortLink { signal: object.create_ref()?, listener: listener.create_ref()? };
+        add.apply(object, ("abort", listener).into())?;
+        Ok(Self { token, link: Some(link) })
+    }
+
+    pub fn token(&self) -> &reelkit::CancelToken {
+        &self.token
+    }
+
+    /// Remove the `abort` listener, if one was added.
+    pub fn release(&mut self, env: &Env) -> napi::Result<()> {
+        match self.link.take() {
+            Some(link) => link.remove(env),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! [`Job`]: one core call run on the libuv thread pool as a promise, with its
+//! progress relay and cancellation.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
+
+use napi::bindgen_prelude::{Function, ToNapiValue, TypeName};
+use napi::threadsafe_function::UnknownReturnValue;
+use napi::{Env, Status, Task};
+
+use crate::error::Failure;
+use crate::progress::{Cancellation, Coalesce, ProgressEvent, Relay, SignalArg};
+
+/// The `onProgress` option of a call.
+pub type ProgressCallback<'a, E = ProgressEvent> = Function<'a, E, UnknownReturnValue>;
+
+/// Progress relay and cancellation of one call, set up on the JS thread.
+pub struct Control<E: ToNapiValue + 'static = ProgressEvent> {
+    relay: Option<Arc<Relay<E>>>,
+    cancellation: Cancellation,
+}
+
+impl<E> Control<E>
+where
+    E: ToNapiValue + Coalesce + Send + 'static,
+{
+    pub fn new(env: &Env, on_progress: Option<ProgressCallback<'_, E>>, signal: Option<SignalArg<'_>>) -> napi::Result<Self> {
+        let cancellation = Cancellation::new(env, signal)?;
+        let relay = match on_progress {
+            Some(callback) => Some(Relay::new(env, &callback, cancellation.token().clone())?),
+            None => None,
+        };
+        Ok(Self { relay, cancellation })
+    }
+
+    pub fn cancel_token(&self) -> &reelkit::CancelToken {
+        self.cancellation.token()
+    }
+
+    /// Where worker code sends its events (`None` when nobody listens).
+    pub fn relay(&self) -> Option<Arc<Relay<E>>> {
+        self.relay.clone()
+    }
+
+    /// Deliver the last events; the error the callback threw, if it did.
+    fn finish(&self, env: &Env) -> Option<napi::Error> {
+        self.relay.as_ref().and_then(|r| r.finish(env))
+    }
+
+    fn release(&mut self, env: &Env) -> napi::Result<()> {
+        if let Some(relay) = self.relay.take() {
+            relay.close();
+        }
+        self.cancellation.release(env)
+    }
+}
+
+impl Control<ProgressEvent> {
+    /// The core's view: events go to the relay (at most one per percent of a
+    /// stage), cancellation to the token.
+    pub fn run_ctl(&self) -> reelkit::RunCtl {
+        let ctl = reelkit::RunCtl::default().with_cancel(self.cancel_token().clone());
+        match self.relay() {
+            Some(relay) => {
+                let throttle = Mutex::new(Throttle::default());
+                ctl.with_progress(Arc::new(move |e: &reelkit::ProgressEvent| {
+                    let event = ProgressEvent::from(e);
+                    if throttle.lock().unwrap_or_else(|p| p.into_inner()).admit(&event) {
+                        relay.push(event);
+                    }
+                }))
+            }
+            None => ctl,
+        }
+    }
+}
+
+/// Drops events that move a stage by less than 1 %; the first and the last
+/// event of each stage (and of each message) always pass.
+#[derive(Default)]
+struct Throttle {
+    last: Option<ProgressEvent>,
+}
+
+impl Throttle {
+    fn admit(&mut self, event: &ProgressEvent) -> bool {
+        let pass = match (&self.last, event.fraction) {
+            (Some(last), Some(f)) if last.stage == event.stage && last.message == event.message => {
+                f >= 1.0 || last.fraction.is_none_or(|l| f - l >= 0.01)
+            }
+            _ => true,
+        };
+        if pass {
+            self.last = Some(event.clone());
+        }
+        pass
+    }
+}
+
+type Work<T> = Box<dyn FnOnce() -> Result<T, Failure> + Send>;
+
+/// A core call as a `Promise<T>`: runs on the libuv pool, settles after
+/// the last progress event, rejects with a coded `Error`.
+pub struct Job<T, E: ToNapiValue + 'static = ProgressEvent> {
+    work: Option<Work<T>>,
+    control: Control<E>,
+    failure: Option<Failure>,
+}
+
+impl<T, E> Job<T, E>
+where
+    E: ToNapiValue + Coalesce + Send + 'static,
+{
+    pub fn new(control: Control<E>, work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Self {
+        Self { work: Some(Box::new(work)), control, failure: None }
+    }
+}
+
+impl<T, E> Task for Job<T, E>
+where
+    T: ToNapiValue + TypeName + Send + 'static,
+    E: ToNapiValue + Coalesce + Send + 'static,
+{
+    type Output = T;
+    type JsValue = T;
+
+    fn compute(&mut self) -> napi::Result<T> {
+        let work = self.work.take().ok_or_else(|| napi::Error::from_status(Status::GenericFailure))?;
+        let result = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Failure::internal(format!("internal error (panic): {what}")))
+        });
+        result.map_err(|failure| {
+            self.failure = Some(failure);
+            napi::Error::from_status(Status::GenericFailure)
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: T) -> napi::Result<T> {
+        match self.control.finish(&env) {
+            Some(thrown) => Err(thrown),
+            None => Ok(output),
+        }
+    }
+
+    fn reject(&mut self, env: Env, err: napi::Error) -> napi::Result<T> {
+        if let Some(thrown) = self.control.finish(&env) {
+            return Err(thrown);
+        }
+        Err(self.failure.take().map_or(err, |f| f.into_napi(&env)))
+    }
+
+    fn finally(mut self, env: Env) -> napi::Result<()> {
+        self.control.release(&env)
+    }
+}

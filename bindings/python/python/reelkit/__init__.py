@@ -1,0 +1,97 @@
+"""reelkit: long videos to captioned short clips, offline.
+
+Probe and decode media (audio to NumPy, video frames as RGB arrays), cut
+frame-accurately, transcribe with word timestamps (whisper.cpp), detect
+scenes, and pick, caption and export the best clips.
+
+Every long call releases the GIL, accepts ``progress=`` (a callable receiving
+a :class:`ProgressEvent`) and ``cancel=`` (a :class:`CancelToken`), and stops
+on Ctrl-C. Errors are :class:`ReelkitError` subclasses with a stable ``code``.
+"""
+
+from reelkit._reelkit import (
+    AsrError,
+    AudioInfo,
+    CancelledError,
+    CancelToken,
+    CorruptMediaError,
+    DecodeError,
+    DeviceUnavailableError,
+    EncodeError,
+    Engine,
+    FileIOError,
+    FontError,
+    InvalidParameterError,
+    MediaInfo,
+    MediaNotFoundError,
+    MissingStreamError,
+    ModelError,
+    NotMediaError,
+    ProgressEvent,
+    ReelkitError,
+    Segment,
+    StreamInfo,
+    Transcript,
+    VideoInfo,
+    VideoReader,
+    Word,
+    __version__,
+    clips,
+    cut,
+    decode_audio,
+    detect_scenes,
+    models_fetch,
+    models_list,
+    probe,
+    transcribe,
+)
+from reelkit._types import (
+    ClipReport,
+    ClipsReport,
+    ModelStatus,
+    Scene,
+    SceneList,
+    SignalScores,
+)
+
+__all__ = [
+    "AsrError",
+    "AudioInfo",
+    "CancelledError",
+    "CancelToken",
+    "ClipReport",
+    "clips",
+    "ClipsReport",
+    "CorruptMediaError",
+    "cut",
+    "decode_audio",
+    "DecodeError",
+    "detect_scenes",
+    "DeviceUnavailableError",
+    "EncodeError",
+    "Engine",
+    "FileIOError",
+    "FontError",
+    "InvalidParameterError",
+    "MediaInfo",
+    "MediaNotFoundError",
+    "MissingStreamError",
+    "ModelError",
+    "models_fetch",
+    "models_list",
+    "ModelStatus",
+    "NotMediaError",
+    "probe",
+    "ProgressEvent",
+    "ReelkitError",
+    "Scene",
+    "SceneList",
+    "Segment",
+    "SignalScores",
+    "StreamInfo",
+    "transcribe",
+    "Transcript",
+    "VideoInfo",
+    "VideoReader",
+    "Word",
+]

@@ -1,0 +1,381 @@
+"""Type stubs of the native module ``reelkit._reelkit`` (re-exported by ``reelkit``)."""
+
+import os
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any, final
+
+import numpy as np
+import numpy.typing as npt
+
+from reelkit._types import ClipsReport, ModelStatus, SceneList
+
+_Path = str | os.PathLike[str]
+_Progress = Callable[[ProgressEvent], object]
+
+__version__: str
+
+# --- errors ----------------------------------------------------------------
+
+class ReelkitError(Exception):
+    """Base class of every reelkit error."""
+
+    code: str
+    """Stable machine-readable code (``not_found``, ``corrupt_media``, ``model_not_found``...)."""
+
+class MediaNotFoundError(ReelkitError, FileNotFoundError):
+    """The input file does not exist."""
+
+class FileIOError(ReelkitError, OSError):
+    """A file could not be read or written."""
+
+class NotMediaError(ReelkitError):
+    """The file is not media FFmpeg can open."""
+
+class CorruptMediaError(ReelkitError):
+    """The media is damaged: truncated, corrupt packets, zero duration."""
+
+class MissingStreamError(ReelkitError):
+    """The media has no stream of the kind the call needs."""
+
+class InvalidParameterError(ReelkitError, ValueError):
+    """An argument is out of range or inconsistent."""
+
+class ModelError(ReelkitError):
+    """A model is missing, unknown or could not be provisioned."""
+
+class DecodeError(ReelkitError):
+    """A decoder failed."""
+
+class EncodeError(ReelkitError):
+    """An encoder or muxer failed."""
+
+class AsrError(ReelkitError):
+    """The speech recogniser failed."""
+
+class FontError(ReelkitError):
+    """A caption font could not be loaded."""
+
+class CancelledError(ReelkitError):
+    """The work was cancelled through a CancelToken."""
+
+class DeviceUnavailableError(ReelkitError):
+    """The requested compute device is not available."""
+
+# --- progress and cancellation -----------------------------------------------
+
+@final
+class CancelToken:
+    """A flag that asks running work to stop at its next checkpoint."""
+
+    def __init__(self) -> None: ...
+    def cancel(self) -> None:
+        """Ask every call holding this token to stop."""
+    @property
+    def cancelled(self) -> bool: ...
+
+@final
+class ProgressEvent:
+    """One progress report: ``done`` of ``total`` ``unit``s in ``stage``."""
+
+    @property
+    def stage(self) -> str:
+        """``probe``, ``decode_audio``, ``transcribe``, ``scenes``, ``signals``,
+        ``rank``, ``render``, ``export``, or ``fetch`` for model downloads."""
+    @property
+    def done(self) -> float: ...
+    @property
+    def total(self) -> float | None: ...
+    @property
+    def fraction(self) -> float | None:
+        """``done / total`` clamped to 0..1, when the total is known."""
+    @property
+    def unit(self) -> str: ...
+    @property
+    def message(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+# --- media -------------------------------------------------------------------
+
+@final
+class StreamInfo:
+    @property
+    def index(self) -> int: ...
+    @property
+    def kind(self) -> str:
+        """``video``, ``audio``, ``subtitle``, ``data``, ``attachment`` or ``unknown``."""
+    @property
+    def codec(self) -> str: ...
+    @property
+    def duration(self) -> float | None: ...
+    @property
+    def language(self) -> str | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class VideoInfo:
+    @property
+    def stream_index(self) -> int: ...
+    @property
+    def codec(self) -> str: ...
+    @property
+    def width(self) -> int:
+        """Coded width, before rotation."""
+    @property
+    def height(self) -> int: ...
+    @property
+    def display_width(self) -> int:
+        """Width as displayed, after rotation."""
+    @property
+    def display_height(self) -> int: ...
+    @property
+    def fps(self) -> float:
+        """Average frame rate (0 when unknown)."""
+    @property
+    def rotation(self) -> int:
+        """Clockwise display rotation: 0, 90, 180 or 270."""
+    @property
+    def pixel_format(self) -> str: ...
+    @property
+    def frames(self) -> int | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class AudioInfo:
+    @property
+    def stream_index(self) -> int: ...
+    @property
+    def codec(self) -> str: ...
+    @property
+    def sample_rate(self) -> int: ...
+    @property
+    def channels(self) -> int: ...
+    @property
+    def sample_format(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class MediaInfo:
+    """What :func:`probe` learns about a file."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def container(self) -> str:
+        """Container short name(s), e.g. ``mov,mp4,m4a,3gp,3g2,mj2``."""
+    @property
+    def container_long(self) -> str: ...
+    @property
+    def duration(self) -> float:
+        """Seconds (0 when unknown)."""
+    @property
+    def bit_rate(self) -> int: ...
+    @property
+    def size_bytes(self) -> int: ...
+    @property
+    def streams(self) -> list[StreamInfo]: ...
+    @property
+    def video(self) -> VideoInfo | None: ...
+    @property
+    def audio(self) -> AudioInfo | None: ...
+    @property
+    def has_video(self) -> bool: ...
+    @property
+    def has_audio(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def probe(path: _Path) -> MediaInfo:
+    """Read container, streams, codecs, duration, frame rate, size, rotation and audio format."""
+
+def decode_audio(
+    path: _Path,
+    sample_rate: int = 16000,
+    channels: int = 1,
+    start: float = 0.0,
+    end: float | None = None,
+) -> npt.NDArray[np.float32]:
+    """Decode audio to float32 in -1..1: shape ``(n,)`` mono or ``(n, channels)``."""
+
+@final
+class VideoReader:
+    """Iterate ``(time, frame)``: ``frame`` is uint8 ``(height, width, 3)`` RGB."""
+
+    def __init__(
+        self,
+        path: _Path,
+        size: tuple[int, int] | None = None,
+        start: float = 0.0,
+        end: float | None = None,
+    ) -> None: ...
+    @property
+    def fps(self) -> float: ...
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)`` of the frames yielded."""
+    @property
+    def duration(self) -> float | None: ...
+    @property
+    def rotation(self) -> int: ...
+    def __iter__(self) -> Iterator[tuple[float, npt.NDArray[np.uint8]]]: ...
+    def __next__(self) -> tuple[float, npt.NDArray[np.uint8]]: ...
+    def close(self) -> None:
+        """Release the file and decoder; iteration then stops."""
+    def __enter__(self) -> VideoReader: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+        /,
+    ) -> bool: ...
+
+def cut(
+    input: _Path,
+    output: _Path,
+    start: float,
+    end: float,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> str:
+    """Cut ``[start, end)`` into ``output`` (H.264 + AAC MP4), frame-accurately."""
+
+# --- speech recognition ------------------------------------------------------
+
+@final
+class Word:
+    @property
+    def word(self) -> str:
+        """The word with attached punctuation."""
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def probability(self) -> float: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Segment:
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def words(self) -> list[Word]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Transcript:
+    @property
+    def language(self) -> str: ...
+    @property
+    def duration(self) -> float: ...
+    @property
+    def segments(self) -> list[Segment]: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def words(self) -> list[Word]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_srt(self) -> str: ...
+    def to_vtt(self) -> str: ...
+
+# --- scenes ------------------------------------------------------------------
+
+def detect_scenes(
+    path: _Path,
+    threshold: float = 27.0,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> SceneList:
+    """Detect scene changes in the primary video stream."""
+
+# --- pipeline and models -----------------------------------------------------
+
+@final
+class Engine:
+    """Loads models once and runs jobs with them."""
+
+    def __init__(self, models_dir: _Path | None = None) -> None: ...
+    @property
+    def models_dir(self) -> str: ...
+    def transcribe(
+        self,
+        path: _Path,
+        model: str = "tiny.en",
+        language: str | None = None,
+        threads: int = 0,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        device: str = "cpu",
+        initial_prompt: str | None = None,
+        beam_size: int | None = None,
+    ) -> Transcript: ...
+    def clips(
+        self,
+        input: _Path,
+        out_dir: _Path,
+        top: int | None = None,
+        *,
+        model: str | None = None,
+        aspect: str | None = None,
+        min_duration: float | None = None,
+        max_duration: float | None = None,
+        options: dict[str, Any] | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ClipsReport: ...
+    def models_list(self) -> list[ModelStatus]: ...
+    def models_fetch(
+        self,
+        ids: list[str] | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[ModelStatus]: ...
+
+def transcribe(
+    path: _Path,
+    model: str = "tiny.en",
+    language: str | None = None,
+    threads: int = 0,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+    *,
+    device: str = "cpu",
+    initial_prompt: str | None = None,
+    beam_size: int | None = None,
+) -> Transcript:
+    """Transcribe any media file FFmpeg can open, with word timestamps."""
+
+def clips(
+    input: _Path,
+    out_dir: _Path,
+    top: int | None = None,
+    *,
+    model: str | None = None,
+    aspect: str | None = None,
+    min_duration: float | None = None,
+    max_duration: float | None = None,
+    options: dict[str, Any] | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ClipsReport:
+    """Find the best clips and export them with captions into ``out_dir``.
+
+    ``options`` is a partial ClipsJob dict (every field has a default);
+    explicit arguments override it. Unset arguments take the ClipsJob
+    defaults: top 3, model ``tiny.en``, aspect ``source``, 15-60 s.
+    """
+
+def models_list() -> list[ModelStatus]:
+    """Every known model with its install state."""
+
+def models_fetch(
+    ids: list[str] | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> list[ModelStatus]:
+    """Download, verify and install models (default: every default model)."""

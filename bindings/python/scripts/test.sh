@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Build the reelkit Python extension into a development virtualenv and run
+# the binding's tests. Works from a fresh clone; extra arguments go to pytest
+# (e.g. `scripts/test.sh -k transcribe -x`).
+#
+#   REELKIT_VENV       virtualenv to use/create (default ~/.cache/reelkit/venv)
+#   CARGO_TARGET_DIR   cargo target dir (default ~/.cache/reelkit/target, shared
+#                      with the other reelkit builds so the core compiles once)
+#   REELKIT_PY_PROFILE cargo profile for the extension (default dev: the
+#                      workspace builds dependencies at opt-level 3 already)
+#   REELKIT_TESTDATA   shared test media (default <repo>/../shared/testdata)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${REELKIT_VENV:-$HOME/.cache/reelkit/venv}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reelkit/target}"
+profile="${REELKIT_PY_PROFILE:-dev}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    echo "creating virtualenv $venv" >&2
+    python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c 'import maturin, pytest, numpy' 2>/dev/null \
+    || ! "$venv/bin/python" -m maturin --version >/dev/null 2>&1; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" pytest numpy
+fi
+
+export VIRTUAL_ENV="$venv"
+export PATH="$venv/bin:$PATH"
+unset CONDA_PREFIX
+
+cd "$here"
+start=$(date +%s)
+maturin develop --quiet --profile "$profile"
+echo "built reelkit._reelkit ($profile) in $(( $(date +%s) - start )) s" >&2
+
+exec python -m pytest "$here/tests" "$@"

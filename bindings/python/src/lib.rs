@@ -1,0 +1,26 @@
+//! The `reelkit._reelkit` extension module: a thin layer over the `reelkit`
+//! crate. One file per core module; every long call goes through
+//! [`progress::run`] (GIL released, progress callback, cancellation, Ctrl-C)
+//! and every core error becomes an exception from [`errors`].
+
+mod asr;
+mod errors;
+mod json;
+mod media;
+mod pipeline;
+mod progress;
+mod scenes;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    progress::register(m)?;
+    media::register(m)?;
+    asr::register(m)?;
+    scenes::register(m)?;
+    pipeline::register(m)?;
+    Ok(())
+}

