@@ -1,0 +1,108 @@
+//! The command-line contract: commands, flags, output files, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn reelkit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reelkit")).args(args).output().expect("reelkit runs")
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sample.mp4")
+}
+
+fn models_installed() -> bool {
+    let out = reelkit(&["models", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ok = list.as_array().unwrap().iter().any(|m| m["id"] == "tiny.en" && m["installed"] == true);
+    if !ok && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
+        panic!("models are not installed (run `reelkit models fetch`)");
+    }
+    ok
+}
+
+/// stderr is exactly one line starting with "error:", with no panic text.
+fn assert_one_clean_error_line(out: &Output) {
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "stderr: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+}
+
+#[test]
+fn probe_json_describes_the_sample() {
+    let out = reelkit(&["probe", sample().to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["video"]["width"], 640);
+    assert_eq!(info["audio"]["codec"], "aac");
+    assert!((info["duration"].as_f64().unwrap() - 20.0).abs() < 0.2);
+}
+
+#[test]
+fn bad_inputs_exit_non_zero_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.mp4");
+    std::fs::write(&text, "plain text ".repeat(100)).unwrap();
+    let empty = dir.path().join("empty.mp4");
+    std::fs::write(&empty, b"").unwrap();
+    let bytes = std::fs::read(sample()).unwrap();
+    let truncated = dir.path().join("truncated.mp4");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    for path in [&text, &empty, &truncated, &dir.path().join("missing.mp4")] {
+        let out = reelkit(&["probe", path.to_str().unwrap()]);
+        assert_one_clean_error_line(&out);
+        let out = reelkit(&["clips", path.to_str().unwrap(), "--top", "1", "--out", dir.path().join("o").to_str().unwrap()]);
+        assert_one_clean_error_line(&out);
+    }
+    let out = reelkit(&["clips", sample().to_str().unwrap(), "--top", "0", "--out", dir.path().join("o").to_str().unwrap()]);
+    assert_one_clean_error_line(&out);
+    let out = reelkit(&["clips", sample().to_str().unwrap(), "--aspect", "7:3", "--out", dir.path().join("o").to_str().unwrap()]);
+    assert_one_clean_error_line(&out);
+    let out = reelkit(&["cut", sample().to_str().unwrap(), "--start", "5", "--end", "2", "--out", dir.path().join("c.mp4").to_str().unwrap()]);
+    assert_one_clean_error_line(&out);
+}
+
+#[test]
+fn clips_writes_the_contracted_files() {
+    if !models_installed() {
+        eprintln!("SKIP: models not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out = reelkit(&["clips", sample().to_str().unwrap(), "--top", "2", "--min-duration", "4", "--out", out_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out_dir.join("clips.json")).unwrap()).unwrap();
+    let clips = report["clips"].as_array().unwrap();
+    assert!(!clips.is_empty() && clips.len() <= 2);
+    for (i, clip) in clips.iter().enumerate() {
+        let n = i + 1;
+        assert!(out_dir.join(format!("clip-{n:02}.mp4")).exists());
+        assert!(out_dir.join(format!("clip-{n:02}.srt")).exists());
+        for key in ["start", "end", "score"] {
+            assert!(clip[key].is_number(), "{key} missing in {clip}");
+        }
+        for key in ["energy", "scene_changes", "speech_density"] {
+            assert!(clip["signals"][key].is_number(), "signal {key} missing in {clip}");
+        }
+        assert!(!clip["text"].as_str().unwrap().is_empty());
+    }
+    let srt = std::fs::read_to_string(out_dir.join("clip-01.srt")).unwrap();
+    assert!(srt.starts_with("1\n00:00:"), "{srt}");
+}
+
+#[test]
+fn models_list_and_help_work() {
+    let out = reelkit(&["models", "list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("tiny.en") && text.contains("joe"), "{text}");
+    let out = reelkit(&["clips", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--top", "--out", "--model", "--aspect"] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+}
