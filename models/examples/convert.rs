@@ -15,7 +15,11 @@ fn main() {
         std::process::exit(2);
     }
     let opts = ConvertOptions {
-        output: if f32 { OutputType::F32 } else { OutputType::F16 },
+        output: if f32 {
+            OutputType::F32
+        } else {
+            OutputType::F16
+        },
     };
     match ct2_whisper_to_ggml_with(&PathBuf::from(paths[0]), &PathBuf::from(paths[1]), &opts) {
         Ok(report) => println!("{}", serde_json::to_string_pretty(&report).unwrap()),

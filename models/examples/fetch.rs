@@ -11,14 +11,23 @@ fn main() {
     let t = std::time::Instant::now();
     let mut last_pct = -1i64;
     let mut on_event = |ev: FetchEvent| {
-        if let FetchEvent::Downloading { done, total: Some(total), .. } = &ev {
+        if let FetchEvent::Downloading {
+            done,
+            total: Some(total),
+            ..
+        } = &ev
+        {
             let pct = (*done * 100 / (*total).max(1)) as i64;
             if pct / 10 == last_pct / 10 && *done != *total {
                 return;
             }
             last_pct = pct;
         }
-        eprintln!("{:7.2}s {}", t.elapsed().as_secs_f64(), serde_json::to_string(&ev).unwrap());
+        eprintln!(
+            "{:7.2}s {}",
+            t.elapsed().as_secs_f64(),
+            serde_json::to_string(&ev).unwrap()
+        );
     };
     match store.fetch(&ids, &mut on_event, &|| false) {
         Ok(statuses) => {

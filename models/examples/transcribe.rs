@@ -14,11 +14,31 @@ use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextPar
 
 fn decode(path: &str) -> Vec<f32> {
     let out = Command::new("ffmpeg")
-        .args(["-nostdin", "-loglevel", "error", "-i", path, "-f", "f32le", "-ac", "1", "-ar", "16000", "-"])
+        .args([
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            path,
+            "-f",
+            "f32le",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-",
+        ])
         .output()
         .expect("run ffmpeg");
-    assert!(out.status.success(), "ffmpeg failed on {path}: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+    assert!(
+        out.status.success(),
+        "ffmpeg failed on {path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 /// Drop whole-segment annotations such as `[BLANK_AUDIO]` or `(music)`.
@@ -29,12 +49,19 @@ fn is_marker(s: &str) -> bool {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let spec = args.next().expect("usage: transcribe MODEL [--threads N] [--beam N] [--language xx] FILE...");
+    let spec = args
+        .next()
+        .expect("usage: transcribe MODEL [--threads N] [--beam N] [--language xx] FILE...");
     let (mut threads, mut beam, mut language) = (2i32, 5i32, None::<String>);
     let mut files = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--threads" => threads = args.next().and_then(|v| v.parse().ok()).expect("--threads N"),
+            "--threads" => {
+                threads = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--threads N")
+            }
             "--beam" => beam = args.next().and_then(|v| v.parse().ok()).expect("--beam N"),
             "--language" => language = args.next(),
             _ => files.push(a),
@@ -44,8 +71,11 @@ fn main() {
     let model = store.whisper_model(&spec).unwrap_or_else(|e| panic!("{e}"));
     eprintln!("model {} -> {}", model.name, model.ggml_path.display());
     whisper_rs::install_logging_hooks();
-    let ctx = WhisperContext::new_with_params(model.ggml_path.to_str().unwrap(), WhisperContextParameters::default())
-        .expect("load ggml model");
+    let ctx = WhisperContext::new_with_params(
+        model.ggml_path.to_str().unwrap(),
+        WhisperContextParameters::default(),
+    )
+    .expect("load ggml model");
     let lang = match language.as_deref() {
         Some("auto") => None,
         Some(l) => Some(l.to_string()),
@@ -56,7 +86,10 @@ fn main() {
         let pcm = decode(&file);
         let mut state = ctx.create_state().expect("state");
         let mut params = if beam > 1 {
-            FullParams::new(SamplingStrategy::BeamSearch { beam_size: beam, patience: -1.0 })
+            FullParams::new(SamplingStrategy::BeamSearch {
+                beam_size: beam,
+                patience: -1.0,
+            })
         } else {
             FullParams::new(SamplingStrategy::Greedy { best_of: 1 })
         };
@@ -71,7 +104,10 @@ fn main() {
         let secs = t.elapsed().as_secs_f64();
         let mut text = String::new();
         for seg in state.as_iter() {
-            let s = seg.to_str_lossy().map(|s| s.into_owned()).unwrap_or_default();
+            let s = seg
+                .to_str_lossy()
+                .map(|s| s.into_owned())
+                .unwrap_or_default();
             if !is_marker(&s) {
                 text.push_str(&s);
             }

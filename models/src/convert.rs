@@ -99,7 +99,12 @@ pub fn read_alignment_heads(ct2_dir: &Path) -> Result<Vec<(u32, u32)>> {
             };
             match (l, h) {
                 (Some(l), Some(h)) if l < 1024 && h < 1024 => heads.push((l as u32, h as u32)),
-                _ => return Err(Error::invalid(&path, format!("bad alignment_heads entry {pair}"))),
+                _ => {
+                    return Err(Error::invalid(
+                        &path,
+                        format!("bad alignment_heads entry {pair}"),
+                    ))
+                }
             }
         }
     }
@@ -180,9 +185,19 @@ impl Conv<'_> {
         let b = self.load(&format!("{src}/bias"), &[k * s])?;
         for (i, part) in parts.iter().enumerate() {
             if let Some((name, with_bias)) = part {
-                self.emit(&format!("{name}.weight"), &[s, s], self.mat, &w[i * s * s..(i + 1) * s * s])?;
+                self.emit(
+                    &format!("{name}.weight"),
+                    &[s, s],
+                    self.mat,
+                    &w[i * s * s..(i + 1) * s * s],
+                )?;
                 if *with_bias {
-                    self.emit(&format!("{name}.bias"), &[s], TensorType::F32, &b[i * s..(i + 1) * s])?;
+                    self.emit(
+                        &format!("{name}.bias"),
+                        &[s],
+                        TensorType::F32,
+                        &b[i * s..(i + 1) * s],
+                    )?;
                 }
             }
         }
@@ -192,7 +207,11 @@ impl Conv<'_> {
 
 /// Convert the CTranslate2 Whisper model in `ct2_dir` (or whose `model.bin` is `ct2_dir`)
 /// to a ggml file at `out`. The file is written to `out` + `.tmp` and renamed when complete.
-pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOptions) -> Result<ConvertReport> {
+pub fn ct2_whisper_to_ggml_with(
+    ct2_dir: &Path,
+    out: &Path,
+    opts: &ConvertOptions,
+) -> Result<ConvertReport> {
     let started = Instant::now();
     let dir = if ct2_dir.is_file() {
         ct2_dir.parent().unwrap_or(Path::new(".")).to_path_buf()
@@ -201,7 +220,10 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
     };
     let bin = dir.join("model.bin");
     if !bin.is_file() {
-        return Err(Error::invalid(&dir, "no model.bin in CTranslate2 model directory"));
+        return Err(Error::invalid(
+            &dir,
+            "no model.bin in CTranslate2 model directory",
+        ));
     }
     let mut m = Ct2Model::open(&bin)?;
     if m.spec_name != "WhisperSpec" {
@@ -210,32 +232,49 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
             format!("CTranslate2 spec `{}` is not a Whisper model", m.spec_name),
         ));
     }
-    if m.scalar_int("encoder/pre_norm")?.unwrap_or(1) == 0 || m.scalar_int("decoder/pre_norm")?.unwrap_or(1) == 0 {
-        return Err(Error::unsupported(&bin, "post-norm transformer (not Whisper)"));
+    if m.scalar_int("encoder/pre_norm")?.unwrap_or(1) == 0
+        || m.scalar_int("decoder/pre_norm")?.unwrap_or(1) == 0
+    {
+        return Err(Error::unsupported(
+            &bin,
+            "post-norm transformer (not Whisper)",
+        ));
     }
 
     // Dimensions, read from the tensors themselves.
     let conv1 = m.require("encoder/conv1/weight")?;
     if conv1.shape.len() != 3 || conv1.shape[2] != 3 {
-        return Err(Error::invalid(&bin, format!("encoder/conv1/weight has shape {:?}", conv1.shape)));
+        return Err(Error::invalid(
+            &bin,
+            format!("encoder/conv1/weight has shape {:?}", conv1.shape),
+        ));
     }
     let (state, n_mels) = (conv1.shape[0] as usize, conv1.shape[1] as usize);
     let source_dtype = conv1.dtype;
     let emb = m.require("decoder/embeddings/weight")?;
     if emb.shape.len() != 2 || emb.shape[1] as usize != state {
-        return Err(Error::invalid(&bin, format!("decoder/embeddings/weight has shape {:?}", emb.shape)));
+        return Err(Error::invalid(
+            &bin,
+            format!("decoder/embeddings/weight has shape {:?}", emb.shape),
+        ));
     }
     let n_vocab = emb.shape[0] as usize;
     let dec_pos = m.require("decoder/position_encodings/encodings")?;
     if dec_pos.shape.len() != 2 || dec_pos.shape[1] as usize != state {
-        return Err(Error::invalid(&bin, format!("decoder position encodings have shape {:?}", dec_pos.shape)));
+        return Err(Error::invalid(
+            &bin,
+            format!("decoder position encodings have shape {:?}", dec_pos.shape),
+        ));
     }
     let n_text_ctx = dec_pos.shape[0] as usize;
     let enc_pos = m.get("encoder/position_encodings/encodings").cloned();
     let n_audio_ctx = match &enc_pos {
         Some(v) if v.shape.len() == 2 && v.shape[1] as usize == state => v.shape[0] as usize,
         Some(v) => {
-            return Err(Error::invalid(&bin, format!("encoder position encodings have shape {:?}", v.shape)))
+            return Err(Error::invalid(
+                &bin,
+                format!("encoder position encodings have shape {:?}", v.shape),
+            ))
         }
         None => 1500,
     };
@@ -245,12 +284,18 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
     let n_audio_layer = count_layers(&m, "encoder/layer_");
     let n_text_layer = count_layers(&m, "decoder/layer_");
     if n_audio_layer == 0 || n_text_layer == 0 {
-        return Err(Error::invalid(&bin, "model has no encoder or decoder layers"));
+        return Err(Error::invalid(
+            &bin,
+            "model has no encoder or decoder layers",
+        ));
     }
     let heads = |m: &mut Ct2Model, name: &str| -> Result<u32> {
         match m.scalar_int(name)? {
             Some(h) if h > 0 && state % h as usize == 0 => Ok(h as u32),
-            Some(h) => Err(Error::invalid(m.path(), format!("{name} = {h} does not divide {state}"))),
+            Some(h) => Err(Error::invalid(
+                m.path(),
+                format!("{name} = {h} does not divide {state}"),
+            )),
             // Whisper uses 64-dimensional heads throughout.
             None => Ok((state / 64).max(1) as u32),
         }
@@ -272,11 +317,18 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
 
     let vocab = crate::vocab::read_vocabulary(&dir)?;
     if vocab.len() != n_vocab {
-        tracing::warn!(file_tokens = vocab.len(), n_vocab, "vocabulary size differs from embedding rows");
+        tracing::warn!(
+            file_tokens = vocab.len(),
+            n_vocab,
+            "vocabulary size differs from embedding rows"
+        );
     }
     let tokens = crate::vocab::ggml_tokens(&vocab, &dir)?;
     if tokens.len() > n_vocab {
-        return Err(Error::invalid(&dir, format!("{} regular tokens for {n_vocab} embeddings", tokens.len())));
+        return Err(Error::invalid(
+            &dir,
+            format!("{} regular tokens for {n_vocab} embeddings", tokens.len()),
+        ));
     }
     let alignment_heads = read_alignment_heads(&dir)?;
 
@@ -306,15 +358,33 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
 
         // Encoder.
         let pe = match &enc_pos {
-            Some(_) => c.load("encoder/position_encodings/encodings", &[n_audio_ctx, state])?,
+            Some(_) => c.load(
+                "encoder/position_encodings/encodings",
+                &[n_audio_ctx, state],
+            )?,
             None => sinusoids(n_audio_ctx, state),
         };
-        c.emit("encoder.positional_embedding", &[n_audio_ctx, state], TensorType::F32, &pe)?;
+        c.emit(
+            "encoder.positional_embedding",
+            &[n_audio_ctx, state],
+            TensorType::F32,
+            &pe,
+        )?;
         for (i, inp) in [(1, n_mels), (2, state)] {
             let w = c.load(&format!("encoder/conv{i}/weight"), &[state, inp, 3])?;
-            c.emit(&format!("encoder.conv{i}.weight"), &[state, inp, 3], mat, &w)?;
+            c.emit(
+                &format!("encoder.conv{i}.weight"),
+                &[state, inp, 3],
+                mat,
+                &w,
+            )?;
             let b = c.load(&format!("encoder/conv{i}/bias"), &[state])?;
-            c.emit(&format!("encoder.conv{i}.bias"), &[state, 1], TensorType::F32, &b)?;
+            c.emit(
+                &format!("encoder.conv{i}.bias"),
+                &[state, 1],
+                TensorType::F32,
+                &b,
+            )?;
         }
         for l in 0..n_audio_layer {
             let src = format!("encoder/layer_{l}");
@@ -328,19 +398,52 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
                     Some((format!("{dst}.attn.value"), true)),
                 ],
             )?;
-            c.linear(&format!("{src}/self_attention/linear_1"), &format!("{dst}.attn.out"), state, state)?;
-            c.layer_norm(&format!("{src}/self_attention/layer_norm"), &format!("{dst}.attn_ln"), state)?;
-            c.linear(&format!("{src}/ffn/linear_0"), &format!("{dst}.mlp.0"), 4 * state, state)?;
-            c.linear(&format!("{src}/ffn/linear_1"), &format!("{dst}.mlp.2"), state, 4 * state)?;
-            c.layer_norm(&format!("{src}/ffn/layer_norm"), &format!("{dst}.mlp_ln"), state)?;
+            c.linear(
+                &format!("{src}/self_attention/linear_1"),
+                &format!("{dst}.attn.out"),
+                state,
+                state,
+            )?;
+            c.layer_norm(
+                &format!("{src}/self_attention/layer_norm"),
+                &format!("{dst}.attn_ln"),
+                state,
+            )?;
+            c.linear(
+                &format!("{src}/ffn/linear_0"),
+                &format!("{dst}.mlp.0"),
+                4 * state,
+                state,
+            )?;
+            c.linear(
+                &format!("{src}/ffn/linear_1"),
+                &format!("{dst}.mlp.2"),
+                state,
+                4 * state,
+            )?;
+            c.layer_norm(
+                &format!("{src}/ffn/layer_norm"),
+                &format!("{dst}.mlp_ln"),
+                state,
+            )?;
         }
         c.layer_norm("encoder/layer_norm", "encoder.ln_post", state)?;
 
         // Decoder.
         let pe = c.load("decoder/position_encodings/encodings", &[n_text_ctx, state])?;
-        c.emit("decoder.positional_embedding", &[n_text_ctx, state], TensorType::F32, &pe)?;
+        c.emit(
+            "decoder.positional_embedding",
+            &[n_text_ctx, state],
+            TensorType::F32,
+            &pe,
+        )?;
         let te = c.load("decoder/embeddings/weight", &[n_vocab, state])?;
-        c.emit("decoder.token_embedding.weight", &[n_vocab, state], mat, &te)?;
+        c.emit(
+            "decoder.token_embedding.weight",
+            &[n_vocab, state],
+            mat,
+            &te,
+        )?;
         drop(te);
         for l in 0..n_text_layer {
             let src = format!("decoder/layer_{l}");
@@ -354,9 +457,23 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
                     Some((format!("{dst}.attn.value"), true)),
                 ],
             )?;
-            c.linear(&format!("{src}/self_attention/linear_1"), &format!("{dst}.attn.out"), state, state)?;
-            c.layer_norm(&format!("{src}/self_attention/layer_norm"), &format!("{dst}.attn_ln"), state)?;
-            c.linear(&format!("{src}/attention/linear_0"), &format!("{dst}.cross_attn.query"), state, state)?;
+            c.linear(
+                &format!("{src}/self_attention/linear_1"),
+                &format!("{dst}.attn.out"),
+                state,
+                state,
+            )?;
+            c.layer_norm(
+                &format!("{src}/self_attention/layer_norm"),
+                &format!("{dst}.attn_ln"),
+                state,
+            )?;
+            c.linear(
+                &format!("{src}/attention/linear_0"),
+                &format!("{dst}.cross_attn.query"),
+                state,
+                state,
+            )?;
             c.fused(
                 &format!("{src}/attention/linear_1"),
                 state,
@@ -365,11 +482,34 @@ pub fn ct2_whisper_to_ggml_with(ct2_dir: &Path, out: &Path, opts: &ConvertOption
                     Some((format!("{dst}.cross_attn.value"), true)),
                 ],
             )?;
-            c.linear(&format!("{src}/attention/linear_2"), &format!("{dst}.cross_attn.out"), state, state)?;
-            c.layer_norm(&format!("{src}/attention/layer_norm"), &format!("{dst}.cross_attn_ln"), state)?;
-            c.linear(&format!("{src}/ffn/linear_0"), &format!("{dst}.mlp.0"), 4 * state, state)?;
-            c.linear(&format!("{src}/ffn/linear_1"), &format!("{dst}.mlp.2"), state, 4 * state)?;
-            c.layer_norm(&format!("{src}/ffn/layer_norm"), &format!("{dst}.mlp_ln"), state)?;
+            c.linear(
+                &format!("{src}/attention/linear_2"),
+                &format!("{dst}.cross_attn.out"),
+                state,
+                state,
+            )?;
+            c.layer_norm(
+                &format!("{src}/attention/layer_norm"),
+                &format!("{dst}.cross_attn_ln"),
+                state,
+            )?;
+            c.linear(
+                &format!("{src}/ffn/linear_0"),
+                &format!("{dst}.mlp.0"),
+                4 * state,
+                state,
+            )?;
+            c.linear(
+                &format!("{src}/ffn/linear_1"),
+                &format!("{dst}.mlp.2"),
+                state,
+                4 * state,
+            )?;
+            c.layer_norm(
+                &format!("{src}/ffn/layer_norm"),
+                &format!("{dst}.mlp_ln"),
+                state,
+            )?;
         }
         c.layer_norm("decoder/layer_norm", "decoder.ln", state)?;
         use std::io::Write;

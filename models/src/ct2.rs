@@ -104,7 +104,10 @@ impl Cursor<'_> {
     fn truncated(&self, what: &str) -> Error {
         Error::invalid(
             self.path,
-            format!("truncated CTranslate2 file: cannot read {what} at byte {}", self.pos),
+            format!(
+                "truncated CTranslate2 file: cannot read {what} at byte {}",
+                self.pos
+            ),
         )
     }
 
@@ -197,7 +200,10 @@ impl Ct2Model {
         let n_vars = c.u32("variable count")?;
         // Each variable takes at least 8 bytes; reject absurd counts before allocating.
         if n_vars as u64 * 8 > len {
-            return Err(Error::invalid(path, format!("variable count {n_vars} exceeds file size")));
+            return Err(Error::invalid(
+                path,
+                format!("variable count {n_vars} exceeds file size"),
+            ));
         }
 
         let mut vars = Vec::with_capacity(n_vars as usize);
@@ -256,7 +262,10 @@ impl Ct2Model {
         if binary_version >= 3 {
             let n_alias = c.u32("alias count")?;
             if n_alias as u64 * 4 > len {
-                return Err(Error::invalid(path, format!("alias count {n_alias} exceeds file size")));
+                return Err(Error::invalid(
+                    path,
+                    format!("alias count {n_alias} exceeds file size"),
+                ));
             }
             for _ in 0..n_alias {
                 let alias = c.string("alias name")?;
@@ -378,7 +387,11 @@ impl Ct2Model {
                         .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32)
                         .collect()
                 };
-                let rows = if v.shape.is_empty() { 1 } else { v.shape[0] as usize };
+                let rows = if v.shape.is_empty() {
+                    1
+                } else {
+                    v.shape[0] as usize
+                };
                 let cols = q.len().checked_div(rows).unwrap_or(0);
                 if scales.len() == 1 {
                     let s = scales[0];

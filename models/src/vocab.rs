@@ -76,7 +76,10 @@ pub fn ggml_tokens(tokens: &[String], path: &Path) -> Result<Vec<Vec<u8>>> {
         .position(|t| t == "<|endoftext|>")
         .ok_or_else(|| Error::invalid(path, "vocabulary has no <|endoftext|> token"))?;
     let map = unicode_to_byte();
-    Ok(tokens[..eot].iter().map(|t| decode_token(t, &map)).collect())
+    Ok(tokens[..eot]
+        .iter()
+        .map(|t| decode_token(t, &map))
+        .collect())
 }
 
 #[cfg(test)]

