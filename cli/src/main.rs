@@ -1,12 +1,46 @@
 //! The `reelkit` command.
 
-mod args;
-mod commands;
+mod cmd;
+mod output;
 mod progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "reelkit", version, about = "Long videos to short, captioned clips — offline, on CPU or CUDA")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show what a media file contains.
+    Probe(cmd::probe::ProbeArgs),
+    /// Find the best clips of a video and export them with burned-in captions.
+    Clips(cmd::clips::ClipsArgs),
+    /// Transcribe speech to JSON, SRT or WebVTT.
+    Transcribe(cmd::transcribe::TranscribeArgs),
+    /// Cut a time range into a new MP4, frame-accurately.
+    Cut(cmd::cut::CutArgs),
+    /// Scene cuts of a video as JSON.
+    Scenes(cmd::scenes::ScenesArgs),
+    /// Fetch, list and convert models.
+    Models(cmd::models::ModelsArgs),
+}
+
+fn run(command: Command) -> output::Result<()> {
+    match command {
+        Command::Probe(args) => cmd::probe::run(args),
+        Command::Clips(args) => cmd::clips::run(args),
+        Command::Transcribe(args) => cmd::transcribe::run(args),
+        Command::Cut(args) => cmd::cut::run(args),
+        Command::Scenes(args) => cmd::scenes::run(args),
+        Command::Models(args) => cmd::models::run(args),
+    }
+}
 
 fn main() -> ExitCode {
     // A bug must still end in one readable line, not a backtrace.
@@ -25,8 +59,7 @@ fn main() -> ExitCode {
         .without_time()
         .init();
 
-    let cli = args::Cli::parse();
-    match commands::run(cli) {
+    match run(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

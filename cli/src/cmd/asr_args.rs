@@ -1,0 +1,52 @@
+//! Speech recognition flags shared by the commands that transcribe.
+
+use clap::Args;
+use reelkit::asr::Device;
+use reelkit::AsrConfig;
+
+use crate::output::{CliError, Result};
+
+#[derive(Debug, Args)]
+pub struct AsrArgs {
+    /// Whisper model: `tiny.en`, `base`, a ggml file or a CTranslate2 directory.
+    #[arg(long, default_value = "tiny.en")]
+    pub model: String,
+    /// Spoken language (ISO 639-1); detected when omitted on multilingual models.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// CPU threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// `cpu` or `cuda[:N]`.
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+    /// Words and names that prime the recogniser.
+    #[arg(long)]
+    pub prompt: Option<String>,
+}
+
+impl AsrArgs {
+    pub fn config(&self) -> Result<AsrConfig> {
+        let device = parse_device(&self.device)?;
+        let mut config = AsrConfig::default().model(self.model.clone()).threads(self.threads).device(device);
+        if let Some(lang) = &self.language {
+            config = config.language(lang.clone());
+        }
+        if let Some(prompt) = &self.prompt {
+            config = config.initial_prompt(prompt.clone());
+        }
+        Ok(config)
+    }
+}
+
+fn parse_device(s: &str) -> Result<Device> {
+    match s {
+        "cpu" => Ok(Device::Cpu),
+        "cuda" | "gpu" => Ok(Device::Cuda(0)),
+        other => other
+            .strip_prefix("cuda:")
+            .and_then(|n| n.parse().ok())
+            .map(Device::Cuda)
+            .ok_or_else(|| CliError::usage(format!("invalid device `{s}` (expected cpu, cuda or cuda:N)"))),
+    }
+}

@@ -1,0 +1,79 @@
+//! `reelkit clips INPUT --top N --out DIR`
+
+use std::path::PathBuf;
+
+use clap::Args;
+use reelkit::clips::ClipConfig;
+use reelkit::{ClipsJob, Engine};
+
+use super::asr_args::AsrArgs;
+use crate::output::{emit_json, with_progress, write_output, Result};
+
+#[derive(Debug, Args)]
+pub struct ClipsArgs {
+    pub input: PathBuf,
+    /// How many clips to export.
+    #[arg(long, default_value_t = 3)]
+    pub top: usize,
+    /// Output directory.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub asr: AsrArgs,
+    /// Shortest clip in seconds.
+    #[arg(long, default_value_t = 15.0)]
+    pub min_duration: f64,
+    /// Longest clip in seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub max_duration: f64,
+    /// Frame shape: source, 16:9, 9:16, 1:1 or 4:5.
+    #[arg(long, default_value = "source")]
+    pub aspect: String,
+    /// Do not burn captions into the video (SRT/VTT are still written).
+    #[arg(long)]
+    pub no_captions: bool,
+    /// Skip scene detection.
+    #[arg(long)]
+    pub no_scenes: bool,
+    /// x264 constant rate factor (0-51).
+    #[arg(long, default_value_t = 20)]
+    pub crf: u8,
+    /// x264 preset.
+    #[arg(long, default_value = "veryfast")]
+    pub preset: String,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: ClipsArgs) -> Result<()> {
+    let mut job = ClipsJob::default()
+        .top(args.top)
+        .asr(args.asr.config()?)
+        .aspect(args.aspect.parse()?)
+        .clip_config(ClipConfig::default().top(args.top).duration(args.min_duration, args.max_duration));
+    job.burn_captions = !args.no_captions;
+    job.detect_scenes = !args.no_scenes;
+    job.crf = args.crf;
+    job.preset = args.preset.clone();
+    let engine = Engine::from_env();
+    let report = with_progress(|ctl| engine.clips(&args.input, &args.out, &job, ctl))?;
+    if args.json {
+        return emit_json(&report, None);
+    }
+    if report.clips.is_empty() {
+        eprintln!("no speech found: no clips written (see {})", args.out.join("clips.json").display());
+    }
+    let mut text = String::new();
+    for clip in &report.clips {
+        text += &format!(
+            "{}  {:>7.2}–{:<7.2} score {:.2}  {}\n",
+            args.out.join(&clip.video).display(),
+            clip.start,
+            clip.end,
+            clip.score,
+            clip.reason
+        );
+    }
+    write_output(text.as_bytes(), None)
+}
