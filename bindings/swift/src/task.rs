@@ -73,3 +73,110 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::Future;
+    use std::sync::mpsc;
+    use std::task::{Context, Poll, Wake, Waker};
+    use std::time::{Duration, Instant};
+
+    struct Unpark(std::thread::Thread);
+
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+            std::thread::park_timeout(Duration::from_millis(50));
+        }
+    }
+
+    /// Work that spins until cancelled (or 10 s), reporting whether it saw
+    /// the cancellation.
+    fn wait_for_cancel(started: mpsc::Sender<()>, done: mpsc::Sender<bool>) -> impl FnOnce(&RunCtl) -> Result<(), ReelkitError> {
+        move |ctl| {
+            started.send(()).unwrap();
+            let t0 = Instant::now();
+            while !ctl.cancel_token().is_cancelled() && t0.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            done.send(ctl.check().is_err()).unwrap();
+            Ok(ctl.check()?)
+        }
+    }
+
+    #[test]
+    fn returns_the_result_of_the_work() {
+        assert_eq!(block_on(run_blocking("test", None, None, |_| Ok(42))).unwrap(), 42);
+    }
+
+    #[test]
+    fn panics_become_internal_errors() {
+        let err = block_on(run_blocking::<(), _>("test", None, None, |_| panic!("boom"))).unwrap_err();
+        assert!(matches!(err, ReelkitError::Internal { ref message } if message.contains("boom")), "{err:?}");
+    }
+
+    #[test]
+    fn dropping_the_future_cancels_the_work() {
+        let (started_tx, started) = mpsc::channel();
+        let (done_tx, done) = mpsc::channel();
+        let mut future = Box::pin(run_blocking("test", None, None, wait_for_cancel(started_tx, done_tx)));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(future.as_mut().poll(&mut cx).is_pending());
+        started.recv_timeout(Duration::from_secs(5)).unwrap();
+        drop(future);
+        assert!(done.recv_timeout(Duration::from_secs(5)).unwrap(), "the work never saw the cancellation");
+    }
+
+    #[test]
+    fn a_handle_cancels_running_calls_and_detaches_when_they_end() {
+        let handle = CancelHandle::new();
+        let (started_tx, started) = mpsc::channel();
+        let (done_tx, done) = mpsc::channel();
+        let canceller = {
+            let handle = handle.clone();
+            std::thread::spawn(move || {
+                started.recv_timeout(Duration::from_secs(5)).unwrap();
+                handle.cancel();
+            })
+        };
+        let err = block_on(run_blocking("test", None, Some(handle.clone()), wait_for_cancel(started_tx, done_tx)))
+            .unwrap_err();
+        canceller.join().unwrap();
+        assert!(matches!(err, ReelkitError::Cancelled { .. }), "{err:?}");
+        assert!(done.recv().unwrap());
+        assert!(handle.is_cancelled());
+        // Later calls with the same handle fail before any work.
+        let err = block_on(run_blocking("test", None, Some(handle.clone()), |_| Ok(()))).unwrap_err();
+        assert!(matches!(err, ReelkitError::Cancelled { .. }));
+        assert_eq!(Arc::strong_count(&handle), 1, "a finished call still holds the handle");
+    }
+
+    #[test]
+    fn progress_reaches_the_observer() {
+        struct Count(std::sync::Mutex<Vec<String>>);
+        impl ProgressObserver for Count {
+            fn on_progress(&self, event: crate::ProgressEvent) {
+                self.0.lock().unwrap().push(format!("{} {:?}", event.stage, event.fraction));
+            }
+        }
+        let observer = Arc::new(Count(Default::default()));
+        block_on(run_blocking("test", Some(observer.clone()), None, |ctl| {
+            ctl.report(reelkit::Stage::Transcribe, 5.0, Some(10.0), "seconds");
+            Ok(())
+        }))
+        .unwrap();
+        assert_eq!(*observer.0.lock().unwrap(), vec!["transcribe Some(0.5)".to_owned()]);
+    }
+}

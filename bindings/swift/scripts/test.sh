@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Build the bindings, regenerate Swift and Python bindings into a temporary
+# directory, run the crate's Rust tests, then the pytest suite that drives
+# the library through the generated Python bindings and checks the
+# checked-in Swift sources for drift.
+#
+#   scripts/test.sh [pytest args...]
+#
+# Python: $REELKIT_VENV (default ~/.cache/reelkit/venv) is created if
+# missing and gets pytest if it lacks it.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+venv="${REELKIT_VENV:-$HOME/.cache/reelkit/venv}"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c 'import pytest' 2>/dev/null; then
+    "$venv/bin/python" -m pip install --quiet pytest
+fi
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+start=$(date +%s)
+scripts/generate.sh --swift-out "$tmp/swift" --python-out "$tmp/python"
+echo "build + generate: $(( $(date +%s) - start )) s" >&2
+
+cargo test -p reelkit-swift --lib
+
+export REELKIT_FFI_PYTHON_DIR="$tmp/python"
+export REELKIT_FFI_SWIFT_DIR="$tmp/swift"
+"$venv/bin/python" -m pytest tests -p no:cacheprovider "$@"

@@ -1,0 +1,104 @@
+"""Fixtures for the binding tests.
+
+The Swift binding cannot be compiled on machines without a Swift toolchain,
+so these tests drive the same UniFFI C ABI (same library, same scaffolding,
+same metadata) through UniFFI's generated *Python* bindings.
+
+`scripts/test.sh` builds the library and generates both bindings into a
+temporary directory, passed here as:
+
+- ``REELKIT_FFI_PYTHON_DIR``: generated ``reelkit_ffi.py`` + the library;
+- ``REELKIT_FFI_SWIFT_DIR``: freshly generated Swift sources (drift check).
+
+Without them (a bare ``pytest`` run), the fixtures run
+``scripts/generate.sh`` themselves.
+
+Media comes from ``$REELKIT_TESTDATA`` or ``shared/testdata`` next to or
+above the workspace; models from ``$REELKIT_MODELS`` or
+``~/.cache/reelkit/models``. Tests that need missing data are skipped with
+the reason.
+"""
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SWIFT_DIR = Path(__file__).resolve().parent.parent
+WORKSPACE = SWIFT_DIR.parent.parent
+CHECKED_IN = SWIFT_DIR / "Sources" / "Reelkit"
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """(python_dir, swift_dir) holding freshly generated bindings."""
+    py = os.environ.get("REELKIT_FFI_PYTHON_DIR")
+    sw = os.environ.get("REELKIT_FFI_SWIFT_DIR")
+    if py and sw:
+        return Path(py), Path(sw)
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run(
+        [str(SWIFT_DIR / "scripts" / "generate.sh"), "--swift-out", str(out / "swift"), "--python-out", str(out / "python")],
+        check=True,
+    )
+    return out / "python", out / "swift"
+
+
+@pytest.fixture(scope="session")
+def rk(generated):
+    """The generated `reelkit_ffi` Python module."""
+    python_dir, _ = generated
+    sys.path.insert(0, str(python_dir))
+    try:
+        return importlib.import_module("reelkit_ffi")
+    finally:
+        sys.path.remove(str(python_dir))
+
+
+@pytest.fixture(scope="session")
+def swift_dir(generated):
+    return generated[1]
+
+
+def _testdata():
+    env = os.environ.get("REELKIT_TESTDATA")
+    candidates = [Path(env)] if env else [WORKSPACE / "shared" / "testdata", WORKSPACE.parent / "shared" / "testdata"]
+    return next((p for p in candidates if (p / "MANIFEST.md").is_file()), None)
+
+
+@pytest.fixture(scope="session")
+def testdata():
+    root = _testdata()
+    if root is None:
+        pytest.skip("no test data (set REELKIT_TESTDATA)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_mp4(testdata):
+    return str(testdata / "speech-video" / "example.mp4")
+
+
+@pytest.fixture(scope="session")
+def jfk(testdata):
+    found = sorted((testdata / "asr-speech" / "audio").glob("*jfk*"))
+    if not found:
+        pytest.skip("no JFK clip in the test data")
+    return str(found[0])
+
+
+@pytest.fixture(scope="session")
+def models_dir():
+    root = Path(os.environ.get("REELKIT_MODELS") or Path.home() / ".cache" / "reelkit" / "models")
+    if not (root / "tiny.en").is_dir():
+        pytest.skip(f"model tiny.en not installed in {root} (run `reelkit models fetch tiny.en`)")
+    return str(root)
+
+
+@pytest.fixture(scope="session")
+def engine(rk, models_dir):
+    """One engine for the whole session, so tiny.en is loaded once."""
+    return rk.Engine(models_dir)
