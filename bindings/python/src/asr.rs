@@ -5,6 +5,7 @@ use reelkit::captions::{build_cues, write_srt, write_vtt, CueConfig};
 
 use crate::errors;
 use crate::json;
+use crate::repr;
 
 /// One recognised word.
 #[pyclass(module = "reelkit", frozen)]
@@ -29,13 +30,24 @@ impl Word {
     }
 
     fn __repr__(&self) -> String {
-        format!("Word(word={:?}, start={}, end={}, probability={})", self.word, self.start, self.end, self.probability)
+        format!(
+            "Word(word={}, start={}, end={}, probability={})",
+            repr::string(&self.word),
+            repr::float(self.start),
+            repr::float(self.end),
+            repr::float(f64::from(self.probability))
+        )
     }
 }
 
 impl Word {
     fn core(&self) -> reelkit::asr::Word {
-        reelkit::asr::Word { word: self.word.clone(), start: self.start, end: self.end, probability: self.probability }
+        reelkit::asr::Word {
+            word: self.word.clone(),
+            start: self.start,
+            end: self.end,
+            probability: self.probability,
+        }
     }
 }
 
@@ -60,7 +72,12 @@ impl Segment {
     }
 
     fn __repr__(&self) -> String {
-        format!("Segment(start={}, end={}, text={:?})", self.start, self.end, self.text)
+        format!(
+            "Segment(start={}, end={}, text={})",
+            repr::float(self.start),
+            repr::float(self.end),
+            repr::string(self.text.trim())
+        )
     }
 }
 
@@ -85,11 +102,35 @@ impl Transcript {
             let words = s
                 .words
                 .iter()
-                .map(|w| Py::new(py, Word { word: w.word.clone(), start: w.start, end: w.end, probability: w.probability }))
+                .map(|w| {
+                    Py::new(
+                        py,
+                        Word {
+                            word: w.word.clone(),
+                            start: w.start,
+                            end: w.end,
+                            probability: w.probability,
+                        },
+                    )
+                })
                 .collect::<PyResult<_>>()?;
-            segments.push(Py::new(py, Segment { start: s.start, end: s.end, text: s.text.clone(), words, inner: s.clone() })?);
+            segments.push(Py::new(
+                py,
+                Segment {
+                    start: s.start,
+                    end: s.end,
+                    text: s.text.clone(),
+                    words,
+                    inner: s.clone(),
+                },
+            )?);
         }
-        Ok(Self { language: transcript.language.clone(), duration: transcript.duration, segments, inner: transcript })
+        Ok(Self {
+            language: transcript.language.clone(),
+            duration: transcript.duration,
+            segments,
+            inner: transcript,
+        })
     }
 
     fn cues(&self) -> PyResult<Vec<reelkit::captions::Cue>> {
@@ -108,7 +149,10 @@ impl Transcript {
     /// Every word of every segment, in time order.
     #[getter]
     fn words(&self, py: Python<'_>) -> Vec<Py<Word>> {
-        self.segments.iter().flat_map(|s| s.get().words.iter().map(|w| w.clone_ref(py))).collect()
+        self.segments
+            .iter()
+            .flat_map(|s| s.get().words.iter().map(|w| w.clone_ref(py)))
+            .collect()
     }
 
     /// Everything as plain data (the same JSON as ``transcript.json``).
@@ -131,11 +175,11 @@ impl Transcript {
         let short: String = text.chars().take(60).collect();
         let ellipsis = if short.len() < text.len() { "…" } else { "" };
         format!(
-            "Transcript(language={:?}, duration={}, segments={}, text={:?})",
-            self.language,
-            self.duration,
+            "Transcript(language={}, duration={}, segments={}, text={})",
+            repr::string(&self.language),
+            repr::float(self.duration),
             self.segments.len(),
-            format!("{short}{ellipsis}")
+            repr::string(&format!("{short}{ellipsis}"))
         )
     }
 }

@@ -19,7 +19,12 @@ create_exception!(
     PyException,
     "Base class of every reelkit error; `code` is a stable machine-readable string."
 );
-create_exception!(reelkit, NotMediaError, ReelkitError, "The file is not media FFmpeg can open.");
+create_exception!(
+    reelkit,
+    NotMediaError,
+    ReelkitError,
+    "The file is not media FFmpeg can open."
+);
 create_exception!(
     reelkit,
     CorruptMediaError,
@@ -32,12 +37,37 @@ create_exception!(
     ReelkitError,
     "The media has no stream of the kind the call needs (audio or video)."
 );
-create_exception!(reelkit, ModelError, ReelkitError, "A model is missing, unknown or could not be provisioned.");
+create_exception!(
+    reelkit,
+    ModelError,
+    ReelkitError,
+    "A model is missing, unknown or could not be provisioned."
+);
 create_exception!(reelkit, DecodeError, ReelkitError, "A decoder failed.");
-create_exception!(reelkit, EncodeError, ReelkitError, "An encoder or muxer failed.");
-create_exception!(reelkit, AsrError, ReelkitError, "The speech recogniser failed.");
-create_exception!(reelkit, FontError, ReelkitError, "A caption font could not be loaded.");
-create_exception!(reelkit, CancelledError, ReelkitError, "The work was cancelled through a CancelToken.");
+create_exception!(
+    reelkit,
+    EncodeError,
+    ReelkitError,
+    "An encoder or muxer failed."
+);
+create_exception!(
+    reelkit,
+    AsrError,
+    ReelkitError,
+    "The speech recogniser failed."
+);
+create_exception!(
+    reelkit,
+    FontError,
+    ReelkitError,
+    "A caption font could not be loaded."
+);
+create_exception!(
+    reelkit,
+    CancelledError,
+    ReelkitError,
+    "The work was cancelled through a CancelToken."
+);
 create_exception!(
     reelkit,
     DeviceUnavailableError,
@@ -114,7 +144,10 @@ pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)
         (py.get_type::<AsrError>(), "asr"),
         (py.get_type::<FontError>(), "font"),
         (py.get_type::<CancelledError>(), "cancelled"),
-        (py.get_type::<DeviceUnavailableError>(), "device_unavailable"),
+        (
+            py.get_type::<DeviceUnavailableError>(),
+            "device_unavailable",
+        ),
     ])
 }
 
@@ -132,7 +165,11 @@ fn raise<'py>(ty: PyResult<Bound<'py, PyType>>, args: impl PyCallArgs<'py>, code
 
 /// An `InvalidParameterError` raised by the binding itself (argument parsing).
 pub fn invalid_parameter(py: Python<'_>, name: &str, reason: impl std::fmt::Display) -> PyErr {
-    raise(invalid_parameter_error(py), (format!("invalid parameter `{name}`: {reason}"),), "invalid_parameter")
+    raise(
+        invalid_parameter_error(py),
+        (format!("invalid parameter `{name}`: {reason}"),),
+        "invalid_parameter",
+    )
 }
 
 /// Convert a core error into its Python exception.
@@ -146,22 +183,36 @@ fn convert(py: Python<'_>, error: reelkit::Error) -> PyErr {
     let message = error.to_string();
     match &error {
         E::Io { path, source } => match source.raw_os_error() {
-            Some(errno) => raise(file_io_error(py), (errno, source.to_string(), path.clone()), code),
+            Some(errno) => raise(
+                file_io_error(py),
+                (errno, source.to_string(), path.display().to_string()),
+                code,
+            ),
             None => raise(file_io_error(py), (message,), code),
         },
         // errno 2 is ENOENT on every platform reelkit builds for.
-        E::NotFound { path } => raise(media_not_found_error(py), (2, "No such file or directory", path.clone()), code),
+        E::NotFound { path } => raise(
+            media_not_found_error(py),
+            (2, "No such file or directory", path.display().to_string()),
+            code,
+        ),
         E::NotMedia { .. } => raise(Ok(py.get_type::<NotMediaError>()), (message,), code),
         E::MissingStream { .. } => raise(Ok(py.get_type::<MissingStreamError>()), (message,), code),
         E::CorruptMedia { .. } => raise(Ok(py.get_type::<CorruptMediaError>()), (message,), code),
         E::Decode(_) => raise(Ok(py.get_type::<DecodeError>()), (message,), code),
         E::Encode(_) => raise(Ok(py.get_type::<EncodeError>()), (message,), code),
         E::InvalidParameter { .. } => raise(invalid_parameter_error(py), (message,), code),
-        E::Model(reelkit::models::Error::Cancelled) => raise(Ok(py.get_type::<CancelledError>()), (message,), code),
+        E::Model(reelkit::models::Error::Cancelled) => {
+            raise(Ok(py.get_type::<CancelledError>()), (message,), code)
+        }
         E::Model(_) => raise(Ok(py.get_type::<ModelError>()), (message,), code),
         E::Asr(_) => raise(Ok(py.get_type::<AsrError>()), (message,), code),
         E::Font(_) => raise(Ok(py.get_type::<FontError>()), (message,), code),
-        E::DeviceUnavailable(_) => raise(Ok(py.get_type::<DeviceUnavailableError>()), (message,), code),
+        E::DeviceUnavailable(_) => raise(
+            Ok(py.get_type::<DeviceUnavailableError>()),
+            (message,),
+            code,
+        ),
         E::Cancelled => raise(Ok(py.get_type::<CancelledError>()), (message,), code),
         // A variant added to the core after this binding was written.
         _ => raise(Ok(py.get_type::<ReelkitError>()), (message,), code),

@@ -12,15 +12,20 @@ use crate::errors;
 static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static DUMPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn json_fn<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+fn json_fn<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     let f = cell.get_or_try_init(py, || py.import("json")?.getattr(name).map(Bound::unbind))?;
     Ok(f.bind(py).clone())
 }
 
 /// A serialisable core value as plain Python data (dict, list, str, float...).
 pub fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot convert a result: {e}")))?;
+    let text = serde_json::to_string(value).map_err(|e| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot convert a result: {e}"))
+    })?;
     json_fn(py, &LOADS, "loads")?.call1((text,))
 }
 
@@ -32,7 +37,9 @@ pub fn from_py(value: &Bound<'_, PyAny>, name: &str) -> PyResult<serde_json::Val
     kwargs.set_item("allow_nan", false)?;
     let text: String = json_fn(py, &DUMPS, "dumps")?
         .call((value,), Some(&kwargs))
-        .map_err(|e| errors::invalid_parameter(py, name, format!("not plain JSON-like data ({e})")))?
+        .map_err(|e| {
+            errors::invalid_parameter(py, name, format!("not plain JSON-like data ({e})"))
+        })?
         .extract()?;
     serde_json::from_str(&text).map_err(|e| errors::invalid_parameter(py, name, e))
 }
@@ -46,14 +53,24 @@ pub fn unknown_keys(given: &serde_json::Value, known: &serde_json::Value) -> Vec
     out
 }
 
-fn collect_unknown(given: &serde_json::Value, known: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
-    let (Some(given), Some(known)) = (given.as_object(), known.as_object()) else { return };
+fn collect_unknown(
+    given: &serde_json::Value,
+    known: &serde_json::Value,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
+    let (Some(given), Some(known)) = (given.as_object(), known.as_object()) else {
+        return;
+    };
     for (key, value) in given {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match known.get(key) {
             None => out.push(path),
             Some(k) => collect_unknown(value, k, &path, out),
         }
     }
 }
-

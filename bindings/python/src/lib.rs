@@ -9,10 +9,12 @@ mod json;
 mod media;
 mod pipeline;
 mod progress;
+mod repr;
 mod scenes;
 
 use pyo3::prelude::*;
 
+/// Native part of the `reelkit` package; import `reelkit` instead.
 #[pymodule]
 fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -11,14 +11,7 @@ use reelkit::media::{AudioDecodeOptions, VideoDecodeOptions, VideoFrames};
 use crate::errors;
 use crate::json;
 use crate::progress::{run, CancelToken};
-
-fn py_str(s: &str) -> String {
-    format!("{s:?}")
-}
-
-fn py_opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map_or("None".to_owned(), |v| v.to_string())
-}
+use crate::repr;
 
 /// One stream of the container.
 #[pyclass(module = "reelkit", frozen)]
@@ -39,7 +32,10 @@ pub struct StreamInfo {
 
 impl From<&reelkit::media::StreamInfo> for StreamInfo {
     fn from(s: &reelkit::media::StreamInfo) -> Self {
-        let kind = serde_json::to_value(s.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let kind = serde_json::to_value(s.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         Self {
             index: s.index,
             kind,
@@ -58,7 +54,12 @@ impl StreamInfo {
     }
 
     fn __repr__(&self) -> String {
-        format!("StreamInfo(index={}, kind={}, codec={})", self.index, py_str(&self.kind), py_str(&self.codec))
+        format!(
+            "StreamInfo(index={}, kind={}, codec={})",
+            self.index,
+            repr::string(&self.kind),
+            repr::string(&self.codec)
+        )
     }
 }
 
@@ -120,12 +121,12 @@ impl VideoInfo {
     fn __repr__(&self) -> String {
         format!(
             "VideoInfo(codec={}, width={}, height={}, display_width={}, display_height={}, fps={}, rotation={})",
-            py_str(&self.codec),
+            repr::string(&self.codec),
             self.width,
             self.height,
             self.display_width,
             self.display_height,
-            self.fps,
+            repr::float(self.fps),
             self.rotation
         )
     }
@@ -169,7 +170,7 @@ impl AudioInfo {
     fn __repr__(&self) -> String {
         format!(
             "AudioInfo(codec={}, sample_rate={}, channels={})",
-            py_str(&self.codec),
+            repr::string(&self.codec),
             self.sample_rate,
             self.channels
         )
@@ -212,9 +213,21 @@ impl MediaInfo {
             duration: info.duration,
             bit_rate: info.bit_rate,
             size_bytes: info.size_bytes,
-            streams: info.streams.iter().map(|s| Py::new(py, StreamInfo::from(s))).collect::<PyResult<_>>()?,
-            video: info.video.as_ref().map(|v| Py::new(py, VideoInfo::from(v))).transpose()?,
-            audio: info.audio.as_ref().map(|a| Py::new(py, AudioInfo::from(a))).transpose()?,
+            streams: info
+                .streams
+                .iter()
+                .map(|s| Py::new(py, StreamInfo::from(s)))
+                .collect::<PyResult<_>>()?,
+            video: info
+                .video
+                .as_ref()
+                .map(|v| Py::new(py, VideoInfo::from(v)))
+                .transpose()?,
+            audio: info
+                .audio
+                .as_ref()
+                .map(|a| Py::new(py, AudioInfo::from(a)))
+                .transpose()?,
             inner: info,
         })
     }
@@ -249,9 +262,9 @@ impl MediaInfo {
         };
         Ok(format!(
             "MediaInfo(path={}, container={}, duration={}, video={video}, audio={audio})",
-            py_str(&self.path),
-            py_str(&self.container),
-            self.duration
+            repr::string(&self.path),
+            repr::string(&self.container),
+            repr::float(self.duration)
         ))
     }
 }
@@ -276,8 +289,13 @@ pub fn decode_audio<'py>(
     start: f64,
     end: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let options = AudioDecodeOptions::default().sample_rate(sample_rate).channels(channels).range(start, end);
-    let audio = run(py, None, None, |w| reelkit::media::decode_audio(&path, &options, w.ctl()))?;
+    let options = AudioDecodeOptions::default()
+        .sample_rate(sample_rate)
+        .channels(channels)
+        .range(start, end);
+    let audio = run(py, None, None, |w| {
+        reelkit::media::decode_audio(&path, &options, w.ctl())
+    })?;
     let channels = usize::from(audio.channels.max(1));
     let frames = audio.frames();
     let flat = PyArray1::from_vec(py, audio.samples);
@@ -321,12 +339,20 @@ pub struct VideoReader {
 impl VideoReader {
     #[new]
     #[pyo3(signature = (path, size = None, start = 0.0, end = None))]
-    fn new(py: Python<'_>, path: PathBuf, size: Option<(u32, u32)>, start: f64, end: Option<f64>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        path: PathBuf,
+        size: Option<(u32, u32)>,
+        start: f64,
+        end: Option<f64>,
+    ) -> PyResult<Self> {
         let mut options = VideoDecodeOptions::default().range(start, end);
         if let Some((w, h)) = size {
             options = options.size(w, h);
         }
-        let frames = py.detach(|| VideoFrames::open(&path, options).map(Frames)).map_err(errors::to_py)?;
+        let frames = py
+            .detach(|| VideoFrames::open(&path, options).map(Frames))
+            .map_err(errors::to_py)?;
         Ok(Self {
             fps: frames.0.fps(),
             size: frames.0.output_size(),
@@ -372,19 +398,26 @@ impl VideoReader {
         slf
     }
 
+    #[pyo3(signature = (exc_type, exc, tb, /))]
     fn __exit__(
         &self,
         py: Python<'_>,
-        _exc_type: &Bound<'_, PyAny>,
-        _exc: &Bound<'_, PyAny>,
-        _tb: &Bound<'_, PyAny>,
+        exc_type: &Bound<'_, PyAny>,
+        exc: &Bound<'_, PyAny>,
+        tb: &Bound<'_, PyAny>,
     ) -> bool {
+        let _ = (exc_type, exc, tb);
         self.close(py);
         false
     }
 
     fn __repr__(&self) -> String {
-        format!("VideoReader(size={:?}, fps={}, duration={})", self.size, self.fps, py_opt(&self.duration))
+        format!(
+            "VideoReader(size={:?}, fps={}, duration={})",
+            self.size,
+            repr::float(self.fps),
+            repr::opt_float(self.duration)
+        )
     }
 }
 
@@ -401,7 +434,9 @@ pub fn cut(
     progress: Option<&Bound<'_, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<String> {
-    let written = run(py, progress, cancel, |w| reelkit::media::cut(&input, &output, start, end, w.ctl()))?;
+    let written = run(py, progress, cancel, |w| {
+        reelkit::media::cut(&input, &output, start, end, w.ctl())
+    })?;
     Ok(written.display().to_string())
 }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, LazyLock};
 use pyo3::prelude::*;
 use reelkit::asr::Device;
 use reelkit::models::{FetchEvent, ModelStore};
-use reelkit::{AsrConfig, Aspect, ClipsJob};
+use reelkit::{Aspect, AsrConfig, ClipsJob};
 
 use crate::asr::Transcript;
 use crate::errors;
@@ -16,7 +16,8 @@ use crate::json;
 use crate::progress::{run, CancelToken, ProgressEvent};
 
 /// The engine behind the module-level functions: models load once per process.
-static DEFAULT_ENGINE: LazyLock<Arc<reelkit::Engine>> = LazyLock::new(|| Arc::new(reelkit::Engine::from_env()));
+static DEFAULT_ENGINE: LazyLock<Arc<reelkit::Engine>> =
+    LazyLock::new(|| Arc::new(reelkit::Engine::from_env()));
 
 /// Loads models once and runs jobs with them.
 ///
@@ -37,7 +38,9 @@ impl Engine {
             Some(dir) => reelkit::Engine::new(ModelStore::at(dir)),
             None => reelkit::Engine::from_env(),
         };
-        Self { inner: Arc::new(inner) }
+        Self {
+            inner: Arc::new(inner),
+        }
     }
 
     /// The model store directory.
@@ -46,13 +49,14 @@ impl Engine {
         self.inner.store().root().display().to_string()
     }
 
-    #[pyo3(signature = (path, model = "tiny.en".to_owned(), language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None))]
+    /// Transcribe any media file FFmpeg can open, with word timestamps.
+    #[pyo3(signature = (path, model = "tiny.en", language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None))]
     #[allow(clippy::too_many_arguments)]
     fn transcribe(
         &self,
         py: Python<'_>,
         path: PathBuf,
-        model: String,
+        model: &str,
         language: Option<String>,
         threads: usize,
         progress: Option<&Bound<'_, PyAny>>,
@@ -61,10 +65,19 @@ impl Engine {
         initial_prompt: Option<String>,
         beam_size: Option<u32>,
     ) -> PyResult<Transcript> {
-        let options = AsrOptions { model, language, threads, device, initial_prompt, beam_size };
+        let options = AsrOptions {
+            model: model.to_owned(),
+            language,
+            threads,
+            device,
+            initial_prompt,
+            beam_size,
+        };
         transcribe_with(py, &self.inner, path, options, progress, cancel)
     }
 
+    /// Find the best clips of ``input`` and export them with captions into
+    /// ``out_dir``; returns the report also written to ``clips.json``.
     #[pyo3(signature = (input, out_dir, top = None, *, model = None, aspect = None, min_duration = None, max_duration = None, options = None, progress = None, cancel = None))]
     #[allow(clippy::too_many_arguments)]
     fn clips<'py>(
@@ -81,14 +94,32 @@ impl Engine {
         progress: Option<&Bound<'py, PyAny>>,
         cancel: Option<&CancelToken>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let overrides = ClipsOverrides { top, model, aspect, min_duration, max_duration };
-        clips_with(py, &self.inner, input, out_dir, overrides, options, progress, cancel)
+        let overrides = ClipsOverrides {
+            top,
+            model,
+            aspect,
+            min_duration,
+            max_duration,
+        };
+        clips_with(
+            py,
+            &self.inner,
+            input,
+            out_dir,
+            overrides,
+            options,
+            progress,
+            cancel,
+        )
     }
 
+    /// Every known model with its install state in this engine's store.
     fn models_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json::to_py(py, &self.inner.store().list())
     }
 
+    /// Download, verify and install models into this engine's store
+    /// (default: every default model).
     #[pyo3(signature = (ids = None, progress = None, cancel = None))]
     fn models_fetch<'py>(
         &self,
@@ -101,7 +132,10 @@ impl Engine {
     }
 
     fn __repr__(&self) -> String {
-        format!("Engine(models_dir={:?})", self.models_dir())
+        format!(
+            "Engine(models_dir={})",
+            crate::repr::string(&self.models_dir())
+        )
     }
 }
 
@@ -122,7 +156,13 @@ fn parse_device(py: Python<'_>, device: &str) -> PyResult<Device> {
             .strip_prefix("cuda:")
             .and_then(|n| n.parse().ok())
             .map(Device::Cuda)
-            .ok_or_else(|| errors::invalid_parameter(py, "device", format!("`{other}` (expected cpu, cuda or cuda:N)"))),
+            .ok_or_else(|| {
+                errors::invalid_parameter(
+                    py,
+                    "device",
+                    format!("`{other}` (expected cpu, cuda or cuda:N)"),
+                )
+            }),
     }
 }
 
@@ -134,7 +174,10 @@ fn transcribe_with(
     progress: Option<&Bound<'_, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Transcript> {
-    let mut config = AsrConfig::default().model(o.model).threads(o.threads).device(parse_device(py, o.device)?);
+    let mut config = AsrConfig::default()
+        .model(o.model)
+        .threads(o.threads)
+        .device(parse_device(py, o.device)?);
     if let Some(language) = o.language {
         config = config.language(language);
     }
@@ -144,7 +187,9 @@ fn transcribe_with(
     if let Some(beam) = o.beam_size {
         config = config.beam_size(beam);
     }
-    let transcript = run(py, progress, cancel, |w| engine.transcribe(&path, &config, w.ctl()))?;
+    let transcript = run(py, progress, cancel, |w| {
+        engine.transcribe(&path, &config, w.ctl())
+    })?;
     Transcript::new(py, transcript)
 }
 
@@ -158,20 +203,33 @@ struct ClipsOverrides {
 }
 
 /// The job from a partial `ClipsJob` dict, with the explicit arguments on top.
-fn clips_job(py: Python<'_>, options: Option<&Bound<'_, PyAny>>, o: ClipsOverrides) -> PyResult<ClipsJob> {
+fn clips_job(
+    py: Python<'_>,
+    options: Option<&Bound<'_, PyAny>>,
+    o: ClipsOverrides,
+) -> PyResult<ClipsJob> {
     let mut job = match options.filter(|v| !v.is_none()) {
         None => ClipsJob::default(),
         Some(options) => {
             let given = json::from_py(options, "options")?;
             if !given.is_object() {
-                return Err(errors::invalid_parameter(py, "options", "expected a dict of ClipsJob fields"));
+                return Err(errors::invalid_parameter(
+                    py,
+                    "options",
+                    "expected a dict of ClipsJob fields",
+                ));
             }
-            let job: ClipsJob =
-                serde_json::from_value(given.clone()).map_err(|e| errors::invalid_parameter(py, "options", e))?;
-            let known = serde_json::to_value(&job).map_err(|e| errors::invalid_parameter(py, "options", e))?;
+            let job: ClipsJob = serde_json::from_value(given.clone())
+                .map_err(|e| errors::invalid_parameter(py, "options", e))?;
+            let known = serde_json::to_value(&job)
+                .map_err(|e| errors::invalid_parameter(py, "options", e))?;
             let unknown = json::unknown_keys(&given, &known);
             if !unknown.is_empty() {
-                return Err(errors::invalid_parameter(py, "options", format!("unknown key(s): {}", unknown.join(", "))));
+                return Err(errors::invalid_parameter(
+                    py,
+                    "options",
+                    format!("unknown key(s): {}", unknown.join(", ")),
+                ));
             }
             job
         }
@@ -207,14 +265,18 @@ fn clips_with<'py>(
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let job = clips_job(py, options, overrides)?;
-    let report = run(py, progress, cancel, |w| engine.clips(&input, &out_dir, &job, w.ctl()))?;
+    let report = run(py, progress, cancel, |w| {
+        engine.clips(&input, &out_dir, &job, w.ctl())
+    })?;
     json::to_py(py, &report)
 }
 
 fn fetch_event(event: &FetchEvent) -> ProgressEvent {
     let (id, what, done, total) = match event {
         FetchEvent::Resolving { id } => (id, "resolving", 0.0, None),
-        FetchEvent::Downloading { id, done, total } => (id, "downloading", *done as f64, total.map(|t| t as f64)),
+        FetchEvent::Downloading { id, done, total } => {
+            (id, "downloading", *done as f64, total.map(|t| t as f64))
+        }
         FetchEvent::Verifying { id } => (id, "verifying", 0.0, None),
         FetchEvent::Unpacking { id } => (id, "unpacking", 0.0, None),
         FetchEvent::Converting { id } => (id, "converting", 0.0, None),
@@ -236,7 +298,9 @@ fn models_fetch_with<'py>(
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let token = w.ctl().cancel_token().clone();
         store
-            .fetch(&ids, &mut |event| w.report(fetch_event(&event)), &|| token.is_cancelled())
+            .fetch(&ids, &mut |event| w.report(fetch_event(&event)), &|| {
+                token.is_cancelled()
+            })
             .map_err(reelkit::Error::from)
     })?;
     json::to_py(py, &statuses)
@@ -244,12 +308,12 @@ fn models_fetch_with<'py>(
 
 /// Transcribe any media file FFmpeg can open, with word timestamps.
 #[pyfunction]
-#[pyo3(signature = (path, model = "tiny.en".to_owned(), language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None))]
+#[pyo3(signature = (path, model = "tiny.en", language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn transcribe(
     py: Python<'_>,
     path: PathBuf,
-    model: String,
+    model: &str,
     language: Option<String>,
     threads: usize,
     progress: Option<&Bound<'_, PyAny>>,
@@ -258,7 +322,14 @@ pub fn transcribe(
     initial_prompt: Option<String>,
     beam_size: Option<u32>,
 ) -> PyResult<Transcript> {
-    let options = AsrOptions { model, language, threads, device, initial_prompt, beam_size };
+    let options = AsrOptions {
+        model: model.to_owned(),
+        language,
+        threads,
+        device,
+        initial_prompt,
+        beam_size,
+    };
     transcribe_with(py, &DEFAULT_ENGINE, path, options, progress, cancel)
 }
 
@@ -280,8 +351,23 @@ pub fn clips<'py>(
     progress: Option<&Bound<'py, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let overrides = ClipsOverrides { top, model, aspect, min_duration, max_duration };
-    clips_with(py, &DEFAULT_ENGINE, input, out_dir, overrides, options, progress, cancel)
+    let overrides = ClipsOverrides {
+        top,
+        model,
+        aspect,
+        min_duration,
+        max_duration,
+    };
+    clips_with(
+        py,
+        &DEFAULT_ENGINE,
+        input,
+        out_dir,
+        overrides,
+        options,
+        progress,
+        cancel,
+    )
 }
 
 /// Every known model with its install state.

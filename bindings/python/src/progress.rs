@@ -20,6 +20,7 @@ use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 
 use crate::errors;
+use crate::repr;
 
 /// How often the waiting thread checks for signals.
 const POLL: Duration = Duration::from_millis(50);
@@ -57,7 +58,14 @@ impl CancelToken {
     }
 
     fn __repr__(&self) -> String {
-        format!("CancelToken(cancelled={})", if self.inner.is_cancelled() { "True" } else { "False" })
+        format!(
+            "CancelToken(cancelled={})",
+            if self.inner.is_cancelled() {
+                "True"
+            } else {
+                "False"
+            }
+        )
     }
 }
 
@@ -79,9 +87,24 @@ pub struct ProgressEvent {
 }
 
 impl ProgressEvent {
-    pub fn new(stage: impl Into<String>, done: f64, total: Option<f64>, unit: impl Into<String>, message: Option<String>) -> Self {
-        let fraction = total.filter(|t| *t > 0.0).map(|t| (done / t).clamp(0.0, 1.0));
-        Self { stage: stage.into(), done, total, fraction, unit: unit.into(), message }
+    pub fn new(
+        stage: impl Into<String>,
+        done: f64,
+        total: Option<f64>,
+        unit: impl Into<String>,
+        message: Option<String>,
+    ) -> Self {
+        let fraction = total
+            .filter(|t| *t > 0.0)
+            .map(|t| (done / t).clamp(0.0, 1.0));
+        Self {
+            stage: stage.into(),
+            done,
+            total,
+            fraction,
+            unit: unit.into(),
+            message,
+        }
     }
 }
 
@@ -113,11 +136,13 @@ impl ProgressEvent {
     }
 
     fn __repr__(&self) -> String {
-        let total = self.total.map_or("None".to_owned(), |t| format!("{t}"));
-        let message = self.message.as_ref().map_or("None".to_owned(), |m| format!("{m:?}"));
         format!(
-            "ProgressEvent(stage={:?}, done={}, total={}, unit={:?}, message={})",
-            self.stage, self.done, total, self.unit, message
+            "ProgressEvent(stage={}, done={}, total={}, unit={}, message={})",
+            repr::string(&self.stage),
+            repr::float(self.done),
+            repr::opt_float(self.total),
+            repr::string(&self.unit),
+            repr::opt_string(self.message.as_deref())
         )
     }
 }
@@ -149,7 +174,12 @@ impl Work {
 
 /// Run `work` with the GIL released, forwarding progress to `progress` and
 /// cancelling on `cancel`, Ctrl-C, or an exception from `progress`.
-pub fn run<T, F>(py: Python<'_>, progress: Option<&Bound<'_, PyAny>>, cancel: Option<&CancelToken>, work: F) -> PyResult<T>
+pub fn run<T, F>(
+    py: Python<'_>,
+    progress: Option<&Bound<'_, PyAny>>,
+    cancel: Option<&CancelToken>,
+    work: F,
+) -> PyResult<T>
 where
     T: Send,
     F: FnOnce(&Work) -> reelkit::Result<T> + Send,
@@ -173,9 +203,15 @@ where
             let sink = move |e: &reelkit::ProgressEvent| {
                 let _ = sink_tx.send(Msg::Progress(ProgressEvent::from(e)));
             };
-            Work { ctl: reelkit::RunCtl::new(Arc::new(sink), token.clone()), events: Some(tx.clone()) }
+            Work {
+                ctl: reelkit::RunCtl::new(Arc::new(sink), token.clone()),
+                events: Some(tx.clone()),
+            }
         }
-        None => Work { ctl: reelkit::RunCtl::default().with_cancel(token.clone()), events: None },
+        None => Work {
+            ctl: reelkit::RunCtl::default().with_cancel(token.clone()),
+            events: None,
+        },
     };
 
     std::thread::scope(|scope| {

@@ -20,7 +20,9 @@ pub fn detect_scenes<'py>(
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let config = SceneConfig::default().threshold(threshold);
-    let scenes = run(py, progress, cancel, |w| reelkit::scenes::detect_scenes(&path, &config, w.ctl()))?;
+    let scenes = run(py, progress, cancel, |w| {
+        reelkit::scenes::detect_scenes(&path, &config, w.ctl())
+    })?;
     json::to_py(py, &scenes)
 }
 
