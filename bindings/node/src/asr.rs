@@ -61,7 +61,12 @@ impl From<reelkit::Transcript> for Transcript {
                     words: s
                         .words
                         .into_iter()
-                        .map(|w| Word { word: w.word, start: w.start, end: w.end, probability: f64::from(w.probability) })
+                        .map(|w| Word {
+                            word: w.word,
+                            start: w.start,
+                            end: w.end,
+                            probability: f64::from(w.probability),
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -90,7 +95,12 @@ pub struct TranscribeOptions<'a> {
 }
 
 /// `config` with the given model, language and thread count.
-pub(crate) fn asr_config(mut config: reelkit::AsrConfig, model: Option<String>, language: Option<String>, threads: Option<u32>) -> reelkit::AsrConfig {
+pub(crate) fn asr_config(
+    mut config: reelkit::AsrConfig,
+    model: Option<String>,
+    language: Option<String>,
+    threads: Option<u32>,
+) -> reelkit::AsrConfig {
     if let Some(model) = model {
         config = config.model(model);
     }
@@ -106,7 +116,11 @@ pub(crate) fn asr_config(mut config: reelkit::AsrConfig, model: Option<String>, 
 /// Transcribe any media file FFmpeg can open: segments with per-word
 /// timestamps and confidences.
 #[napi(ts_return_type = "Promise<Transcript>")]
-pub fn transcribe(env: &Env, path: String, options: Option<TranscribeOptions<'_>>) -> napi::Result<AsyncTask<Job<Transcript>>> {
+pub fn transcribe(
+    env: &Env,
+    path: String,
+    options: Option<TranscribeOptions<'_>>,
+) -> napi::Result<AsyncTask<Job<Transcript>>> {
     let mut config = reelkit::AsrConfig::default();
     let (mut on_progress, mut signal) = (None, None);
     if let Some(o) = options {

@@ -9,8 +9,6 @@
 //! One binding file per core module: [`media`], [`asr`], [`scenes`],
 //! [`pipeline`], [`models`].
 
-#![deny(clippy::all)]
-
 use std::sync::LazyLock;
 
 use reelkit::Engine;

@@ -5,8 +5,8 @@ use napi::Env;
 use napi_derive::napi;
 
 use crate::error::{throw, Failure};
-use crate::task::{Control, Job, ProgressCallback};
 use crate::progress::SignalArg;
+use crate::task::{Control, Job, ProgressCallback};
 
 /// One stream of the container.
 #[napi(object, object_from_js = false)]
@@ -175,7 +175,11 @@ pub struct DecodeAudioOptions<'a> {
 /// Decode the primary audio stream to `Float32Array` samples in `-1..1`
 /// (16 kHz mono unless told otherwise).
 #[napi(ts_return_type = "Promise<Float32Array>")]
-pub fn decode_audio(env: &Env, path: String, options: Option<DecodeAudioOptions<'_>>) -> napi::Result<AsyncTask<Job<Float32Array>>> {
+pub fn decode_audio(
+    env: &Env,
+    path: String,
+    options: Option<DecodeAudioOptions<'_>>,
+) -> napi::Result<AsyncTask<Job<Float32Array>>> {
     let mut decode = reelkit::media::AudioDecodeOptions::default();
     let (mut on_progress, mut signal) = (None, None);
     if let Some(o) = options {
@@ -183,7 +187,8 @@ pub fn decode_audio(env: &Env, path: String, options: Option<DecodeAudioOptions<
             decode = decode.sample_rate(rate);
         }
         if let Some(channels) = o.channels {
-            let channels = u16::try_from(channels).map_err(|_| Failure::invalid("channels", format!("{channels} (expected 1 or 2)")).into_napi(env))?;
+            let channels = u16::try_from(channels)
+                .map_err(|_| Failure::invalid("channels", format!("{channels} (expected 1 or 2)")).into_napi(env))?;
             decode = decode.channels(channels);
         }
         decode = decode.range(o.start.unwrap_or(0.0), o.end);
@@ -209,7 +214,14 @@ pub struct RunOptions<'a> {
 /// Cut `[start, end)` seconds of `input` into `output` (H.264 + AAC MP4),
 /// frame-accurately. Resolves to the output path.
 #[napi(ts_return_type = "Promise<string>")]
-pub fn cut(env: &Env, input: String, output: String, start: f64, end: f64, options: Option<RunOptions<'_>>) -> napi::Result<AsyncTask<Job<String>>> {
+pub fn cut(
+    env: &Env,
+    input: String,
+    output: String,
+    start: f64,
+    end: f64,
+    options: Option<RunOptions<'_>>,
+) -> napi::Result<AsyncTask<Job<String>>> {
     let (on_progress, signal) = options.map(|o| (o.on_progress, o.signal)).unwrap_or_default();
     let control = Control::new(env, on_progress, signal)?;
     let ctl = control.run_ctl();

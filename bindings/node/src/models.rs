@@ -99,7 +99,11 @@ pub struct ModelsFetchOptions<'a> {
 /// Download (when missing), verify and install models: the given ids, or
 /// every default model. Installed models are left alone.
 #[napi(ts_return_type = "Promise<Array<ModelStatus>>")]
-pub fn models_fetch(env: &Env, ids: Option<Vec<String>>, options: Option<ModelsFetchOptions<'_>>) -> napi::Result<AsyncTask<Job<Vec<ModelStatus>, ModelFetchEvent>>> {
+pub fn models_fetch(
+    env: &Env,
+    ids: Option<Vec<String>>,
+    options: Option<ModelsFetchOptions<'_>>,
+) -> napi::Result<AsyncTask<Job<Vec<ModelStatus>, ModelFetchEvent>>> {
     let (on_progress, signal) = options.map(|o| (o.on_progress, o.signal)).unwrap_or_default();
     let control = Control::new(env, on_progress, signal)?;
     let relay = control.relay();

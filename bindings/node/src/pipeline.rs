@@ -195,7 +195,12 @@ fn unknown_key(given: &Value, known: &Value, prefix: &str) -> Option<String> {
 /// `outDir` as `clip-01.mp4`, `clip-01.srt`, `clip-01.vtt`..., plus
 /// `clips.json` and `transcript.json`.
 #[napi(ts_return_type = "Promise<ClipsReport>")]
-pub fn clips(env: &Env, input: String, out_dir: String, options: Option<ClipsOptions<'_>>) -> napi::Result<AsyncTask<Job<ClipsReport>>> {
+pub fn clips(
+    env: &Env,
+    input: String,
+    out_dir: String,
+    options: Option<ClipsOptions<'_>>,
+) -> napi::Result<AsyncTask<Job<ClipsReport>>> {
     let (settings, on_progress, signal) = match options {
         Some(o) => (
             JobSettings {
@@ -211,7 +216,15 @@ pub fn clips(env: &Env, input: String, out_dir: String, options: Option<ClipsOpt
             o.signal,
         ),
         None => (
-            JobSettings { top: None, model: None, language: None, aspect: None, min_duration: None, max_duration: None, options: None },
+            JobSettings {
+                top: None,
+                model: None,
+                language: None,
+                aspect: None,
+                min_duration: None,
+                max_duration: None,
+                options: None,
+            },
             None,
             None,
         ),
@@ -230,7 +243,8 @@ mod tests {
 
     #[test]
     fn partial_json_fills_defaults_and_unknown_keys_are_named() {
-        let job = parse_job(serde_json::json!({"clips": {"weights": {"scene_changes": 0}}, "burn_captions": false})).unwrap();
+        let job =
+            parse_job(serde_json::json!({"clips": {"weights": {"scene_changes": 0}}, "burn_captions": false})).unwrap();
         assert_eq!(job.clips.weights.scene_changes, 0.0);
         assert!(!job.burn_captions);
         assert_eq!(job.clips.top, 3);

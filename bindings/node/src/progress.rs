@@ -15,7 +15,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, Weak};
 
 use napi::bindgen_prelude::{
-    ClassInstance, FnArgs, FromNapiValue, Function, FunctionRef, JavaScriptClassExt, JsObjectValue, Object, ObjectRef, ToNapiValue, Unknown,
+    ClassInstance, FnArgs, FromNapiValue, Function, FunctionRef, JavaScriptClassExt, JsObjectValue, Object, ObjectRef,
+    ToNapiValue, Unknown,
 };
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue};
 use napi::{Env, JsValue, Status, ValueType};
@@ -121,7 +122,11 @@ where
     E: ToNapiValue + Coalesce + Send + 'static,
 {
     /// A relay to `callback`; a throwing callback cancels `cancel`.
-    pub fn new(env: &Env, callback: &Function<'_, E, UnknownReturnValue>, cancel: reelkit::CancelToken) -> napi::Result<Arc<Self>> {
+    pub fn new(
+        env: &Env,
+        callback: &Function<'_, E, UnknownReturnValue>,
+        cancel: reelkit::CancelToken,
+    ) -> napi::Result<Arc<Self>> {
         let relay = Arc::new(Self {
             queue: Mutex::new(Queue { events: VecDeque::new(), wake_pending: false, thrown: None }),
             callback: callback.create_ref()?,
@@ -217,15 +222,18 @@ struct AbortLink {
 
 impl AbortLink {
     fn remove(self, env: &Env) -> napi::Result<()> {
-        let signal = self.signal.get_value(env)?;
-        let listener = self.listener.borrow_back(env)?;
-        let remove: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, UnknownReturnValue> =
-            signal.get_named_property("removeEventListener")?;
-        let result = remove.apply(signal, ("abort", listener).into());
-        self.signal.unref(env)?;
-        result.map(|_| ())
+        let removed = (|| {
+            let signal = self.signal.get_value(env)?;
+            let remove: ListenerMethod<'_> = signal.get_named_property("removeEventListener")?;
+            remove.apply(signal, ("abort", self.listener.borrow_back(env)?).into()).map(|_| ())
+        })();
+        let released = self.signal.unref(env);
+        removed.and(released)
     }
 }
+
+/// `addEventListener` / `removeEventListener` as called here.
+type ListenerMethod<'a> = Function<'a, FnArgs<(&'a str, Function<'a, (), ()>)>, UnknownReturnValue>;
 
 /// The cancel token of one call: the caller's `CancelToken`, or a fresh one
 /// wired to the caller's `AbortSignal`.
@@ -236,10 +244,12 @@ pub struct Cancellation {
 
 impl Cancellation {
     pub fn new(env: &Env, signal: Option<SignalArg<'_>>) -> napi::Result<Self> {
-        let Some(signal) = signal.filter(|s| !matches!(s.get_type(), Ok(ValueType::Undefined | ValueType::Null))) else {
+        let Some(signal) = signal.filter(|s| !matches!(s.get_type(), Ok(ValueType::Undefined | ValueType::Null)))
+        else {
             return Ok(Self { token: reelkit::CancelToken::new(), link: None });
         };
         if CancelToken::instance_of(env, &signal)? {
+            // SAFETY: `signal` is a live value of this env, checked to be a CancelToken.
             let token = unsafe { ClassInstance::<CancelToken>::from_napi_value(env.raw(), signal.raw())? };
             return Ok(Self { token: token.inner.clone(), link: None });
         }
@@ -247,6 +257,7 @@ impl Cancellation {
         if signal.get_type()? != ValueType::Object {
             return Err(not_a_signal());
         }
+        // SAFETY: checked to be an object just above.
         let object: Object<'_> = unsafe { signal.cast()? };
         let add: Unknown<'_> = object.get_named_property("addEventListener")?;
         if add.get_type()? != ValueType::Function || !object.has_named_property("aborted")? {
@@ -262,9 +273,10 @@ impl Cancellation {
             on_abort.cancel();
             Ok(())
         })?;
-        let add: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, UnknownReturnValue> = unsafe { add.cast()? };
-        let link = AbortLink { signal: object.create_ref()?, listener: listener.create_ref()? };
+        // SAFETY: checked to be a function above.
+        let add: ListenerMethod<'_> = unsafe { add.cast()? };
         add.apply(object, ("abort", listener).into())?;
+        let link = AbortLink { signal: object.create_ref()?, listener: listener.create_ref()? };
         Ok(Self { token, link: Some(link) })
     }
 

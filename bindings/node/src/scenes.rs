@@ -41,7 +41,12 @@ impl From<reelkit::scenes::SceneList> for SceneList {
             scenes: list
                 .scenes
                 .into_iter()
-                .map(|s| Scene { start: s.start, end: s.end, start_frame: int(s.start_frame), end_frame: int(s.end_frame) })
+                .map(|s| Scene {
+                    start: s.start,
+                    end: s.end,
+                    start_frame: int(s.start_frame),
+                    end_frame: int(s.end_frame),
+                })
                 .collect(),
         }
     }
@@ -64,7 +69,11 @@ pub struct DetectScenesOptions<'a> {
 
 /// Detect scene cuts in the primary video stream.
 #[napi(ts_return_type = "Promise<SceneList>")]
-pub fn detect_scenes(env: &Env, path: String, options: Option<DetectScenesOptions<'_>>) -> napi::Result<AsyncTask<Job<SceneList>>> {
+pub fn detect_scenes(
+    env: &Env,
+    path: String,
+    options: Option<DetectScenesOptions<'_>>,
+) -> napi::Result<AsyncTask<Job<SceneList>>> {
     let mut config = reelkit::scenes::SceneConfig::default();
     let (mut on_progress, mut signal) = (None, None);
     if let Some(o) = options {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{Function, ToNapiValue, TypeName};
 use napi::threadsafe_function::UnknownReturnValue;
-use napi::{Env, Status, Task};
+use napi::{Env, JsValue, Status, Task, ValueType};
 
 use crate::error::Failure;
 use crate::progress::{Cancellation, Coalesce, ProgressEvent, Relay, SignalArg};
@@ -24,10 +24,17 @@ impl<E> Control<E>
 where
     E: ToNapiValue + Coalesce + Send + 'static,
 {
-    pub fn new(env: &Env, on_progress: Option<ProgressCallback<'_, E>>, signal: Option<SignalArg<'_>>) -> napi::Result<Self> {
+    pub fn new(
+        env: &Env,
+        on_progress: Option<ProgressCallback<'_, E>>,
+        signal: Option<SignalArg<'_>>,
+    ) -> napi::Result<Self> {
         let cancellation = Cancellation::new(env, signal)?;
         let relay = match on_progress {
-            Some(callback) => Some(Relay::new(env, &callback, cancellation.token().clone())?),
+            Some(callback) if callback.to_unknown().get_type()? == ValueType::Function => {
+                Some(Relay::new(env, &callback, cancellation.token().clone())?)
+            }
+            Some(_) => return Err(Failure::invalid("onProgress", "expected a function").into_napi(env)),
             None => None,
         };
         Ok(Self { relay, cancellation })
@@ -75,8 +82,8 @@ impl Control<ProgressEvent> {
     }
 }
 
-/// Drops events that move a stage by less than 1 %; the first and the last
-/// event of each stage (and of each message) always pass.
+/// Drops repeated events and events that move a stage by less than 1 %; the
+/// first and the last event of each stage (and of each message) pass.
 #[derive(Default)]
 struct Throttle {
     last: Option<ProgressEvent>,
@@ -85,6 +92,7 @@ struct Throttle {
 impl Throttle {
     fn admit(&mut self, event: &ProgressEvent) -> bool {
         let pass = match (&self.last, event.fraction) {
+            (Some(last), _) if last == event => false,
             (Some(last), Some(f)) if last.stage == event.stage && last.message == event.message => {
                 f >= 1.0 || last.fraction.is_none_or(|l| f - l >= 0.01)
             }
@@ -156,5 +164,48 @@ where
 
     fn finally(mut self, env: Env) -> napi::Result<()> {
         self.control.release(&env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(stage: &str, done: f64, total: Option<f64>) -> ProgressEvent {
+        ProgressEvent {
+            stage: stage.into(),
+            done,
+            total,
+            fraction: total.map(|t| done / t),
+            unit: "seconds".into(),
+            message: None,
+        }
+    }
+
+    #[test]
+    fn throttle_keeps_stage_edges_and_whole_percents() {
+        let events = [
+            event("decode_audio", 0.0, Some(1000.0)),
+            event("decode_audio", 5.0, Some(1000.0)),
+            event("decode_audio", 10.0, Some(1000.0)),
+            event("decode_audio", 12.0, Some(1000.0)),
+            event("decode_audio", 1000.0, Some(1000.0)),
+            event("decode_audio", 1000.0, Some(1000.0)),
+            event("transcribe", 0.0, Some(10.0)),
+            event("transcribe", 0.0, None),
+            event("transcribe", 10.0, Some(10.0)),
+        ];
+        let mut throttle = Throttle::default();
+        let admitted: Vec<(&str, f64)> =
+            events.iter().filter(|e| throttle.admit(e)).map(|e| (e.stage.as_str(), e.done)).collect();
+        let expected = [
+            ("decode_audio", 0.0),
+            ("decode_audio", 10.0),
+            ("decode_audio", 1000.0),
+            ("transcribe", 0.0),
+            ("transcribe", 0.0),
+            ("transcribe", 10.0),
+        ];
+        assert_eq!(admitted, expected);
     }
 }

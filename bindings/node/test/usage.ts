@@ -1,0 +1,65 @@
+// Type-checked (never run) by types.test.mjs: how the API reads from
+// TypeScript, against the generated index.d.ts.
+import {
+  CancelToken,
+  clips,
+  cut,
+  decodeAudio,
+  detectScenes,
+  modelsFetch,
+  modelsList,
+  probe,
+  probeSync,
+  transcribe,
+  type ClipsReport,
+  type MediaInfo,
+  type ProgressEvent,
+  type Transcript,
+} from '../index.js'
+
+export async function usage(): Promise<void> {
+  const info: MediaInfo = await probe('in.mp4')
+  const width: number | undefined = info.video?.displayWidth
+  const rate: number | undefined = probeSync('in.mp4').audio?.sampleRate
+  const samples: Float32Array = await decodeAudio('in.mp4', { sampleRate: 16000, channels: 1, start: 1, end: 2 })
+
+  const token = new CancelToken()
+  const onProgress = (e: ProgressEvent): void => {
+    const share: number | undefined = e.fraction
+    console.log(e.stage, e.done, e.total, share, e.unit, e.message)
+  }
+  const transcript: Transcript = await transcribe('in.mp4', { model: 'tiny.en', language: 'en', threads: 2, onProgress, signal: token })
+  const firstWord: string | undefined = transcript.segments[0]?.words[0]?.word
+  token.cancel()
+  const cancelled: boolean = token.cancelled
+
+  const controller = new AbortController()
+  const report: ClipsReport = await clips('in.mp4', 'out', {
+    top: 1,
+    aspect: '9:16',
+    minDuration: 10,
+    maxDuration: 30,
+    options: { clips: { weights: { scene_changes: 0 } }, burn_captions: false },
+    onProgress,
+    signal: controller.signal,
+  })
+  const video: string | undefined = report.clips[0]?.video
+  const output: string = await cut('in.mp4', 'out.mp4', 1, 2, { signal: controller.signal })
+  const cuts: number[] = (await detectScenes('in.mp4', { threshold: 30 })).cuts
+  const installed: boolean[] = (await modelsList()).map((m) => m.installed)
+  await modelsFetch(['tiny.en'], { onProgress: (e) => console.log(e.event, e.id, e.done, e.total) })
+
+  try {
+    await probe('x')
+  } catch (e) {
+    console.log((e as Error & { code: string }).code)
+  }
+  console.log(width, rate, samples, firstWord, cancelled, video, output, cuts, installed)
+
+  // @ts-expect-error: paths are strings
+  await probe(42)
+  // @ts-expect-error: unknown option
+  await transcribe('in.mp4', { modle: 'base' })
+  // @ts-expect-error: a signal is a CancelToken or an AbortSignal
+  await cut('in.mp4', 'out.mp4', 0, 1, { signal: 'stop' })
+}
