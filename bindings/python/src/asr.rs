@@ -21,6 +21,10 @@ pub struct Word {
     /// Recogniser confidence in 0..1.
     #[pyo3(get)]
     probability: f32,
+    /// True when the times were estimated (re-timed after an edit) rather
+    /// than measured.
+    #[pyo3(get)]
+    estimated: bool,
 }
 
 #[pymethods]
@@ -47,6 +51,7 @@ impl Word {
             start: self.start,
             end: self.end,
             probability: self.probability,
+            estimated: self.estimated,
         }
     }
 }
@@ -110,6 +115,7 @@ impl Transcript {
                             start: w.start,
                             end: w.end,
                             probability: w.probability,
+                            estimated: w.estimated,
                         },
                     )
                 })

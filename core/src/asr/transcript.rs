@@ -12,9 +12,18 @@ pub struct Word {
     pub end: f64,
     /// Recogniser confidence in `0..=1`.
     pub probability: f32,
+    /// The times were estimated (interpolated or re-timed after an edit)
+    /// rather than measured; treat them as approximate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
 }
 
 impl Word {
+    /// A measured word.
+    pub fn new(word: impl Into<String>, start: f64, end: f64, probability: f32) -> Self {
+        Self { word: word.into(), start, end, probability, estimated: false }
+    }
+
     /// Whether the word closes a sentence (`.`, `?`, `!`, `…` and CJK stops,
     /// ignoring closing quotes and brackets).
     pub fn ends_sentence(&self) -> bool {
@@ -130,7 +139,7 @@ mod tests {
     use super::*;
 
     fn word(w: &str, start: f64, end: f64) -> Word {
-        Word { word: w.into(), start, end, probability: 0.9 }
+        Word::new(w, start, end, 0.9)
     }
 
     #[test]

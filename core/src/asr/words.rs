@@ -3,11 +3,16 @@
 use whisper_rs::{WhisperContext, WhisperState};
 
 use super::transcript::{join_words, Segment, Word};
+use super::WordTiming;
 use crate::error::{Error, Result};
-use crate::media::AudioBuffer;
 
 /// Languages written without spaces between words: every token is a word.
 const UNSPACED: [&str; 6] = ["ja", "zh", "th", "lo", "my", "yue"];
+
+/// Token and DTW times further apart than this (seconds) disagree: the
+/// token times have collapsed and only DTW is used. Chosen on the timing
+/// test set (see tests/word_timing.rs): 0.4-0.6 s all give 68-72 ms.
+const HYBRID_AGREEMENT: f64 = 0.4;
 
 /// A token's text and timing, as whisper.cpp reports it.
 #[derive(Debug, Clone)]
@@ -19,24 +24,29 @@ pub(crate) struct TimedToken {
     pub probability: f32,
 }
 
-/// Read every segment of a finished `full` run.
+/// Read every segment of a finished `full` run over `samples` (16 kHz mono
+/// starting at `offset` seconds); times come back absolute.
 pub(crate) fn collect_segments(
     context: &WhisperContext,
     state: &WhisperState,
-    audio: &AudioBuffer,
+    samples: &[f32],
+    offset: f64,
     language: &str,
+    timing: WordTiming,
 ) -> Result<Vec<Segment>> {
     let eot = context.token_eot();
     let unspaced = UNSPACED.contains(&language);
+    let chunk_len = samples.len() as f64 / 16_000.0;
     let mut segments = Vec::new();
     for index in 0..state.full_n_segments() {
         let segment = state
             .get_segment(index)
             .ok_or_else(|| Error::Asr(format!("segment {index} vanished")))?;
-        let seg_start = segment.start_timestamp() as f64 / 100.0;
-        let seg_end = (segment.end_timestamp() as f64 / 100.0).min(audio.duration().max(seg_start));
+        let seg_start = (segment.start_timestamp() as f64 / 100.0).min(chunk_len);
+        let seg_end = (segment.end_timestamp() as f64 / 100.0).min(chunk_len).max(seg_start);
         let mut tokens = Vec::new();
         let mut logprob_sum = 0.0f64;
+        let mut previous_dtw: Option<f64> = None;
         for t in 0..segment.n_tokens() {
             let Some(token) = segment.get_token(t) else { continue };
             let data = token.token_data();
@@ -45,12 +55,23 @@ pub(crate) fn collect_segments(
             }
             let bytes = token.to_bytes().map(<[u8]>::to_vec).unwrap_or_default();
             logprob_sum += f64::from(data.plog);
-            tokens.push(TimedToken {
-                bytes,
-                start: data.t0 as f64 / 100.0,
-                end: data.t1 as f64 / 100.0,
-                probability: data.p,
-            });
+            let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
+            // whisper.cpp's DTW time of a token marks where that token ends
+            // (the next one begins): a token starts at its predecessor's.
+            let dtw = (data.t_dtw >= 0).then(|| data.t_dtw as f64 / 100.0);
+            let (start, end) = match (timing, dtw) {
+                (WordTiming::Dtw, Some(d)) => (previous_dtw.unwrap_or(t0), d),
+                (WordTiming::Hybrid, Some(d)) => {
+                    // Where the two agree, their mean is better than either;
+                    // where they disagree, token times have collapsed and
+                    // DTW is kept.
+                    let blend = |a: f64, b: f64| if (a - b).abs() < HYBRID_AGREEMENT { (a + b) / 2.0 } else { b };
+                    (previous_dtw.map(|p| blend(t0, p)).unwrap_or(t0), blend(t1, d))
+                }
+                _ => (t0, t1),
+            };
+            previous_dtw = dtw.or(previous_dtw);
+            tokens.push(TimedToken { bytes, start, end, probability: data.p });
         }
         if tokens.is_empty() {
             continue;
@@ -60,12 +81,21 @@ pub(crate) fn collect_segments(
             continue; // whisper's own "this was not speech" verdict
         }
         let words = tokens_to_words(&tokens, seg_start, seg_end, unspaced);
-        let words = drop_annotations(words);
-        if words.is_empty() || is_silent(audio, seg_start, seg_end) {
+        let mut words = drop_annotations(words);
+        if words.is_empty() || is_silent(samples, seg_start, seg_end) {
             continue;
         }
+        for w in &mut words {
+            w.start += offset;
+            w.end += offset;
+        }
         let text = join_words(words.iter().map(|w| w.word.as_str()));
-        segments.push(Segment { start: words[0].start.min(seg_start.max(0.0)), end: seg_end.max(words[words.len() - 1].end), text, words });
+        segments.push(Segment {
+            start: words[0].start.min(seg_start + offset),
+            end: (seg_end + offset).max(words[words.len() - 1].end),
+            text,
+            words,
+        });
     }
     Ok(segments)
 }
@@ -87,7 +117,7 @@ pub(crate) fn tokens_to_words(tokens: &[TimedToken], seg_start: f64, seg_end: f6
             return;
         }
         let probability = b.probs.iter().sum::<f32>() / b.probs.len().max(1) as f32;
-        words.push(Word { word: text, start: b.start, end: b.end, probability });
+        words.push(Word::new(text, b.start, b.end, probability));
     };
     for token in tokens {
         let starts_word = token.bytes.first() == Some(&b' ') || unspaced;
@@ -138,6 +168,9 @@ pub(crate) fn drop_annotations(words: Vec<Word>) -> Vec<Word> {
             }
             continue;
         }
+        if text.chars().all(|c| matches!(c, '♪' | '♫' | '♬' | '♩' | '#' | '*' | '-' | '.')) {
+            continue;
+        }
         let open = text.chars().next();
         let close = match open {
             Some('[') => Some(']'),
@@ -162,8 +195,10 @@ pub(crate) fn drop_annotations(words: Vec<Word>) -> Vec<Word> {
 
 /// Digital near-silence (peak below -50 dBFS) cannot hold speech: text that
 /// Whisper produced there is hallucinated.
-fn is_silent(audio: &AudioBuffer, start: f64, end: f64) -> bool {
-    let span = audio.slice_seconds(start, end.max(start + 0.01));
+fn is_silent(samples: &[f32], start: f64, end: f64) -> bool {
+    let a = ((start * 16_000.0) as usize).min(samples.len());
+    let b = (((end.max(start + 0.01)) * 16_000.0) as usize).min(samples.len());
+    let span = &samples[a..b.max(a)];
     if span.is_empty() {
         return false;
     }
@@ -214,7 +249,7 @@ mod tests {
 
     #[test]
     fn annotations_are_dropped() {
-        let w = |s: &str| Word { word: s.into(), start: 0.0, end: 0.1, probability: 1.0 };
+        let w = |s: &str| Word::new(s, 0.0, 0.1, 1.0);
         let kept = drop_annotations(vec![w("[BLANK_AUDIO]"), w("hello"), w("(upbeat"), w("music)"), w("world"), w("*laughs*")]);
         let texts: Vec<_> = kept.iter().map(|w| w.word.as_str()).collect();
         assert_eq!(texts, ["hello", "world"]);

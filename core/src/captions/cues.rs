@@ -172,7 +172,7 @@ mod tests {
     fn words(text: &str, start: f64, step: f64) -> Vec<Word> {
         text.split_whitespace()
             .enumerate()
-            .map(|(i, w)| Word { word: w.into(), start: start + i as f64 * step, end: start + (i as f64 + 0.8) * step, probability: 0.9 })
+            .map(|(i, w)| Word::new(w, start + i as f64 * step, start + (i as f64 + 0.8) * step, 0.9))
             .collect()
     }
 
@@ -196,8 +196,8 @@ mod tests {
     #[test]
     fn short_cues_are_extended_but_do_not_overlap() {
         let w = vec![
-            Word { word: "Hi.".into(), start: 1.0, end: 1.1, probability: 1.0 },
-            Word { word: "Yes.".into(), start: 1.5, end: 1.7, probability: 1.0 },
+            Word::new("Hi.", 1.0, 1.1, 1.0),
+            Word::new("Yes.", 1.5, 1.7, 1.0),
         ];
         let cues = build_cues(&w, &CueConfig::default()).unwrap();
         assert_eq!(cues.len(), 2);

@@ -305,7 +305,7 @@ mod tests {
             let words = ws
                 .iter()
                 .enumerate()
-                .map(|(i, w)| Word { word: (*w).into(), start: start + i as f64 * step, end: start + (i as f64 + 0.9) * step, probability: 0.9 })
+                .map(|(i, w)| Word::new(*w, start + i as f64 * step, start + (i as f64 + 0.9) * step, 0.9))
                 .collect();
             segments.push(Segment { start: *start, end: *end, text: (*text).into(), words });
         }

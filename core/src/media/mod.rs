@@ -9,7 +9,7 @@ mod input;
 mod probe;
 mod video;
 
-pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions};
+pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions, AudioReader};
 pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
 pub use export::{cut, export_range, Crop, ExportOptions, FrameHook};
 pub use frame::RgbFrame;

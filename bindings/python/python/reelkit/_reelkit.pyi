@@ -252,6 +252,9 @@ class Word:
     def end(self) -> float: ...
     @property
     def probability(self) -> float: ...
+    @property
+    def estimated(self) -> bool:
+        """True when the times were estimated (re-timed after an edit)."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final

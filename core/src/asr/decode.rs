@@ -1,0 +1,118 @@
+//! One whisper.cpp run over one chunk of audio.
+
+use std::ffi::c_void;
+
+use whisper_rs::{FullParams, SamplingStrategy, WhisperState};
+
+use super::transcript::Segment;
+use super::vad::Span;
+use super::{words, Transcriber};
+use crate::error::{Error, Result};
+use crate::progress::CancelToken;
+
+/// A chunk of 16 kHz mono audio and where it sits in the media.
+#[derive(Debug, Clone)]
+pub(crate) struct Chunk {
+    pub index: usize,
+    pub span: Span,
+    pub samples: Vec<f32>,
+}
+
+/// What a chunk decoded to.
+#[derive(Debug)]
+pub(crate) struct ChunkResult {
+    pub index: usize,
+    pub segments: Vec<Segment>,
+    /// The language Whisper used (detected when asked to).
+    pub language: String,
+}
+
+/// Owns one whisper.cpp state; decode chunks one after another with it.
+pub(crate) struct ChunkDecoder<'a> {
+    transcriber: &'a Transcriber,
+    state: WhisperState,
+    threads: usize,
+}
+
+impl<'a> ChunkDecoder<'a> {
+    pub(crate) fn new(transcriber: &'a Transcriber, threads: usize) -> Result<Self> {
+        let state =
+            transcriber.context.create_state().map_err(|e| Error::Asr(format!("cannot create a decoder state: {e}")))?;
+        Ok(Self { transcriber, state, threads: threads.max(1) })
+    }
+
+    /// Decode `chunk` in `language` ("auto" detects it).
+    pub(crate) fn decode(&mut self, chunk: &Chunk, language: &str, cancel: &CancelToken) -> Result<ChunkResult> {
+        cancel.check()?;
+        let config = &self.transcriber.config;
+        // whisper.cpp needs at least one second of input.
+        let mut samples = std::borrow::Cow::Borrowed(chunk.samples.as_slice());
+        if samples.len() < 16_000 {
+            let mut padded = samples.into_owned();
+            padded.resize(16_000, 0.0);
+            samples = std::borrow::Cow::Owned(padded);
+        }
+        let mut params = FullParams::new(match config.beam_size {
+            Some(beam) => SamplingStrategy::BeamSearch { beam_size: beam as i32, patience: -1.0 },
+            None => SamplingStrategy::Greedy { best_of: 5 },
+        });
+        params.set_n_threads(self.threads as i32);
+        params.set_language(Some(language));
+        params.set_token_timestamps(true);
+        params.set_suppress_blank(true);
+        params.set_suppress_nst(true);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_special(false);
+        params.set_print_timestamps(false);
+        params.set_temperature_inc(config.temperature_increment);
+        // VAD chunks are independent: conditioning on the previous chunk's
+        // text would only carry its mistakes across silences.
+        params.set_no_context(true);
+        if config.fast_encoder {
+            // The encoder's cost grows with its context; a short chunk does
+            // not need Whisper's whole 30 s window (1500 frames of 20 ms).
+            let seconds = samples.len() as f64 / 16_000.0;
+            let frames = ((seconds + 1.0) * 50.0).ceil().clamp(256.0, 1500.0) as i32;
+            if frames < 1500 {
+                params.set_audio_ctx(frames);
+            }
+        }
+        if let Some(prompt) = &config.initial_prompt {
+            params.set_initial_prompt(prompt);
+        }
+        let cancel_ptr = cancel as *const CancelToken as *mut c_void;
+        // SAFETY: the callback only reads the token behind `cancel_ptr`, which
+        // outlives the `full` call; whisper.cpp calls it on this thread.
+        unsafe {
+            params.set_abort_callback(Some(abort_trampoline));
+            params.set_abort_callback_user_data(cancel_ptr);
+        }
+        let result = self.state.full(params, &samples);
+        cancel.check()?;
+        result.map_err(|e| Error::Asr(format!("inference failed: {e}")))?;
+        let language = if language == "auto" {
+            whisper_rs::get_lang_str(self.state.full_lang_id_from_state()).unwrap_or("en").to_owned()
+        } else {
+            language.to_owned()
+        };
+        let segments = words::collect_segments(
+            &self.transcriber.context,
+            &self.state,
+            &chunk.samples,
+            chunk.span.start,
+            &language,
+            config.word_timing,
+        )?;
+        Ok(ChunkResult { index: chunk.index, segments, language })
+    }
+}
+
+unsafe extern "C" fn abort_trampoline(user_data: *mut c_void) -> bool {
+    if user_data.is_null() {
+        return false;
+    }
+    // SAFETY: user_data is the `CancelToken` set in `decode`, alive for the call.
+    let cancel = unsafe { &*(user_data as *const CancelToken) };
+    cancel.is_cancelled()
+}

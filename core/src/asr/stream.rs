@@ -1,0 +1,246 @@
+//! The transcription driver: audio arrives block by block, the VAD turns it
+//! into chunks as soon as they are complete, and workers decode the chunks
+//! (in parallel when asked), so memory stays bounded by a few chunks no
+//! matter how long the input is.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Mutex, OnceLock};
+
+use super::decode::{Chunk, ChunkDecoder, ChunkResult};
+use super::transcript::{Segment, Transcript};
+use super::vad::{plan_chunks, FrameLevels, Span, StreamingVad, FRAME};
+use super::{align, Transcriber};
+use crate::error::{Error, Result};
+use crate::progress::{RunCtl, Stage};
+
+const RATE: f64 = 16_000.0;
+
+/// Audio held since `offset` (in samples), trimmed as chunks go out.
+struct Window {
+    offset: usize,
+    samples: Vec<f32>,
+}
+
+impl Window {
+    fn slice(&self, span: Span) -> Vec<f32> {
+        let a = ((span.start * RATE) as usize).saturating_sub(self.offset).min(self.samples.len());
+        let b = ((span.end * RATE) as usize).saturating_sub(self.offset).min(self.samples.len());
+        self.samples[a..b.max(a)].to_vec()
+    }
+
+    /// Forget everything before `time`.
+    fn drop_before(&mut self, time: f64) {
+        let upto = ((time * RATE) as usize).saturating_sub(self.offset).min(self.samples.len());
+        self.samples.drain(..upto);
+        self.offset += upto;
+    }
+}
+
+/// Groups closed speech regions into chunks, releasing a chunk once the next
+/// region cannot join it.
+struct Chunker {
+    max_chunk: f64,
+    open: Option<Span>,
+}
+
+impl Chunker {
+    fn push(&mut self, region: Span) -> Option<Span> {
+        match self.open.as_mut() {
+            Some(open) if region.end - open.start <= self.max_chunk && region.start - open.end < 2.0 => {
+                open.end = region.end;
+                None
+            }
+            _ => self.open.replace(region),
+        }
+    }
+
+    fn finish(&mut self) -> Option<Span> {
+        self.open.take()
+    }
+}
+
+/// Transcribe audio delivered by `next_block` (16 kHz mono blocks, `None`
+/// at the end). `duration` is only used for progress.
+pub(crate) fn transcribe_stream(
+    transcriber: &Transcriber,
+    next_block: &mut dyn FnMut() -> Result<Option<Vec<f32>>>,
+    duration: Option<f64>,
+    ctl: &RunCtl,
+) -> Result<Transcript> {
+    let config = &transcriber.config;
+    let workers = config.effective_workers();
+    let vad_config = if config.vad.enabled {
+        config.vad.clone()
+    } else {
+        // Everything is "speech": plain consecutive windows.
+        super::VadConfig { threshold_db: 0.0, min_level_db: -120.0, min_silence: 1e9, ..config.vad.clone() }
+    };
+    let progress = Progress { ctl, duration, best: AtomicU64::new(0) };
+    let language_lock: OnceLock<String> = OnceLock::new();
+    let (job_tx, job_rx) = mpsc::sync_channel::<Chunk>(workers);
+    let job_rx = Mutex::new(job_rx);
+    let (result_tx, result_rx) = mpsc::channel::<Result<ChunkResult>>();
+
+    let (mut results, levels, total_samples) = std::thread::scope(|scope| -> Result<_> {
+        // Chunk 0 is decoded on this thread: it fixes the language. The
+        // rest go to the workers (or also here when there is one worker).
+        let mut local = ChunkDecoder::new(transcriber, config.effective_threads() / workers.max(1))?;
+        if workers > 1 {
+            let threads = (config.effective_threads() / workers).max(1);
+            for _ in 0..workers {
+                let (job_rx, result_tx, language_lock, progress) = (&job_rx, result_tx.clone(), &language_lock, &progress);
+                scope.spawn(move || worker(transcriber, threads, job_rx, result_tx, language_lock, progress, ctl));
+            }
+        }
+        drop(result_tx);
+        let mut results = Vec::new();
+        let mut decode_here = |chunk: Chunk, results: &mut Vec<ChunkResult>| -> Result<()> {
+            let language = language_lock.get().cloned().unwrap_or_else(|| transcriber.language_setting());
+            let r = local.decode(&chunk, &language, ctl.cancel_token())?;
+            let _ = language_lock.set(r.language.clone());
+            progress.done(chunk.span.end);
+            results.push(r);
+            Ok(())
+        };
+        let mut send = |chunk: Chunk, results: &mut Vec<ChunkResult>| -> Result<()> {
+            if chunk.index == 0 || workers == 1 {
+                return decode_here(chunk, results);
+            }
+            job_tx.send(chunk).map_err(|_| Error::Asr("transcription workers stopped".into()))?;
+            // Surface worker errors (e.g. cancellation) early.
+            while let Ok(r) = result_rx.try_recv() {
+                results.push(r?);
+            }
+            Ok(())
+        };
+
+        let mut vad = StreamingVad::new(vad_config.clone());
+        let mut levels = FrameLevels::new(16_000);
+        let mut chunker = Chunker { max_chunk: vad_config.max_chunk, open: None };
+        let mut window = Window { offset: 0, samples: Vec::new() };
+        let mut total_samples = 0usize;
+        let mut next_index = 0usize;
+        let mut level_cursor = 0usize;
+        let mut finished = false;
+        while !finished {
+            ctl.check()?;
+            let mut regions = Vec::new();
+            match next_block()? {
+                Some(block) => {
+                    total_samples += block.len();
+                    levels.push(&block);
+                    window.samples.extend_from_slice(&block);
+                }
+                None => {
+                    levels.finish();
+                    finished = true;
+                }
+            }
+            regions.extend(vad.push(&levels.levels[level_cursor..]));
+            level_cursor = levels.levels.len();
+            if finished {
+                regions.extend(vad.finish());
+            }
+            let mut spans: Vec<Span> = regions.into_iter().filter_map(|r| chunker.push(r)).collect();
+            if finished {
+                spans.extend(chunker.finish());
+            }
+            for span in spans {
+                let samples = window.slice(span);
+                window.drop_before(span.end);
+                send(Chunk { index: next_index, span, samples }, &mut results)?;
+                next_index += 1;
+            }
+            // Audio before the open chunk, or long past, is no longer needed.
+            let keep_from = match chunker.open {
+                Some(open) => open.start,
+                None => (levels.levels.len() as f64 * FRAME - vad_config.max_chunk - 2.0).max(0.0),
+            };
+            window.drop_before(keep_from.min(vad.open_since().unwrap_or(f64::INFINITY)));
+        }
+        drop(job_tx);
+        for r in result_rx.iter() {
+            results.push(r?);
+        }
+        Ok((results, levels, total_samples))
+    })?;
+    ctl.check()?;
+
+    results.sort_by_key(|r| r.index);
+    let duration = total_samples as f64 / RATE;
+    let language = language_lock.get().cloned().filter(|l| l != "auto").unwrap_or_else(|| {
+        let setting = transcriber.language_setting();
+        if setting == "auto" { "en".into() } else { setting }
+    });
+    let mut segments: Vec<Segment> = results.into_iter().flat_map(|r| r.segments).collect();
+    if config.snap_to_audio {
+        align::snap_to_levels(&mut segments, &levels.levels);
+    }
+    progress.finish(duration);
+    Ok(Transcript { language, duration, segments })
+}
+
+/// A worker thread: decode chunks from the queue until it closes.
+fn worker(
+    transcriber: &Transcriber,
+    threads: usize,
+    jobs: &Mutex<mpsc::Receiver<Chunk>>,
+    results: mpsc::Sender<Result<ChunkResult>>,
+    language: &OnceLock<String>,
+    progress: &Progress<'_>,
+    ctl: &RunCtl,
+) {
+    let mut decoder = match ChunkDecoder::new(transcriber, threads) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = results.send(Err(e));
+            return;
+        }
+    };
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = job else { return };
+        let lang = language.get().cloned().unwrap_or_else(|| transcriber.language_setting());
+        let r = decoder.decode(&chunk, &lang, ctl.cancel_token());
+        if r.is_ok() {
+            progress.done(chunk.span.end);
+        }
+        if results.send(r).is_err() {
+            return;
+        }
+    }
+}
+
+/// Reports the furthest finished chunk end, never going backwards.
+struct Progress<'a> {
+    ctl: &'a RunCtl,
+    duration: Option<f64>,
+    best: AtomicU64,
+}
+
+impl Progress<'_> {
+    fn done(&self, seconds: f64) {
+        let bits = seconds.max(0.0).to_bits();
+        let previous = self.best.fetch_max(bits, Ordering::SeqCst);
+        if bits >= previous {
+            self.ctl.report(Stage::Transcribe, seconds, self.duration, "seconds");
+        }
+    }
+
+    fn finish(&self, duration: f64) {
+        self.ctl.report(Stage::Transcribe, duration, Some(duration), "seconds");
+    }
+}
+
+/// Plan chunks for audio already in memory (used by tests and callers that
+/// want to inspect the chunking).
+pub fn chunk_plan(samples: &[f32], vad: &super::VadConfig) -> Vec<Span> {
+    let mut levels = FrameLevels::new(16_000);
+    levels.push(samples);
+    levels.finish();
+    let regions = super::vad::speech_regions(&levels.levels, vad);
+    plan_chunks(&regions, &levels.levels, vad)
+}
