@@ -23,6 +23,8 @@ enum Command {
     Clips(cmd::clips::ClipsArgs),
     /// Transcribe speech to JSON, SRT or WebVTT.
     Transcribe(cmd::transcribe::TranscribeArgs),
+    /// Re-time a corrected transcript against the audio.
+    Align(cmd::align::AlignArgs),
     /// Cut a time range into a new MP4, frame-accurately.
     Cut(cmd::cut::CutArgs),
     /// Scene cuts of a video as JSON.
@@ -36,6 +38,7 @@ fn run(command: Command) -> output::Result<()> {
         Command::Probe(args) => cmd::probe::run(args),
         Command::Clips(args) => cmd::clips::run(args),
         Command::Transcribe(args) => cmd::transcribe::run(args),
+        Command::Align(args) => cmd::align::run(args),
         Command::Cut(args) => cmd::cut::run(args),
         Command::Scenes(args) => cmd::scenes::run(args),
         Command::Models(args) => cmd::models::run(args),

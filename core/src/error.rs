@@ -41,6 +41,9 @@ pub enum Error {
     /// A caller-supplied parameter is out of range or inconsistent.
     #[error("invalid parameter `{name}`: {reason}")]
     InvalidParameter { name: &'static str, reason: String },
+    /// A subtitle file is malformed; `line` is 1-based.
+    #[error("{path}:{line}: {reason}")]
+    SubtitleParse { path: String, line: usize, reason: String },
     /// A model file is missing or could not be provisioned.
     #[error(transparent)]
     Model(#[from] reelkit_models::Error),
@@ -70,6 +73,7 @@ impl Error {
             Error::Decode(_) => "decode",
             Error::Encode(_) => "encode",
             Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::SubtitleParse { .. } => "subtitle_parse",
             Error::Model(e) => e.code(),
             Error::Asr(_) => "asr",
             Error::Font(_) => "font",
@@ -88,6 +92,7 @@ impl Error {
                 | Error::MissingStream { .. }
                 | Error::CorruptMedia { .. }
                 | Error::InvalidParameter { .. }
+                | Error::SubtitleParse { .. }
         )
     }
 

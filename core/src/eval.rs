@@ -147,6 +147,13 @@ pub fn word_errors(reference: &str, hypothesis: &str) -> WordErrors {
     errors
 }
 
+/// Character error rate (for languages written without spaces): the
+/// characters of [`normalize_words`]' output, spaces removed.
+pub fn char_errors(reference: &str, hypothesis: &str) -> WordErrors {
+    let chars = |t: &str| normalize_words(t).concat().chars().map(|c| c.to_string()).collect::<Vec<_>>().join(" ");
+    word_errors(&chars(reference), &chars(hypothesis))
+}
+
 /// Word error rate between two texts.
 pub fn word_error_rate(reference: &str, hypothesis: &str) -> f64 {
     word_errors(reference, hypothesis).rate()
@@ -164,6 +171,12 @@ mod tests {
         assert_eq!(normalize_words("Mr. Quilter"), ["mister", "quilter"]);
         assert_eq!(number_words(0), "zero");
         assert_eq!(number_words(2_000_015), "two million fifteen");
+    }
+
+    #[test]
+    fn cer_compares_characters() {
+        let e = char_errors("客観的実在", "客観的実存");
+        assert_eq!((e.substitutions, e.reference_words), (1, 5));
     }
 
     #[test]

@@ -172,6 +172,14 @@ impl Engine {
         transcriber.transcribe(&audio, ctl)
     }
 
+    /// Re-time a corrected transcript against `input`'s audio: kept words
+    /// keep their times, edited runs are re-timed (and flagged `estimated`).
+    pub fn realign(&self, input: impl AsRef<Path>, transcript: &Transcript, edited_text: &str, ctl: &RunCtl) -> Result<Transcript> {
+        let audio = decode_audio(input, &AudioDecodeOptions::default(), ctl)?;
+        ctl.check()?;
+        crate::asr::align::realign(transcript, edited_text, &audio)
+    }
+
     /// Find the best clips of `input` and export them, with captions, into
     /// `out_dir` as `clip-01.mp4`, `clip-01.srt`, `clip-01.vtt`…, plus
     /// `clips.json` and `transcript.json`.

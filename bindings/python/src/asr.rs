@@ -139,6 +139,11 @@ impl Transcript {
         })
     }
 
+    /// The core transcript.
+    pub fn inner(&self) -> &reelkit::Transcript {
+        &self.inner
+    }
+
     fn cues(&self) -> PyResult<Vec<reelkit::captions::Cue>> {
         build_cues(&self.inner.words(), &CueConfig::default()).map_err(errors::to_py)
     }
@@ -190,7 +195,17 @@ impl Transcript {
     }
 }
 
+/// Read an SRT or WebVTT file (format chosen from its content) as a list of
+/// cues: ``{"id", "start", "end", "lines", "settings"}``. Malformed files
+/// raise ``SubtitleParseError`` naming the line.
+#[pyfunction]
+pub fn read_subtitles(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Bound<'_, PyAny>> {
+    let doc = reelkit::captions::read_subtitles(&path).map_err(errors::to_py)?;
+    json::to_py(py, &doc.cues)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(pyo3::wrap_pyfunction!(read_subtitles, m)?)?;
     m.add_class::<Transcript>()?;
     m.add_class::<Segment>()?;
     m.add_class::<Word>()?;

@@ -64,6 +64,12 @@ create_exception!(
 );
 create_exception!(
     reelkit,
+    SubtitleParseError,
+    ReelkitError,
+    "A subtitle file is malformed; `line` is the 1-based line where it goes wrong."
+);
+create_exception!(
+    reelkit,
     CancelledError,
     ReelkitError,
     "The work was cancelled through a CancelToken."
@@ -143,6 +149,7 @@ pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)
         (py.get_type::<EncodeError>(), "encode"),
         (py.get_type::<AsrError>(), "asr"),
         (py.get_type::<FontError>(), "font"),
+        (py.get_type::<SubtitleParseError>(), "subtitle_parse"),
         (py.get_type::<CancelledError>(), "cancelled"),
         (
             py.get_type::<DeviceUnavailableError>(),
@@ -214,6 +221,11 @@ fn convert(py: Python<'_>, error: reelkit::Error) -> PyErr {
             code,
         ),
         E::Cancelled => raise(Ok(py.get_type::<CancelledError>()), (message,), code),
+        E::SubtitleParse { line, .. } => {
+            let err = raise(Ok(py.get_type::<SubtitleParseError>()), (message,), code);
+            let _ = err.value(py).setattr("line", *line);
+            err
+        }
         // A variant added to the core after this binding was written.
         _ => raise(Ok(py.get_type::<ReelkitError>()), (message,), code),
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
 use pyo3::prelude::*;
-use reelkit::asr::Device;
+use reelkit::asr::{Device, WordTiming};
 use reelkit::models::{FetchEvent, ModelStore};
 use reelkit::{Aspect, AsrConfig, ClipsJob};
 
@@ -50,7 +50,7 @@ impl Engine {
     }
 
     /// Transcribe any media file FFmpeg can open, with word timestamps.
-    #[pyo3(signature = (path, model = "tiny.en", language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None))]
+    #[pyo3(signature = (path, model = "tiny.en", language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None, workers = 1, vad = true, word_timing = "hybrid"))]
     #[allow(clippy::too_many_arguments)]
     fn transcribe(
         &self,
@@ -64,6 +64,9 @@ impl Engine {
         device: &str,
         initial_prompt: Option<String>,
         beam_size: Option<u32>,
+        workers: usize,
+        vad: bool,
+        word_timing: &str,
     ) -> PyResult<Transcript> {
         let options = AsrOptions {
             model: model.to_owned(),
@@ -72,8 +75,25 @@ impl Engine {
             device,
             initial_prompt,
             beam_size,
+            workers,
+            vad,
+            word_timing,
         };
         transcribe_with(py, &self.inner, path, options, progress, cancel)
+    }
+
+    /// Re-time a corrected transcript against the audio of ``path``.
+    #[pyo3(signature = (path, transcript, edited_text, progress = None, cancel = None))]
+    fn realign(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        transcript: &Bound<'_, PyAny>,
+        edited_text: String,
+        progress: Option<&Bound<'_, PyAny>>,
+        cancel: Option<&CancelToken>,
+    ) -> PyResult<Transcript> {
+        realign_with(py, &self.inner, path, transcript, edited_text, progress, cancel)
     }
 
     /// Find the best clips of ``input`` and export them with captions into
@@ -146,6 +166,9 @@ struct AsrOptions<'a> {
     device: &'a str,
     initial_prompt: Option<String>,
     beam_size: Option<u32>,
+    workers: usize,
+    vad: bool,
+    word_timing: &'a str,
 }
 
 fn parse_device(py: Python<'_>, device: &str) -> PyResult<Device> {
@@ -187,6 +210,11 @@ fn transcribe_with(
     if let Some(beam) = o.beam_size {
         config = config.beam_size(beam);
     }
+    let timing: WordTiming = serde_json::from_value(serde_json::Value::String(o.word_timing.to_owned()))
+        .map_err(|_| errors::invalid_parameter(py, "word_timing", format!("`{}` (expected hybrid, dtw or tokens)", o.word_timing)))?;
+    let mut vad = config.vad.clone();
+    vad.enabled = o.vad;
+    config = config.workers(o.workers).word_timing(timing).vad(vad);
     let transcript = run(py, progress, cancel, |w| {
         engine.transcribe(&path, &config, w.ctl())
     })?;
@@ -308,7 +336,7 @@ fn models_fetch_with<'py>(
 
 /// Transcribe any media file FFmpeg can open, with word timestamps.
 #[pyfunction]
-#[pyo3(signature = (path, model = "tiny.en", language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None))]
+#[pyo3(signature = (path, model = "tiny.en", language = None, threads = 0, progress = None, cancel = None, *, device = "cpu", initial_prompt = None, beam_size = None, workers = 1, vad = true, word_timing = "hybrid"))]
 #[allow(clippy::too_many_arguments)]
 pub fn transcribe(
     py: Python<'_>,
@@ -321,6 +349,9 @@ pub fn transcribe(
     device: &str,
     initial_prompt: Option<String>,
     beam_size: Option<u32>,
+    workers: usize,
+    vad: bool,
+    word_timing: &str,
 ) -> PyResult<Transcript> {
     let options = AsrOptions {
         model: model.to_owned(),
@@ -329,8 +360,50 @@ pub fn transcribe(
         device,
         initial_prompt,
         beam_size,
+        workers,
+        vad,
+        word_timing,
     };
     transcribe_with(py, &DEFAULT_ENGINE, path, options, progress, cancel)
+}
+
+/// The core transcript behind a ``Transcript`` object or its ``to_dict()``.
+fn core_transcript(py: Python<'_>, transcript: &Bound<'_, PyAny>) -> PyResult<reelkit::Transcript> {
+    if let Ok(t) = transcript.cast::<Transcript>() {
+        return Ok(t.borrow().inner().clone());
+    }
+    let value = json::from_py(transcript, "transcript")?;
+    serde_json::from_value(value).map_err(|e| errors::invalid_parameter(py, "transcript", e.to_string()))
+}
+
+fn realign_with(
+    py: Python<'_>,
+    engine: &reelkit::Engine,
+    path: PathBuf,
+    transcript: &Bound<'_, PyAny>,
+    edited_text: String,
+    progress: Option<&Bound<'_, PyAny>>,
+    cancel: Option<&CancelToken>,
+) -> PyResult<Transcript> {
+    let transcript = core_transcript(py, transcript)?;
+    let aligned = run(py, progress, cancel, |w| engine.realign(&path, &transcript, &edited_text, w.ctl()))?;
+    Transcript::new(py, aligned)
+}
+
+/// Re-time a corrected transcript against the audio of ``path``: words the
+/// edit kept keep their times, edited runs are re-timed and flagged
+/// ``estimated``.
+#[pyfunction]
+#[pyo3(signature = (path, transcript, edited_text, progress = None, cancel = None))]
+pub fn realign(
+    py: Python<'_>,
+    path: PathBuf,
+    transcript: &Bound<'_, PyAny>,
+    edited_text: String,
+    progress: Option<&Bound<'_, PyAny>>,
+    cancel: Option<&CancelToken>,
+) -> PyResult<Transcript> {
+    realign_with(py, &DEFAULT_ENGINE, path, transcript, edited_text, progress, cancel)
 }
 
 /// Find the best clips of ``input`` and export them with captions into
@@ -391,6 +464,7 @@ pub fn models_fetch<'py>(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
     m.add_function(pyo3::wrap_pyfunction!(transcribe, m)?)?;
+    m.add_function(pyo3::wrap_pyfunction!(realign, m)?)?;
     m.add_function(pyo3::wrap_pyfunction!(clips, m)?)?;
     m.add_function(pyo3::wrap_pyfunction!(models_list, m)?)?;
     m.add_function(pyo3::wrap_pyfunction!(models_fetch, m)?)?;

@@ -11,13 +11,20 @@ use reelkit::{AsrConfig, Aspect, ClipsJob};
 use crate::error::ReelkitError;
 use crate::progress::{CancelHandle, ProgressObserver};
 use crate::task::run_blocking;
-use crate::types::{ClipsOptions, ClipsReport, MediaInfo, TranscribeOptions, Transcript};
+use crate::types::{ClipsOptions, ClipsReport, MediaInfo, SubtitleCue, TranscribeOptions, Transcript};
 
 /// Read container, streams, codecs, duration, frame rate, size, rotation and
 /// audio format of the file at `path`. Quick (headers only), so synchronous.
 #[uniffi::export]
 pub fn probe(path: String) -> Result<MediaInfo, ReelkitError> {
     Ok(reelkit::probe(path)?.into())
+}
+
+/// Read an SRT or WebVTT file (format chosen from its content); malformed
+/// files throw `SubtitleParse` naming the line.
+#[uniffi::export]
+pub fn read_subtitles(path: String) -> Result<Vec<SubtitleCue>, ReelkitError> {
+    Ok(reelkit::captions::read_subtitles(path)?.cues.into_iter().map(Into::into).collect())
 }
 
 /// The default clips job as pretty JSON: a template for
@@ -71,6 +78,26 @@ impl Engine {
         let engine = self.inner.clone();
         run_blocking("transcribe", observer, cancel, move |ctl| {
             Ok(engine.transcribe(&path, &config, ctl)?.into())
+        })
+        .await
+    }
+
+    /// Re-time a corrected transcript against the audio of `path`: words the
+    /// edit kept keep their times, edited runs are re-timed and their words
+    /// flagged `estimated`.
+    #[uniffi::method(default(observer = None, cancel = None))]
+    pub async fn realign(
+        &self,
+        path: String,
+        transcript: Transcript,
+        edited_text: String,
+        observer: Option<Arc<dyn ProgressObserver>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<Transcript, ReelkitError> {
+        let engine = self.inner.clone();
+        let transcript: reelkit::Transcript = transcript.into();
+        run_blocking("realign", observer, cancel, move |ctl| {
+            Ok(engine.realign(&path, &transcript, &edited_text, ctl)?.into())
         })
         .await
     }
@@ -140,6 +167,12 @@ fn asr_config(options: &TranscribeOptions) -> Result<AsrConfig, ReelkitError> {
     if let Some(beam) = options.beam_size {
         config = config.beam_size(beam);
     }
+    let timing = serde_json::from_value(serde_json::Value::String(options.word_timing.clone())).map_err(|_| {
+        ReelkitError::invalid("word_timing", format!("`{}` (expected hybrid, dtw or tokens)", options.word_timing))
+    })?;
+    let mut vad = config.vad.clone();
+    vad.enabled = options.vad;
+    config = config.workers(options.workers as usize).word_timing(timing).vad(vad);
     config.validate()?;
     Ok(config)
 }

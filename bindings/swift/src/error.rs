@@ -38,6 +38,9 @@ pub enum ReelkitError {
     /// A font could not be loaded or lacks what the caption renderer needs.
     #[error("{message}")]
     Font { message: String },
+    /// A subtitle file is malformed; `line` is 1-based.
+    #[error("{message}")]
+    SubtitleParse { path: String, line: u32, reason: String, message: String },
     /// The requested compute device is not available in this build or machine.
     #[error("{message}")]
     DeviceUnavailable { message: String },
@@ -69,6 +72,7 @@ impl ReelkitError {
             ReelkitError::Encode { .. } => "encode".into(),
             ReelkitError::Asr { .. } => "asr".into(),
             ReelkitError::Font { .. } => "font".into(),
+            ReelkitError::SubtitleParse { .. } => "subtitle_parse".into(),
             ReelkitError::DeviceUnavailable { .. } => "device_unavailable".into(),
             ReelkitError::Cancelled { .. } => "cancelled".into(),
             ReelkitError::Io { .. } => "io".into(),
@@ -86,6 +90,7 @@ impl ReelkitError {
                 | ReelkitError::MissingStream { .. }
                 | ReelkitError::CorruptMedia { .. }
                 | ReelkitError::InvalidParameter { .. }
+                | ReelkitError::SubtitleParse { .. }
         )
     }
 }
@@ -132,6 +137,9 @@ impl From<reelkit::Error> for ReelkitError {
             E::Encode(_) => ReelkitError::Encode { message },
             E::Asr(_) => ReelkitError::Asr { message },
             E::Font(_) => ReelkitError::Font { message },
+            E::SubtitleParse { path, line, reason } => {
+                ReelkitError::SubtitleParse { path, line: line.min(u32::MAX as usize) as u32, reason, message }
+            }
             E::DeviceUnavailable(_) => ReelkitError::DeviceUnavailable { message },
             E::Cancelled => ReelkitError::Cancelled { message },
             E::Io { path, .. } => ReelkitError::Io { path: path.display().to_string(), message },
@@ -158,6 +166,7 @@ mod tests {
             reelkit::Error::Encode("x".into()),
             reelkit::Error::Asr("x".into()),
             reelkit::Error::Font("x".into()),
+            reelkit::Error::SubtitleParse { path: "a.srt".into(), line: 3, reason: "x".into() },
             reelkit::Error::DeviceUnavailable("x".into()),
             reelkit::Error::Cancelled,
             reelkit::Error::Io { path: "a".into(), source: std::io::Error::other("denied") },

@@ -143,6 +143,8 @@ pub struct Word {
     pub end: f64,
     /// Recogniser confidence in `0...1`.
     pub probability: f32,
+    /// The times were estimated (re-timed after an edit), not measured.
+    pub estimated: bool,
 }
 
 /// A run of speech as the recogniser segmented it.
@@ -183,7 +185,13 @@ impl From<reelkit::Transcript> for Transcript {
                     words: s
                         .words
                         .into_iter()
-                        .map(|w| Word { word: w.word, start: w.start, end: w.end, probability: w.probability })
+                        .map(|w| Word {
+                            word: w.word,
+                            start: w.start,
+                            end: w.end,
+                            probability: w.probability,
+                            estimated: w.estimated,
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -301,6 +309,15 @@ pub struct TranscribeOptions {
     /// Beam size 1...16; `nil` decodes greedily (faster).
     #[uniffi(default = None)]
     pub beam_size: Option<u32>,
+    /// Chunks decoded in parallel.
+    #[uniffi(default = 1)]
+    pub workers: u32,
+    /// Send only detected speech to the recogniser.
+    #[uniffi(default = true)]
+    pub vad: bool,
+    /// Source of word times: `hybrid`, `dtw` or `tokens`.
+    #[uniffi(default = "hybrid")]
+    pub word_timing: String,
 }
 
 impl Default for TranscribeOptions {
@@ -312,6 +329,55 @@ impl Default for TranscribeOptions {
             device: "cpu".into(),
             initial_prompt: None,
             beam_size: None,
+            workers: 1,
+            vad: true,
+            word_timing: "hybrid".into(),
+        }
+    }
+}
+
+/// One cue read from an SRT or WebVTT file.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SubtitleCue {
+    pub id: Option<String>,
+    pub start: f64,
+    pub end: f64,
+    pub lines: Vec<String>,
+    /// WebVTT cue settings, when present.
+    pub settings: Option<String>,
+}
+
+impl From<reelkit::captions::SubtitleCue> for SubtitleCue {
+    fn from(c: reelkit::captions::SubtitleCue) -> Self {
+        SubtitleCue { id: c.id, start: c.start, end: c.end, lines: c.lines, settings: c.settings }
+    }
+}
+
+impl From<Transcript> for reelkit::Transcript {
+    fn from(t: Transcript) -> Self {
+        reelkit::Transcript {
+            language: t.language,
+            duration: t.duration,
+            segments: t
+                .segments
+                .into_iter()
+                .map(|s| reelkit::asr::Segment {
+                    start: s.start,
+                    end: s.end,
+                    text: s.text,
+                    words: s
+                        .words
+                        .into_iter()
+                        .map(|w| reelkit::asr::Word {
+                            word: w.word,
+                            start: w.start,
+                            end: w.end,
+                            probability: w.probability,
+                            estimated: w.estimated,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Speech recognition flags shared by the commands that transcribe.
 
-use clap::Args;
-use reelkit::asr::Device;
+use clap::{Args, ValueEnum};
+use reelkit::asr::{Device, VadConfig, WordTiming};
 use reelkit::AsrConfig;
 
 use crate::output::{CliError, Result};
@@ -23,12 +23,47 @@ pub struct AsrArgs {
     /// Words and names that prime the recogniser.
     #[arg(long)]
     pub prompt: Option<String>,
+    /// Beam search width (default: greedy decoding).
+    #[arg(long)]
+    pub beam_size: Option<u32>,
+    /// Chunks decoded in parallel (each gets threads/workers threads).
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
+    /// Send all audio to the recogniser instead of only detected speech.
+    #[arg(long)]
+    pub no_vad: bool,
+    /// Source of word times.
+    #[arg(long, value_enum, default_value = "hybrid")]
+    pub word_timing: WordTimingArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WordTimingArg {
+    Tokens,
+    Dtw,
+    Hybrid,
 }
 
 impl AsrArgs {
     pub fn config(&self) -> Result<AsrConfig> {
         let device = parse_device(&self.device)?;
-        let mut config = AsrConfig::default().model(self.model.clone()).threads(self.threads).device(device);
+        let timing = match self.word_timing {
+            WordTimingArg::Tokens => WordTiming::Tokens,
+            WordTimingArg::Dtw => WordTiming::Dtw,
+            WordTimingArg::Hybrid => WordTiming::Hybrid,
+        };
+        let mut vad = VadConfig::default();
+        vad.enabled = !self.no_vad;
+        let mut config = AsrConfig::default()
+            .model(self.model.clone())
+            .threads(self.threads)
+            .device(device)
+            .workers(self.workers)
+            .word_timing(timing)
+            .vad(vad);
+        if let Some(beam) = self.beam_size {
+            config = config.beam_size(beam);
+        }
         if let Some(lang) = &self.language {
             config = config.language(lang.clone());
         }

@@ -1,5 +1,6 @@
 //! One module per subcommand: its arguments and what it does.
 
+pub mod align;
 pub mod asr_args;
 pub mod clips;
 pub mod cut;

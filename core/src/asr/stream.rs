@@ -46,7 +46,7 @@ struct Chunker {
 impl Chunker {
     fn push(&mut self, region: Span) -> Option<Span> {
         match self.open.as_mut() {
-            Some(open) if region.end - open.start <= self.max_chunk && region.start - open.end < 2.0 => {
+            Some(open) if region.end - open.start <= self.max_chunk && region.start - open.end < JOIN_GAP => {
                 open.end = region.end;
                 None
             }
@@ -54,10 +54,22 @@ impl Chunker {
         }
     }
 
+    /// Release the open chunk once `now` is too far past it for another
+    /// region to join.
+    fn tick(&mut self, now: f64) -> Option<Span> {
+        match self.open {
+            Some(open) if now - open.end >= JOIN_GAP => self.open.take(),
+            _ => None,
+        }
+    }
+
     fn finish(&mut self) -> Option<Span> {
         self.open.take()
     }
 }
+
+/// Regions closer than this (seconds) share a chunk when they fit.
+const JOIN_GAP: f64 = 2.0;
 
 /// Transcribe audio delivered by `next_block` (16 kHz mono blocks, `None`
 /// at the end). `duration` is only used for progress.
@@ -144,6 +156,8 @@ pub(crate) fn transcribe_stream(
             let mut spans: Vec<Span> = regions.into_iter().filter_map(|r| chunker.push(r)).collect();
             if finished {
                 spans.extend(chunker.finish());
+            } else {
+                spans.extend(chunker.tick(levels.levels.len() as f64 * FRAME));
             }
             for span in spans {
                 let samples = window.slice(span);

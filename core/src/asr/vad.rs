@@ -218,6 +218,10 @@ impl StreamingVad {
                 }
                 _ => {}
             }
+            // A held region is final once no new region could reach back to it.
+            if self.held.is_some_and(|h| (i + 1) as f64 * FRAME - self.config.pad > h.end) && self.run.is_none() {
+                out.extend(self.held.take());
+            }
             // A run that outgrows a chunk is split at a quiet point.
             if let Some((start, _, continued)) = self.run {
                 if i + 1 - start >= max_frames {

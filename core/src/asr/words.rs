@@ -120,7 +120,10 @@ pub(crate) fn tokens_to_words(tokens: &[TimedToken], seg_start: f64, seg_end: f6
         words.push(Word::new(text, b.start, b.end, probability));
     };
     for token in tokens {
-        let starts_word = token.bytes.first() == Some(&b' ') || unspaced;
+        // In unspaced scripts every token is a word, unless the previous one
+        // ended inside a multi-byte character.
+        let char_complete = current.as_ref().map_or(true, |b| std::str::from_utf8(&b.bytes).is_ok());
+        let starts_word = token.bytes.first() == Some(&b' ') || (unspaced && char_complete);
         let punctuation_only = token.bytes.iter().all(|b| b.is_ascii_punctuation() || *b == b' ')
             && !token.bytes.iter().any(|b| matches!(b, b'[' | b'(' | b'$' | b'#' | b'@' | b'"'));
         let start = token.start.clamp(seg_start, seg_end);
@@ -245,6 +248,20 @@ mod tests {
         let words = tokens_to_words(&tokens, 0.0, 1.0, false);
         assert_eq!(words.len(), 1);
         assert_eq!(words[0].word, "café");
+    }
+
+    #[test]
+    fn unspaced_scripts_keep_characters_whole() {
+        let ka = "客観".as_bytes();
+        let tokens = [
+            TimedToken { bytes: ka[..2].to_vec(), start: 0.0, end: 0.1, probability: 0.9 },
+            TimedToken { bytes: ka[2..4].to_vec(), start: 0.1, end: 0.2, probability: 0.9 },
+            TimedToken { bytes: ka[4..].to_vec(), start: 0.2, end: 0.3, probability: 0.9 },
+        ];
+        let words = tokens_to_words(&tokens, 0.0, 1.0, true);
+        let text: String = words.iter().map(|w| w.word.as_str()).collect();
+        assert_eq!(text, "客観");
+        assert!(words.iter().all(|w| !w.word.contains('\u{fffd}')));
     }
 
     #[test]

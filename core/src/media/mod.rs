@@ -7,6 +7,7 @@ mod export;
 mod frame;
 mod input;
 mod probe;
+mod subtitles;
 mod video;
 
 pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions, AudioReader};
@@ -14,6 +15,7 @@ pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
 pub use export::{cut, export_range, Crop, ExportOptions, FrameHook};
 pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
+pub use subtitles::read_subtitle_stream;
 pub use video::{VideoDecodeOptions, VideoFrames};
 
 use std::sync::Once;

@@ -30,6 +30,7 @@ from reelkit._reelkit import (
     ProgressEvent,
     ReelkitError,
     Segment,
+    SubtitleParseError,
     StreamInfo,
     Transcript,
     VideoInfo,
@@ -43,6 +44,8 @@ from reelkit._reelkit import (
     models_fetch,
     models_list,
     probe,
+    read_subtitles,
+    realign,
     transcribe,
 )
 from reelkit._types import (
@@ -52,6 +55,7 @@ from reelkit._types import (
     Scene,
     SceneList,
     SignalScores,
+    SubtitleCue,
 )
 
 __all__ = [
@@ -89,6 +93,10 @@ __all__ = [
     "Segment",
     "SignalScores",
     "StreamInfo",
+    "SubtitleCue",
+    "SubtitleParseError",
+    "read_subtitles",
+    "realign",
     "transcribe",
     "Transcript",
     "VideoInfo",

@@ -21,6 +21,7 @@ from reelkit._reelkit import (
     ProgressEvent as ProgressEvent,
     ReelkitError as ReelkitError,
     Segment as Segment,
+    SubtitleParseError as SubtitleParseError,
     StreamInfo as StreamInfo,
     Transcript as Transcript,
     VideoInfo as VideoInfo,
@@ -34,6 +35,8 @@ from reelkit._reelkit import (
     models_fetch as models_fetch,
     models_list as models_list,
     probe as probe,
+    read_subtitles as read_subtitles,
+    realign as realign,
     transcribe as transcribe,
 )
 from reelkit._types import (
@@ -43,6 +46,7 @@ from reelkit._types import (
     Scene as Scene,
     SceneList as SceneList,
     SignalScores as SignalScores,
+    SubtitleCue as SubtitleCue,
 )
 
 __all__ = [
@@ -80,6 +84,10 @@ __all__ = [
     "Segment",
     "SignalScores",
     "StreamInfo",
+    "SubtitleCue",
+    "SubtitleParseError",
+    "read_subtitles",
+    "realign",
     "transcribe",
     "Transcript",
     "VideoInfo",

@@ -3,12 +3,12 @@
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any, final
+from typing import Any, Literal, final
 
 import numpy as np
 import numpy.typing as npt
 
-from reelkit._types import ClipsReport, ModelStatus, SceneList
+from reelkit._types import ClipsReport, ModelStatus, SceneList, SubtitleCue
 
 _Path = str | os.PathLike[str]
 _Progress = Callable[[ProgressEvent], object]
@@ -55,6 +55,11 @@ class AsrError(ReelkitError):
 
 class FontError(ReelkitError):
     """A caption font could not be loaded."""
+
+class SubtitleParseError(ReelkitError):
+    """A subtitle file is malformed; ``line`` is where it goes wrong."""
+
+    line: int
 
 class CancelledError(ReelkitError):
     """The work was cancelled through a CancelToken."""
@@ -316,6 +321,17 @@ class Engine:
         device: str = "cpu",
         initial_prompt: str | None = None,
         beam_size: int | None = None,
+        workers: int = 1,
+        vad: bool = True,
+        word_timing: Literal["hybrid", "dtw", "tokens"] = "hybrid",
+    ) -> Transcript: ...
+    def realign(
+        self,
+        path: _Path,
+        transcript: Transcript | dict[str, Any],
+        edited_text: str,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
     ) -> Transcript: ...
     def clips(
         self,
@@ -350,8 +366,32 @@ def transcribe(
     device: str = "cpu",
     initial_prompt: str | None = None,
     beam_size: int | None = None,
+    workers: int = 1,
+    vad: bool = True,
+    word_timing: Literal["hybrid", "dtw", "tokens"] = "hybrid",
 ) -> Transcript:
-    """Transcribe any media file FFmpeg can open, with word timestamps."""
+    """Transcribe any media file FFmpeg can open, with word timestamps.
+
+    ``vad`` sends only detected speech to the recogniser (in chunks of at
+    most 28 s, ``workers`` of them at once); ``word_timing`` chooses where
+    word times come from.
+    """
+
+def realign(
+    path: _Path,
+    transcript: Transcript | dict[str, Any],
+    edited_text: str,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Transcript:
+    """Re-time a corrected transcript against the audio of ``path``.
+
+    Words the edit kept keep their times; edited runs are re-timed and their
+    words flagged ``estimated``.
+    """
+
+def read_subtitles(path: _Path) -> list[SubtitleCue]:
+    """Read an SRT or WebVTT file; malformed files raise SubtitleParseError."""
 
 def clips(
     input: _Path,

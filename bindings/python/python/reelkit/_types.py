@@ -6,7 +6,7 @@ status); the tests check them against real results.
 
 from __future__ import annotations
 
-from typing import List, TypedDict
+from typing import List, Optional, TypedDict
 
 
 class SignalScores(TypedDict):
@@ -77,3 +77,13 @@ class ModelStatus(TypedDict):
 
 
 __all__ = ["ClipReport", "ClipsReport", "ModelStatus", "Scene", "SceneList", "SignalScores"]
+
+
+class SubtitleCue(TypedDict):
+    """One cue of an SRT or WebVTT file (``read_subtitles``)."""
+
+    id: Optional[str]
+    start: float
+    end: float
+    lines: List[str]
+    settings: Optional[str]

@@ -1,0 +1,266 @@
+//! Strict SRT and WebVTT readers. Malformed input is rejected with the line
+//! number where it goes wrong; well-formed oddities (BOM, NOTE and STYLE
+//! blocks, identifiers, cue settings, empty cues) are handled.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// One cue as read from a subtitle file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubtitleCue {
+    /// The cue identifier (SRT counter or WebVTT id), when present.
+    pub id: Option<String>,
+    pub start: f64,
+    pub end: f64,
+    /// Text lines (markup kept as written).
+    pub lines: Vec<String>,
+    /// WebVTT cue settings (`align:start line:0`…), when present.
+    pub settings: Option<String>,
+}
+
+impl SubtitleCue {
+    /// Lines joined with `\n`.
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+}
+
+/// A parsed subtitle document.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubtitleDocument {
+    pub cues: Vec<SubtitleCue>,
+    /// WebVTT `STYLE` blocks, verbatim.
+    pub styles: Vec<String>,
+}
+
+/// The text formats the readers understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubtitleFormat {
+    Srt,
+    Vtt,
+}
+
+/// Guess the format from content: a `WEBVTT` signature means WebVTT.
+pub fn detect_format(text: &str) -> SubtitleFormat {
+    if text.trim_start_matches('\u{feff}').starts_with("WEBVTT") {
+        SubtitleFormat::Vtt
+    } else {
+        SubtitleFormat::Srt
+    }
+}
+
+/// Read an SRT or WebVTT file, choosing the parser from its content.
+pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocument> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path.display().to_string();
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::SubtitleParse { path: name.clone(), line: 1, reason: format!("not UTF-8 text ({e})") })?;
+    match detect_format(&text) {
+        SubtitleFormat::Vtt => parse_vtt(&text, &name),
+        SubtitleFormat::Srt => parse_srt(&text, &name).map(|cues| SubtitleDocument { cues, styles: Vec::new() }),
+    }
+}
+
+fn malformed(source: &str, line: usize, reason: impl Into<String>) -> Error {
+    Error::SubtitleParse { path: source.to_owned(), line, reason: reason.into() }
+}
+
+/// `HH:MM:SS<sep>mmm` or, when `hours_optional`, `MM:SS<sep>mmm`.
+fn parse_timestamp(s: &str, sep: char, hours_optional: bool) -> Option<f64> {
+    let (clock, millis) = s.trim().split_once(sep)?;
+    if millis.len() != 3 || !millis.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let parts: Vec<&str> = clock.split(':').collect();
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m, s] => (*h, *m, *s),
+        [m, s] if hours_optional => ("0", *m, *s),
+        _ => return None,
+    };
+    let num = |x: &str, max: Option<u64>| -> Option<u64> {
+        if x.is_empty() || !x.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v: u64 = x.parse().ok()?;
+        max.map_or(Some(v), |m| (v < m).then_some(v))
+    };
+    if m.len() != 2 || sec.len() != 2 {
+        return None;
+    }
+    let total = num(h, None)? * 3600 + num(m, Some(60))? * 60 + num(sec, Some(60))?;
+    Some(total as f64 + num(millis, None)? as f64 / 1000.0)
+}
+
+/// A `start --> end [settings]` line, if the line is one.
+fn parse_timing(line: &str, sep: char, hours_optional: bool) -> Option<(f64, f64, Option<String>)> {
+    let (a, rest) = line.split_once("-->")?;
+    let rest = rest.trim_start();
+    let (b, settings) = match rest.split_once(char::is_whitespace) {
+        Some((b, s)) => (b, Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
+        None => (rest, None),
+    };
+    Some((parse_timestamp(a, sep, hours_optional)?, parse_timestamp(b, sep, hours_optional)?, settings))
+}
+
+/// Parse SubRip text. Entries without text are dropped (nothing to show);
+/// everything else that is off (missing or bad timing line, a file without
+/// any entry) is an error.
+pub fn parse_srt(text: &str, source: &str) -> Result<Vec<SubtitleCue>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let mut cues = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let block_line = i + 1;
+        let counter = lines[i].trim();
+        if !counter.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(malformed(source, block_line, format!("expected a cue number, found `{}`", truncate(counter))));
+        }
+        i += 1;
+        let Some(timing) = lines.get(i) else {
+            return Err(malformed(source, block_line, "cue number without a timing line"));
+        };
+        let (start, end, _) = parse_timing(timing, ',', false).ok_or_else(|| {
+            malformed(source, i + 1, format!("expected `HH:MM:SS,mmm --> HH:MM:SS,mmm`, found `{}`", truncate(timing)))
+        })?;
+        if end < start {
+            return Err(malformed(source, i + 1, "cue ends before it starts"));
+        }
+        i += 1;
+        let mut body = Vec::new();
+        while i < lines.len() && !lines[i].trim().is_empty() {
+            body.push(lines[i].to_owned());
+            i += 1;
+        }
+        if !body.is_empty() {
+            cues.push(SubtitleCue { id: Some(counter.to_owned()), start, end, lines: body, settings: None });
+        }
+    }
+    if cues.is_empty() {
+        return Err(malformed(source, 1, "no subtitle entries found"));
+    }
+    Ok(cues)
+}
+
+/// Parse WebVTT text (the `WEBVTT` signature is required).
+pub fn parse_vtt(text: &str, source: &str) -> Result<SubtitleDocument> {
+    let text = text.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let signature = lines.first().copied().unwrap_or("");
+    if !(signature == "WEBVTT" || signature.starts_with("WEBVTT ") || signature.starts_with("WEBVTT\t")) {
+        return Err(malformed(source, 1, "missing the `WEBVTT` signature"));
+    }
+    let mut doc = SubtitleDocument::default();
+    // Header: lines up to the first blank line.
+    let mut i = 1;
+    while i < lines.len() && !lines[i].trim().is_empty() {
+        i += 1;
+    }
+    while i < lines.len() {
+        if lines[i].trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let first = lines[i];
+        if first == "NOTE" || first.starts_with("NOTE ") || first.starts_with("NOTE\t") {
+            while i < lines.len() && !lines[i].trim().is_empty() {
+                i += 1;
+            }
+            continue;
+        }
+        if first == "STYLE" || first.starts_with("STYLE ") {
+            let mut block = Vec::new();
+            i += 1;
+            while i < lines.len() && !lines[i].trim().is_empty() {
+                block.push(lines[i].trim());
+                i += 1;
+            }
+            doc.styles.push(block.join(""));
+            continue;
+        }
+        if first == "REGION" || first.starts_with("REGION ") {
+            while i < lines.len() && !lines[i].trim().is_empty() {
+                i += 1;
+            }
+            continue;
+        }
+        // A cue: optional identifier, then a timing line.
+        let mut id = None;
+        if !first.contains("-->") {
+            id = Some(first.to_owned());
+            i += 1;
+        }
+        let Some(timing) = lines.get(i).filter(|l| !l.trim().is_empty()) else {
+            return Err(malformed(source, i, format!("`{}` is not followed by a cue timing line", truncate(first))));
+        };
+        let (start, end, settings) = parse_timing(timing, '.', true).ok_or_else(|| {
+            malformed(source, i + 1, format!("expected `HH:MM:SS.mmm --> HH:MM:SS.mmm`, found `{}`", truncate(timing)))
+        })?;
+        if end < start {
+            return Err(malformed(source, i + 1, "cue ends before it starts"));
+        }
+        i += 1;
+        let mut body = Vec::new();
+        // A cue ends at a blank line, or where a new timing line begins.
+        while i < lines.len() && !lines[i].trim().is_empty() && !lines[i].contains("-->") {
+            body.push(lines[i].to_owned());
+            i += 1;
+        }
+        doc.cues.push(SubtitleCue { id, start, end, lines: body, settings });
+    }
+    Ok(doc)
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_strict() {
+        assert_eq!(parse_timestamp("01:02:03,456", ',', false), Some(3723.456));
+        assert_eq!(parse_timestamp("02:03.456", '.', true), Some(123.456));
+        assert_eq!(parse_timestamp("02:03.456", '.', false), None);
+        assert_eq!(parse_timestamp("00:00:11.890", ',', false), None);
+        assert_eq!(parse_timestamp("00:61:00,000", ',', false), None);
+        assert_eq!(parse_timestamp("00:00:00,5", ',', false), None);
+    }
+
+    #[test]
+    fn srt_round_trips_through_the_writer() {
+        let cues = vec![crate::captions::Cue { start: 0.5, end: 1.25, lines: vec!["Hello".into(), "world".into()], words: vec![] }];
+        let parsed = parse_srt(&crate::captions::write_srt(&cues), "mem").unwrap();
+        assert_eq!(parsed[0].lines, ["Hello", "world"]);
+        assert_eq!((parsed[0].start, parsed[0].end), (0.5, 1.25));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = parse_srt("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nno timing\n", "x.srt").unwrap_err();
+        assert_eq!(err.to_string(), "x.srt:6: expected `HH:MM:SS,mmm --> HH:MM:SS,mmm`, found `no timing`");
+        assert!(matches!(parse_vtt("", "e.vtt"), Err(Error::SubtitleParse { line: 1, .. })));
+    }
+
+    #[test]
+    fn vtt_settings_identifiers_and_notes() {
+        let doc = parse_vtt("WEBVTT\n\nNOTE hi\nthere\n\nid1\n00:01.000 --> 00:02.000 align:start\n<b>x</b>\n", "m").unwrap();
+        assert_eq!(doc.cues.len(), 1);
+        assert_eq!(doc.cues[0].id.as_deref(), Some("id1"));
+        assert_eq!(doc.cues[0].settings.as_deref(), Some("align:start"));
+        assert_eq!(doc.cues[0].lines, ["<b>x</b>"]);
+    }
+}
