@@ -229,6 +229,25 @@ export interface ProgressEvent {
   message?: string
 }
 
+/**
+ * Read an SRT or WebVTT file (format chosen from its content). Malformed
+ * files throw with code `subtitle_parse` and the line number in the message.
+ */
+export declare function readSubtitles(path: string): Array<SubtitleCue>
+
+/**
+ * Re-time a corrected transcript against the audio of `path`: words the
+ * edit kept keep their times, edited runs are re-timed and flagged
+ * `estimated`. `transcript` is what `transcribe` returned.
+ */
+export declare function realign(path: string, transcript: Transcript, editedText: string, options?: RealignOptions | undefined | null): Promise<Transcript>
+
+/** Options of `realign`. */
+export interface RealignOptions {
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
 /** Progress and cancellation of a call. */
 export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void
@@ -289,6 +308,16 @@ export interface StreamInfo {
   language?: string
 }
 
+/** One cue read from a subtitle file. */
+export interface SubtitleCue {
+  id?: string
+  start: number
+  end: number
+  lines: Array<string>
+  /** WebVTT cue settings, when present. */
+  settings?: string
+}
+
 /**
  * Transcribe any media file FFmpeg can open: segments with per-word
  * timestamps and confidences.
@@ -310,6 +339,12 @@ export interface TranscribeOptions {
   initialPrompt?: string
   /** Beam size 1..=16; greedy decoding (faster) when omitted. */
   beamSize?: number
+  /** Chunks decoded in parallel (default 1). */
+  workers?: number
+  /** Voice activity detection: only detected speech is recognised (default true). */
+  vad?: boolean
+  /** Source of word times: `"hybrid"` (default), `"dtw"` or `"tokens"`. */
+  wordTiming?: 'hybrid' | 'dtw' | 'tokens'
   onProgress?: (event: ProgressEvent) => void
   signal?: CancelToken | AbortSignal
 }
@@ -353,4 +388,9 @@ export interface Word {
   end: number
   /** Recogniser confidence in `0..=1`. */
   probability: number
+  /**
+   * True when the times were estimated (re-timed after an edit) rather
+   * than measured.
+   */
+  estimated: boolean
 }

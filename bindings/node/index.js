@@ -844,4 +844,6 @@ module.exports.modelsFetch = nativeBinding.modelsFetch
 module.exports.modelsList = nativeBinding.modelsList
 module.exports.probe = nativeBinding.probe
 module.exports.probeSync = nativeBinding.probeSync
+module.exports.readSubtitles = nativeBinding.readSubtitles
+module.exports.realign = nativeBinding.realign
 module.exports.transcribe = nativeBinding.transcribe

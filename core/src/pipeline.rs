@@ -12,7 +12,7 @@ use crate::asr::{AsrConfig, Transcriber, Transcript};
 use crate::captions::{build_cues, write_srt, write_vtt, CaptionRenderer, CaptionStyle, Cue, CueConfig, Overlay};
 use crate::clips::{find_clips, ClipConfig, EnergyTrack, SignalScores, Signals};
 use crate::error::{Error, Result};
-use crate::media::{decode_audio, export_range, probe, AudioDecodeOptions, ExportOptions, RgbFrame};
+use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions, RgbFrame};
 use crate::models::ModelStore;
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 use crate::scenes::{detect_scenes, SceneConfig};
@@ -168,16 +168,22 @@ impl Engine {
             return Err(Error::MissingStream { path: input.into(), kind: "audio" });
         }
         let transcriber = self.transcriber(config)?;
-        let audio = decode_audio(input, &AudioDecodeOptions::default(), ctl)?;
-        transcriber.transcribe(&audio, ctl)
+        let reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
+        transcriber.transcribe_reader(reader, ctl)
     }
 
     /// Re-time a corrected transcript against `input`'s audio: kept words
     /// keep their times, edited runs are re-timed (and flagged `estimated`).
     pub fn realign(&self, input: impl AsRef<Path>, transcript: &Transcript, edited_text: &str, ctl: &RunCtl) -> Result<Transcript> {
-        let audio = decode_audio(input, &AudioDecodeOptions::default(), ctl)?;
-        ctl.check()?;
-        crate::asr::align::realign(transcript, edited_text, &audio)
+        // Only the audio's levels are needed: measure them while streaming.
+        let mut reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
+        let mut levels = crate::asr::vad::FrameLevels::new(16_000);
+        while let Some(block) = reader.read_block(16_000 * 10)? {
+            ctl.check()?;
+            levels.push(&block);
+        }
+        levels.finish();
+        crate::asr::align::realign_with_levels(transcript, edited_text, &levels.levels)
     }
 
     /// Find the best clips of `input` and export them, with captions, into
@@ -197,9 +203,9 @@ impl Engine {
         }
         ctl.report(Stage::Probe, 1.0, Some(1.0), "files");
         let transcriber = self.transcriber(&job.asr)?;
-        let audio = decode_audio(input, &AudioDecodeOptions::default(), ctl)?;
-        ctl.check()?;
-        let transcript = transcriber.transcribe(&audio, ctl)?;
+        // Streaming: the audio is never held whole, however long the input.
+        let reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
+        let (transcript, levels) = transcriber.transcribe_reader_with_levels(reader, ctl)?;
         ctl.check()?;
         let scenes = if info.video.is_some() && job.detect_scenes {
             Some(detect_scenes(input, &job.scenes, ctl)?)
@@ -207,7 +213,7 @@ impl Engine {
             None
         };
         ctl.report(Stage::Rank, 0.0, Some(1.0), "steps");
-        let energy = EnergyTrack::measure(&audio, 0.1);
+        let energy = EnergyTrack::from_levels(&levels, crate::asr::vad::FRAME, 0.1);
         let picks = find_clips(
             Signals { transcript: &transcript, energy: &energy, scenes: scenes.as_ref(), duration: info.duration },
             &job.clips,

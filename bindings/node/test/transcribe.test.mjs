@@ -137,3 +137,34 @@ describe('cancellation', () => {
     )
   })
 })
+
+describe('realign and subtitles', () => {
+  it('re-times an edited transcript, flagging the changed words', { skip: skipJfk }, async () => {
+    const transcript = await reelkit.transcribe(dataPath(JFK))
+    const edited = transcript.text.replace('fellow', 'dear fellow')
+    const aligned = await reelkit.realign(dataPath(JFK), transcript, edited)
+    assert.equal(aligned.text, edited)
+    const words = aligned.segments.flatMap((s) => s.words)
+    const dear = words.find((w) => w.word === 'dear')
+    assert.ok(dear && dear.estimated, JSON.stringify(dear))
+    assert.ok(words.filter((w) => !w.estimated).length >= words.length - 3)
+    for (let i = 1; i < words.length; i++) assert.ok(words[i].start >= words[i - 1].start)
+  })
+
+  it('reads SRT and rejects malformed WebVTT with a line number', async () => {
+    const dir = tempDir()
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(join(dir, 'a.srt'), '1\n00:00:01,000 --> 00:00:02,500\nHello\n\n')
+    const cues = reelkit.readSubtitles(join(dir, 'a.srt'))
+    assert.deepEqual(cues, [{ id: '1', start: 1, end: 2.5, lines: ['Hello'], settings: undefined }].map((c) => {
+      const { settings, ...rest } = c
+      return settings === undefined ? rest : c
+    }))
+    writeFileSync(join(dir, 'b.vtt'), 'WEBVTT\n\n00:01.000 --> nonsense\nx\n')
+    assert.throws(() => reelkit.readSubtitles(join(dir, 'b.vtt')), (e) => e.code === 'subtitle_parse' && /:3:/.test(e.message))
+  })
+
+  it('rejects an unknown word timing source', { skip: skipJfk }, async () => {
+    await assert.rejects(async () => reelkit.transcribe(dataPath(JFK), { wordTiming: 'sundial' }), (e) => e.code === 'invalid_parameter')
+  })
+})

@@ -20,6 +20,8 @@ const FUNCTIONS = {
   detectScenes: 'detectScenes(path: string, options?: DetectScenesOptions | undefined | null): Promise<SceneList>',
   modelsList: 'modelsList(): Promise<Array<ModelStatus>>',
   modelsFetch: 'modelsFetch(ids?: Array<string> | undefined | null, options?: ModelsFetchOptions | undefined | null): Promise<Array<ModelStatus>>',
+  realign: 'realign(path: string, transcript: Transcript, editedText: string, options?: RealignOptions | undefined | null): Promise<Transcript>',
+  readSubtitles: 'readSubtitles(path: string): Array<SubtitleCue>',
 }
 
 const INTERFACES = {
@@ -28,11 +30,12 @@ const INTERFACES = {
   AudioInfo: ['sampleRate: number', 'channels: number', 'codec: string'],
   Transcript: ['language: string', 'text: string', 'segments: Array<Segment>'],
   Segment: ['words: Array<Word>'],
-  Word: ['word: string', 'start: number', 'end: number', 'probability: number'],
+  Word: ['word: string', 'start: number', 'end: number', 'probability: number', 'estimated: boolean'],
+  SubtitleCue: ['id?: string', 'start: number', 'end: number', 'lines: Array<string>', 'settings?: string'],
   ClipsReport: ['clips: Array<ClipReport>', 'aspect: string'],
   ClipReport: ['video: string', 'srt: string', 'vtt: string', 'signals: SignalScores'],
   ProgressEvent: ['stage: string', 'done: number', 'total?: number', 'fraction?: number', 'unit: string', 'message?: string'],
-  TranscribeOptions: ['model?: string', 'language?: string', 'threads?: number', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  TranscribeOptions: ['model?: string', 'language?: string', 'threads?: number', 'workers?: number', 'vad?: boolean', "wordTiming?: 'hybrid' | 'dtw' | 'tokens'", 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   ClipsOptions: ['top?: number', 'aspect?: string', 'minDuration?: number', 'maxDuration?: number', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   DecodeAudioOptions: ['sampleRate?: number', 'channels?: number', 'start?: number', 'end?: number'],
   ModelStatus: ['id: string', 'installed: boolean', 'default: boolean'],

@@ -237,5 +237,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ty.setattr("code", code)?;
         m.add(ty.name()?, ty)?;
     }
+    // Instances carry the line where the file goes wrong; 0 = unknown.
+    py.get_type::<SubtitleParseError>().setattr("line", 0)?;
     Ok(())
 }

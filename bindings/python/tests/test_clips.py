@@ -66,7 +66,7 @@ def test_clips_report_matches_its_typed_dict(clips_run: tuple[Path, dict, list])
 def test_clips_progress_runs_through_the_stages(clips_run: tuple[Path, dict, list]) -> None:
     _, _, events = clips_run
     stages = list(dict.fromkeys(e.stage for e in events))
-    assert stages[:3] == ["probe", "decode_audio", "transcribe"]
+    assert stages[:2] == ["probe", "transcribe"]
     assert stages[-1] == "export"
     assert "scenes" not in stages  # detect_scenes=False from options
     export = [e.fraction for e in events if e.stage == "export"]

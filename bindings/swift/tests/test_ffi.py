@@ -100,6 +100,18 @@ def test_missing_model_is_a_model_error(rk, jfk, tmp_path):
     assert caught.value.code() in {"model_not_found", "unknown_model"}
 
 
+def test_read_subtitles_and_line_numbered_errors(rk, tmp_path):
+    good = tmp_path / "a.srt"
+    good.write_text("1\n00:00:01,000 --> 00:00:02,500\nHello\n\n")
+    cues = rk.read_subtitles(str(good))
+    assert len(cues) == 1 and cues[0].lines == ["Hello"] and cues[0].start == 1.0 and cues[0].end == 2.5
+    bad = tmp_path / "b.vtt"
+    bad.write_text("WEBVTT\n\n00:01.000 --> nonsense\nx\n")
+    with pytest.raises(rk.ReelkitError.SubtitleParse) as caught:
+        rk.read_subtitles(str(bad))
+    assert caught.value.line == 3 and caught.value.code() == "subtitle_parse"
+
+
 # --- async calls, progress, cancellation ------------------------------------
 
 
@@ -122,6 +134,16 @@ def test_transcribe_jfk_with_progress(rk, engine, jfk):
     assert last.unit == "seconds" and last.fraction == pytest.approx(1.0)
     # Events come from the worker thread, not the thread running the loop.
     assert threading.get_ident() not in rec.threads
+
+
+def test_realign_flags_edited_words(rk, engine, jfk):
+    transcript = run(engine.transcribe(jfk, rk.TranscribeOptions(), None, None))
+    edited = transcript.text.replace("fellow", "dear fellow")
+    aligned = run(engine.realign(jfk, transcript, edited, None, None))
+    assert aligned.text == edited
+    words = [w for s in aligned.segments for w in s.words]
+    assert any(w.word == "dear" and w.estimated for w in words)
+    assert sum(not w.estimated for w in words) >= len(words) - 3
 
 
 def test_async_call_does_not_block_the_event_loop(rk, engine, jfk):
@@ -219,7 +241,7 @@ def _decl(name):
 
 @pytest.mark.parametrize(
     "name,returns",
-    [("transcribe", "Transcript"), ("clips", "ClipsReport"), ("cut", "String")],
+    [("transcribe", "Transcript"), ("clips", "ClipsReport"), ("cut", "String"), ("realign", "Transcript")],
 )
 def test_swift_engine_methods_are_async_throws(name, returns):
     (params, is_async, throws, ret), *_ = _decl(name)
@@ -241,12 +263,13 @@ def test_swift_declares_the_api():
     assert re.search(r"public\s+enum ReelkitError: Swift\.Error", src)
     for case in [
         "NotFound", "NotMedia", "CorruptMedia", "MissingStream", "InvalidParameter", "Model", "Decode",
-        "Encode", "Asr", "Font", "DeviceUnavailable", "Cancelled", "Io", "Internal",
+        "Encode", "Asr", "Font", "SubtitleParse", "DeviceUnavailable", "Cancelled", "Io", "Internal",
     ]:
         assert re.search(r"case " + case + r"\(", src), f"ReelkitError.{case} missing"
     for record in [
         "MediaInfo", "VideoInfo", "AudioInfo", "StreamInfo", "Transcript", "Segment", "Word",
         "ClipsReport", "ClipReport", "SignalScores", "ProgressEvent", "TranscribeOptions", "ClipsOptions",
+        "SubtitleCue",
     ]:
         assert f"public struct {record}:" in src, f"record {record} missing"
 

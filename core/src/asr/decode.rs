@@ -41,8 +41,15 @@ impl<'a> ChunkDecoder<'a> {
         Ok(Self { transcriber, state, threads: threads.max(1) })
     }
 
-    /// Decode `chunk` in `language` ("auto" detects it).
-    pub(crate) fn decode(&mut self, chunk: &Chunk, language: &str, cancel: &CancelToken) -> Result<ChunkResult> {
+    /// Decode `chunk` in `language` ("auto" detects it). `on_progress`
+    /// receives the media time reached inside the chunk.
+    pub(crate) fn decode(
+        &mut self,
+        chunk: &Chunk,
+        language: &str,
+        cancel: &CancelToken,
+        on_progress: &(dyn Fn(f64) + Sync),
+    ) -> Result<ChunkResult> {
         cancel.check()?;
         let config = &self.transcriber.config;
         // whisper.cpp needs at least one second of input.
@@ -81,12 +88,15 @@ impl<'a> ChunkDecoder<'a> {
         if let Some(prompt) = &config.initial_prompt {
             params.set_initial_prompt(prompt);
         }
-        let cancel_ptr = cancel as *const CancelToken as *mut c_void;
-        // SAFETY: the callback only reads the token behind `cancel_ptr`, which
-        // outlives the `full` call; whisper.cpp calls it on this thread.
+        let hooks = Hooks { cancel, on_progress, span: chunk.span };
+        let hooks_ptr = &hooks as *const Hooks as *mut c_void;
+        // SAFETY: the callbacks only read `hooks`, which outlives the `full`
+        // call; whisper.cpp calls them on this thread.
         unsafe {
             params.set_abort_callback(Some(abort_trampoline));
-            params.set_abort_callback_user_data(cancel_ptr);
+            params.set_abort_callback_user_data(hooks_ptr);
+            params.set_progress_callback(Some(progress_trampoline));
+            params.set_progress_callback_user_data(hooks_ptr);
         }
         let result = self.state.full(params, &samples);
         cancel.check()?;
@@ -108,11 +118,35 @@ impl<'a> ChunkDecoder<'a> {
     }
 }
 
+/// What the whisper.cpp callbacks see during one `full` call.
+struct Hooks<'a> {
+    cancel: &'a CancelToken,
+    on_progress: &'a (dyn Fn(f64) + Sync),
+    span: Span,
+}
+
 unsafe extern "C" fn abort_trampoline(user_data: *mut c_void) -> bool {
     if user_data.is_null() {
         return false;
     }
-    // SAFETY: user_data is the `CancelToken` set in `decode`, alive for the call.
-    let cancel = unsafe { &*(user_data as *const CancelToken) };
-    cancel.is_cancelled()
+    // SAFETY: user_data is the `Hooks` set in `decode`, alive for the call.
+    let hooks = unsafe { &*(user_data as *const Hooks) };
+    hooks.cancel.is_cancelled()
+}
+
+unsafe extern "C" fn progress_trampoline(
+    _ctx: *mut whisper_rs::whisper_rs_sys::whisper_context,
+    _state: *mut whisper_rs::whisper_rs_sys::whisper_state,
+    percent: std::ffi::c_int,
+    user_data: *mut c_void,
+) {
+    if user_data.is_null() {
+        return;
+    }
+    // SAFETY: as in `abort_trampoline`.
+    let hooks = unsafe { &*(user_data as *const Hooks) };
+    // Inside a chunk, stop short of its end: the chunk is done only when
+    // its words are collected.
+    let fraction = f64::from(percent.clamp(0, 99)) / 100.0;
+    (hooks.on_progress)(hooks.span.start + fraction * hooks.span.len());
 }

@@ -287,7 +287,7 @@ impl Transcriber {
         let block = 16_000 * 30;
         let mut blocks = audio.samples.chunks(block);
         let mut next = || Ok(blocks.next().map(<[f32]>::to_vec));
-        stream::transcribe_stream(self, &mut next, Some(audio.duration()), ctl)
+        Ok(stream::transcribe_stream(self, &mut next, Some(audio.duration()), ctl)?.0)
     }
 
     /// Decode `path` (any media FFmpeg opens) and transcribe it, streaming:
@@ -298,7 +298,14 @@ impl Transcriber {
     }
 
     /// Transcribe what an [`AudioReader`] (16 kHz mono) delivers.
-    pub fn transcribe_reader(&self, mut reader: AudioReader, ctl: &RunCtl) -> Result<Transcript> {
+    pub fn transcribe_reader(&self, reader: AudioReader, ctl: &RunCtl) -> Result<Transcript> {
+        Ok(self.transcribe_reader_with_levels(reader, ctl)?.0)
+    }
+
+    /// [`Transcriber::transcribe_reader`], also returning the audio's level in
+    /// dBFS per 10 ms frame (measured on the way, so callers that need the
+    /// loudness need not decode again).
+    pub fn transcribe_reader_with_levels(&self, mut reader: AudioReader, ctl: &RunCtl) -> Result<(Transcript, Vec<f32>)> {
         if reader.sample_rate() != 16_000 || reader.channels() != 1 {
             return Err(Error::invalid("audio", "the reader must deliver 16000 Hz mono"));
         }

@@ -72,13 +72,14 @@ impl Chunker {
 const JOIN_GAP: f64 = 2.0;
 
 /// Transcribe audio delivered by `next_block` (16 kHz mono blocks, `None`
-/// at the end). `duration` is only used for progress.
+/// at the end). `duration` is only used for progress. Also returns the
+/// audio's level (dBFS) per 10 ms frame, measured on the way.
 pub(crate) fn transcribe_stream(
     transcriber: &Transcriber,
     next_block: &mut dyn FnMut() -> Result<Option<Vec<f32>>>,
     duration: Option<f64>,
     ctl: &RunCtl,
-) -> Result<Transcript> {
+) -> Result<(Transcript, Vec<f32>)> {
     let config = &transcriber.config;
     let workers = config.effective_workers();
     let vad_config = if config.vad.enabled {
@@ -108,7 +109,7 @@ pub(crate) fn transcribe_stream(
         let mut results = Vec::new();
         let mut decode_here = |chunk: Chunk, results: &mut Vec<ChunkResult>| -> Result<()> {
             let language = language_lock.get().cloned().unwrap_or_else(|| transcriber.language_setting());
-            let r = local.decode(&chunk, &language, ctl.cancel_token())?;
+            let r = local.decode(&chunk, &language, ctl.cancel_token(), &|t| progress.done(t))?;
             let _ = language_lock.set(r.language.clone());
             progress.done(chunk.span.end);
             results.push(r);
@@ -191,7 +192,7 @@ pub(crate) fn transcribe_stream(
         align::snap_to_levels(&mut segments, &levels.levels);
     }
     progress.finish(duration);
-    Ok(Transcript { language, duration, segments })
+    Ok((Transcript { language, duration, segments }, levels.levels))
 }
 
 /// A worker thread: decode chunks from the queue until it closes.
@@ -218,7 +219,7 @@ fn worker(
         };
         let Ok(chunk) = job else { return };
         let lang = language.get().cloned().unwrap_or_else(|| transcriber.language_setting());
-        let r = decoder.decode(&chunk, &lang, ctl.cancel_token());
+        let r = decoder.decode(&chunk, &lang, ctl.cancel_token(), &|t| progress.done(t));
         if r.is_ok() {
             progress.done(chunk.span.end);
         }
@@ -237,6 +238,11 @@ struct Progress<'a> {
 
 impl Progress<'_> {
     fn done(&self, seconds: f64) {
+        // Completion (1.0) is reported once, by `finish`.
+        let seconds = match self.duration {
+            Some(d) if d > 0.0 => seconds.min(d * 0.999),
+            _ => seconds,
+        };
         let bits = seconds.max(0.0).to_bits();
         let previous = self.best.fetch_max(bits, Ordering::SeqCst);
         if bits >= previous {

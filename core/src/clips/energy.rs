@@ -35,6 +35,24 @@ impl EnergyTrack {
         Self { hop, db }
     }
 
+    /// Re-measure frame levels (dBFS per `frame` seconds) in hops of `hop`
+    /// seconds, averaging power.
+    pub fn from_levels(levels: &[f32], frame: f64, hop: f64) -> Self {
+        let per_hop = ((hop / frame).round() as usize).max(1);
+        let db = levels
+            .chunks(per_hop)
+            .map(|chunk| {
+                let power = chunk.iter().map(|d| 10f64.powf(f64::from(*d) / 10.0)).sum::<f64>() / chunk.len() as f64;
+                if power <= 0.0 {
+                    SILENCE_DB
+                } else {
+                    ((10.0 * power.log10()) as f32).max(SILENCE_DB)
+                }
+            })
+            .collect();
+        Self { hop: per_hop as f64 * frame, db }
+    }
+
     /// Mean level (power average, in dBFS) between `start` and `end`.
     pub fn mean_db(&self, start: f64, end: f64) -> f32 {
         let values = self.range(start, end);
@@ -76,6 +94,9 @@ mod tests {
         let track = EnergyTrack::measure(&audio, 0.1);
         assert_eq!(track.db.len(), 10);
         assert!((track.overall_db() + 3.01).abs() < 0.1, "{}", track.overall_db());
+        let from_levels = EnergyTrack::from_levels(&[-3.0; 100], 0.01, 0.1);
+        assert_eq!(from_levels.db.len(), 10);
+        assert!((from_levels.overall_db() + 3.0).abs() < 1e-3);
         let silent = EnergyTrack::measure(&AudioBuffer { sample_rate: 16_000, channels: 1, samples: vec![0.0; 1600] }, 0.1);
         assert_eq!(silent.peak_db(0.0, 1.0), SILENCE_DB);
     }

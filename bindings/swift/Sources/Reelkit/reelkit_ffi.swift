@@ -799,6 +799,13 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func modelsDir()  -> String
     
     /**
+     * Re-time a corrected transcript against the audio of `path`: words the
+     * edit kept keep their times, edited runs are re-timed and their words
+     * flagged `estimated`.
+     */
+    func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
+    
+    /**
      * Transcribe any media file FFmpeg can open, with word timestamps.
      */
     func transcribe(path: String, options: TranscribeOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
@@ -925,6 +932,27 @@ open func modelsDir() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Re-time a corrected transcript against the audio of `path`: words the
+     * edit kept keep their times, edited runs are re-timed and their words
+     * flagged `estimated`.
+     */
+open func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> Transcript  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_engine_realign(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterTypeTranscript_lower(transcript),FfiConverterString.lower(editedText),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTranscript_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
 }
     
     /**
@@ -2048,6 +2076,81 @@ public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer 
 
 
 /**
+ * One cue read from an SRT or WebVTT file.
+ */
+public struct SubtitleCue: Equatable, Hashable {
+    public var id: String?
+    public var start: Double
+    public var end: Double
+    public var lines: [String]
+    /**
+     * WebVTT cue settings, when present.
+     */
+    public var settings: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String?, start: Double, end: Double, lines: [String], 
+        /**
+         * WebVTT cue settings, when present.
+         */settings: String?) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.lines = lines
+        self.settings = settings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SubtitleCue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubtitleCue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubtitleCue {
+        return
+            try SubtitleCue(
+                id: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                lines: FfiConverterSequenceString.read(from: &buf), 
+                settings: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SubtitleCue, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterSequenceString.write(value.lines, into: &buf)
+        FfiConverterOptionString.write(value.settings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitleCue_lift(_ buf: RustBuffer) throws -> SubtitleCue {
+    return try FfiConverterTypeSubtitleCue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitleCue_lower(_ value: SubtitleCue) -> RustBuffer {
+    return FfiConverterTypeSubtitleCue.lower(value)
+}
+
+
+/**
  * Speech recognition settings for `Engine.transcribe`.
  */
 public struct TranscribeOptions: Equatable, Hashable {
@@ -2077,6 +2180,18 @@ public struct TranscribeOptions: Equatable, Hashable {
      * Beam size 1...16; `nil` decodes greedily (faster).
      */
     public var beamSize: UInt32?
+    /**
+     * Chunks decoded in parallel.
+     */
+    public var workers: UInt32
+    /**
+     * Send only detected speech to the recogniser.
+     */
+    public var vad: Bool
+    /**
+     * Source of word times: `hybrid`, `dtw` or `tokens`.
+     */
+    public var wordTiming: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2100,13 +2215,25 @@ public struct TranscribeOptions: Equatable, Hashable {
          */initialPrompt: String? = nil, 
         /**
          * Beam size 1...16; `nil` decodes greedily (faster).
-         */beamSize: UInt32? = nil) {
+         */beamSize: UInt32? = nil, 
+        /**
+         * Chunks decoded in parallel.
+         */workers: UInt32 = UInt32(1), 
+        /**
+         * Send only detected speech to the recogniser.
+         */vad: Bool = true, 
+        /**
+         * Source of word times: `hybrid`, `dtw` or `tokens`.
+         */wordTiming: String = "hybrid") {
         self.model = model
         self.language = language
         self.threads = threads
         self.device = device
         self.initialPrompt = initialPrompt
         self.beamSize = beamSize
+        self.workers = workers
+        self.vad = vad
+        self.wordTiming = wordTiming
     }
 
     
@@ -2130,7 +2257,10 @@ public struct FfiConverterTypeTranscribeOptions: FfiConverterRustBuffer {
                 threads: FfiConverterUInt32.read(from: &buf), 
                 device: FfiConverterString.read(from: &buf), 
                 initialPrompt: FfiConverterOptionString.read(from: &buf), 
-                beamSize: FfiConverterOptionUInt32.read(from: &buf)
+                beamSize: FfiConverterOptionUInt32.read(from: &buf), 
+                workers: FfiConverterUInt32.read(from: &buf), 
+                vad: FfiConverterBool.read(from: &buf), 
+                wordTiming: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -2141,6 +2271,9 @@ public struct FfiConverterTypeTranscribeOptions: FfiConverterRustBuffer {
         FfiConverterString.write(value.device, into: &buf)
         FfiConverterOptionString.write(value.initialPrompt, into: &buf)
         FfiConverterOptionUInt32.write(value.beamSize, into: &buf)
+        FfiConverterUInt32.write(value.workers, into: &buf)
+        FfiConverterBool.write(value.vad, into: &buf)
+        FfiConverterString.write(value.wordTiming, into: &buf)
     }
 }
 
@@ -2376,6 +2509,10 @@ public struct Word: Equatable, Hashable {
      * Recogniser confidence in `0...1`.
      */
     public var probability: Float
+    /**
+     * The times were estimated (re-timed after an edit), not measured.
+     */
+    public var estimated: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2385,11 +2522,15 @@ public struct Word: Equatable, Hashable {
          */word: String, start: Double, end: Double, 
         /**
          * Recogniser confidence in `0...1`.
-         */probability: Float) {
+         */probability: Float, 
+        /**
+         * The times were estimated (re-timed after an edit), not measured.
+         */estimated: Bool) {
         self.word = word
         self.start = start
         self.end = end
         self.probability = probability
+        self.estimated = estimated
     }
 
     
@@ -2411,7 +2552,8 @@ public struct FfiConverterTypeWord: FfiConverterRustBuffer {
                 word: FfiConverterString.read(from: &buf), 
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
-                probability: FfiConverterFloat.read(from: &buf)
+                probability: FfiConverterFloat.read(from: &buf), 
+                estimated: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -2420,6 +2562,7 @@ public struct FfiConverterTypeWord: FfiConverterRustBuffer {
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterFloat.write(value.probability, into: &buf)
+        FfiConverterBool.write(value.estimated, into: &buf)
     }
 }
 
@@ -2501,6 +2644,11 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * A font could not be loaded or lacks what the caption renderer needs.
      */
     case Font(message: String
+    )
+    /**
+     * A subtitle file is malformed; `line` is 1-based.
+     */
+    case SubtitleParse(path: String, line: UInt32, reason: String, message: String
     )
     /**
      * The requested compute device is not available in this build or machine.
@@ -2618,17 +2766,23 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
         case 10: return .Font(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 11: return .DeviceUnavailable(
+        case 11: return .SubtitleParse(
+            path: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterUInt32.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .Cancelled(
+        case 12: return .DeviceUnavailable(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Io(
+        case 13: return .Cancelled(
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 14: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 14: return .Internal(
+        case 15: return .Internal(
             message: try FfiConverterString.read(from: &buf)
             )
 
@@ -2703,24 +2857,32 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .DeviceUnavailable(message):
+        case let .SubtitleParse(path,line,reason,message):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterUInt32.write(line, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Cancelled(message):
+        case let .DeviceUnavailable(message):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Io(path,message):
+        case let .Cancelled(message):
             writeInt(&buf, Int32(13))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Io(path,message):
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Internal(message):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(15))
             FfiConverterString.write(message, into: &buf)
             
         }
@@ -3082,6 +3244,31 @@ fileprivate struct FfiConverterOptionTypeVideoInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeClipReport: FfiConverterRustBuffer {
     typealias SwiftType = [ClipReport]
 
@@ -3149,6 +3336,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSubtitleCue: FfiConverterRustBuffer {
+    typealias SwiftType = [SubtitleCue]
+
+    public static func write(_ value: [SubtitleCue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSubtitleCue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SubtitleCue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SubtitleCue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSubtitleCue.read(from: &buf))
         }
         return seq
     }
@@ -3249,6 +3461,18 @@ public func probe(path: String)throws  -> MediaInfo  {
     )
 })
 }
+/**
+ * Read an SRT or WebVTT file (format chosen from its content); malformed
+ * files throw `SubtitleParse` naming the line.
+ */
+public func readSubtitles(path: String)throws  -> [SubtitleCue]  {
+    return try  FfiConverterSequenceTypeSubtitleCue.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_read_subtitles(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -3271,6 +3495,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_func_probe() != 46540) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_reelkit_ffi_checksum_func_read_subtitles() != 5080) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_reelkit_ffi_checksum_method_engine_clips() != 59408) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3278,6 +3505,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_models_dir() != 52060) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_engine_realign() != 49543) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_transcribe() != 34866) {

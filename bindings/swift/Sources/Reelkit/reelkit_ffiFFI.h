@@ -289,6 +289,11 @@ uint64_t uniffi_reelkit_ffi_fn_method_engine_cut(uint64_t ptr, RustBuffer input,
 RustBuffer uniffi_reelkit_ffi_fn_method_engine_models_dir(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_REALIGN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_REALIGN
+uint64_t uniffi_reelkit_ffi_fn_method_engine_realign(uint64_t ptr, RustBuffer path, RustBuffer transcript, RustBuffer edited_text, RustBuffer observer, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_TRANSCRIBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_TRANSCRIBE
 uint64_t uniffi_reelkit_ffi_fn_method_engine_transcribe(uint64_t ptr, RustBuffer path, RustBuffer options, RustBuffer observer, RustBuffer cancel
@@ -359,6 +364,11 @@ RustBuffer uniffi_reelkit_ffi_fn_func_default_clips_job_json(RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_PROBE
 RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_READ_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_READ_SUBTITLES
+RustBuffer uniffi_reelkit_ffi_fn_func_read_subtitles(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_REELKIT_FFI_RUSTBUFFER_ALLOC
@@ -633,6 +643,12 @@ uint16_t uniffi_reelkit_ffi_checksum_func_probe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_READ_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_READ_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_read_subtitles(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_CLIPS
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_CLIPS
 uint16_t uniffi_reelkit_ffi_checksum_method_engine_clips(void
@@ -648,6 +664,12 @@ uint16_t uniffi_reelkit_ffi_checksum_method_engine_cut(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_MODELS_DIR
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_MODELS_DIR
 uint16_t uniffi_reelkit_ffi_checksum_method_engine_models_dir(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
+uint16_t uniffi_reelkit_ffi_checksum_method_engine_realign(void
     
 );
 #endif
