@@ -107,6 +107,22 @@ pub fn read_header(path: &Path) -> Result<GgmlHeader> {
 pub enum TensorType {
     F32 = 0,
     F16 = 1,
+    /// Blocks of 32 values: an f16 scale and 32 signed bytes (ggml's Q8_0).
+    Q8_0 = 8,
+}
+
+/// Values per Q8_0 block.
+pub const Q8_0_BLOCK: usize = 32;
+
+/// Quantise one row (length a multiple of [`Q8_0_BLOCK`]) to Q8_0 bytes.
+pub fn quantize_q8_0(row: &[f32], out: &mut Vec<u8>) {
+    for block in row.chunks(Q8_0_BLOCK) {
+        let amax = block.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let d = amax / 127.0;
+        let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
+        out.extend_from_slice(&half::f16::from_f32(d).to_le_bytes());
+        out.extend(block.iter().map(|v| ((v * inv).round().clamp(-127.0, 127.0) as i8) as u8));
+    }
 }
 
 /// Sequential writer of the ggml Whisper layout.
@@ -201,6 +217,19 @@ impl<W: Write> GgmlWriter<W> {
                 buf = Vec::with_capacity(data.len() * 2);
                 for v in data {
                     buf.extend_from_slice(&half::f16::from_f32(*v).to_le_bytes());
+                }
+            }
+            TensorType::Q8_0 => {
+                let cols = shape.last().copied().unwrap_or(0);
+                if cols == 0 || cols % Q8_0_BLOCK != 0 {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("{name}: rows of {cols} values cannot be split into blocks of {Q8_0_BLOCK}"),
+                    ));
+                }
+                buf = Vec::with_capacity(data.len() / Q8_0_BLOCK * 34);
+                for row in data.chunks(cols) {
+                    quantize_q8_0(row, &mut buf);
                 }
             }
         }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use reelkit::models::{FetchEvent, ModelStore};
+use reelkit::models::{ConvertOptions, FetchEvent, ModelStore, OutputType};
 
 use crate::output::{ctrl_c_token, emit_json, write_output, Result};
 
@@ -28,7 +28,18 @@ pub enum ModelsCommand {
         source: PathBuf,
         #[arg(long, short)]
         out: PathBuf,
+        /// Storage of the weight matrices: f16, q8_0 (smaller, faster on CPU) or f32.
+        #[arg(long = "type", value_enum, default_value = "f16")]
+        output: WeightType,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum WeightType {
+    F16,
+    #[value(name = "q8_0")]
+    Q8_0,
+    F32,
 }
 
 pub fn run(args: ModelsArgs) -> Result<()> {
@@ -85,8 +96,14 @@ pub fn run(args: ModelsArgs) -> Result<()> {
             }
             write_output(text.as_bytes(), None)
         }
-        ModelsCommand::Convert { source, out } => {
-            let report = reelkit::models::convert::ct2_whisper_to_ggml(&source, &out)?;
+        ModelsCommand::Convert { source, out, output } => {
+            let output = match output {
+                WeightType::F16 => OutputType::F16,
+                WeightType::Q8_0 => OutputType::Q8_0,
+                WeightType::F32 => OutputType::F32,
+            };
+            let options = ConvertOptions { output };
+            let report = reelkit::models::convert::ct2_whisper_to_ggml_with(&source, &out, &options)?;
             emit_json(&report, None)
         }
     }
