@@ -1,0 +1,8 @@
+//! Styled subtitles: the ASS format ([`ass`]), a renderer built on
+//! rustybuzz shaping and tiny-skia rasterisation, caption presets, brand
+//! kits, and burn-in onto video.
+//!
+//! One renderer draws both the preview and the exported frames, so what a
+//! user sees before export is bit-for-bit what gets encoded.
+
+pub mod ass;
