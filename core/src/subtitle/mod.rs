@@ -6,3 +6,9 @@
 //! user sees before export is bit-for-bit what gets encoded.
 
 pub mod ass;
+pub mod fonts;
+pub mod render;
+
+pub use ass::Script;
+pub use fonts::FontLibrary;
+pub use render::{SubtitleImage, SubtitleRenderer};

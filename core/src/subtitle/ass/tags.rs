@@ -578,3 +578,9 @@ mod tests {
         assert_eq!(parse_block("\\kt0  \\kf100"), vec![Tag::KaraokeTime(0.0), Tag::Karaoke { kind: KaraokeKind::Fill, centiseconds: 100.0 }]);
     }
 }
+
+/// The number at the start of `text` (like C's `strtod`), for drawing
+/// coordinates.
+pub fn leading_number(text: &str) -> Option<f64> {
+    parse_leading_float(text).filter(|v| v.is_finite())
+}
