@@ -321,10 +321,11 @@ impl Script {
         std::fs::rename(&tmp, path).map_err(|e| crate::Error::io(path, e))
     }
 
-    /// The style called `name` (the last one wins, as in players), ignoring
-    /// leading `*` and surrounding spaces.
+    /// The style called `name` (the last one wins, as in players). Leading
+    /// `*` are ignored and `Default` matches in any case; other names must
+    /// match exactly (trailing spaces count).
     pub fn style(&self, name: &str) -> Option<&Style> {
-        let wanted = normalize_style_name(name);
+        let wanted = normalize_style_name(name.trim());
         self.styles.iter().rev().find(|s| normalize_style_name(&s.name) == wanted)
     }
 
@@ -357,7 +358,12 @@ impl Script {
 }
 
 fn normalize_style_name(name: &str) -> &str {
-    name.trim().trim_start_matches('*').trim()
+    let name = name.trim_start().trim_start_matches('*');
+    if name.eq_ignore_ascii_case("default") {
+        "Default"
+    } else {
+        name
+    }
 }
 
 impl std::fmt::Display for Script {

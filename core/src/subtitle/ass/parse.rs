@@ -226,7 +226,7 @@ impl Parser {
         let mut style = Style { name: String::new(), ..Style::default() };
         let mut alpha_level: Option<i64> = None;
         for (name, raw) in format.iter().zip(fields) {
-            let value = raw.trim();
+            let value = if name.eq_ignore_ascii_case("name") { raw.trim_start() } else { raw.trim() };
             let color = |this: &mut Self, slot: &mut super::Color| match parse_style_color(value) {
                 Some(c) => *slot = c,
                 None => this.warn(number, format!("{name} `{value}` is not a colour; keeping {}", slot.to_style_string())),

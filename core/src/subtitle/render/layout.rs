@@ -98,6 +98,10 @@ pub struct EventLayout {
     pub collides: bool,
     pub shift_up: bool,
     pub layer: i32,
+    /// Border widths above the first line and below the last (they count
+    /// when events avoid each other).
+    pub border_top: f64,
+    pub border_bottom: f64,
 }
 
 struct Token {
@@ -157,6 +161,7 @@ pub fn layout_event(
     }
 
     let mut lines: Vec<Line> = Vec::new();
+    let mut line_borders: Vec<f64> = Vec::new();
     for (mut tokens, break_piece) in hard_lines {
         assign_levels(&mut tokens);
         let shaped: Vec<Vec<Glyph>> =
@@ -185,6 +190,8 @@ pub fn layout_event(
                     desc = d * 0.5;
                 }
             }
+            let border = glyphs.iter().map(|g| pieces.pieces[g.piece].style.border_y * scales.border_y).fold(0.0, f64::max);
+            line_borders.push(border);
             lines.push(Line { width: pen, glyphs, asc, desc, x: 0.0, baseline: 0.0 });
         }
     }
@@ -254,6 +261,8 @@ pub fn layout_event(
         collides,
         shift_up: valign == 0,
         layer: event.layer,
+        border_top: line_borders.first().copied().unwrap_or(0.0),
+        border_bottom: line_borders.last().copied().unwrap_or(0.0),
         pieces,
     }
 }

@@ -90,22 +90,24 @@ fn resolve_collisions(layouts: &[&EventLayout]) -> Vec<f64> {
     let mut shifts = vec![0.0; layouts.len()];
     let mut placed: Vec<(i32, f64, f64, f64, f64)> = Vec::new();
     for (i, l) in layouts.iter().enumerate() {
-        if !l.collides || l.height <= 0.0 {
+        if !l.collides || l.height <= 0.0 || l.width <= 0.0 {
             continue;
         }
         let (left, right) = (l.left, l.left + l.width);
-        let mut top = l.top;
+        let height = l.height + l.border_top + l.border_bottom;
+        let original = l.top - l.border_top;
+        let mut top = original;
         for _ in 0..placed.len() + 1 {
             let hit = placed.iter().find(|(layer, pl, pt, pr, pb)| {
-                *layer == l.layer && left < *pr && right > *pl && top < *pb && top + l.height > *pt
+                *layer == l.layer && left < *pr && right > *pl && top < *pb && top + height > *pt
             });
             match hit {
-                Some((_, _, pt, _, pb)) => top = if l.shift_up { pt - l.height } else { *pb },
+                Some((_, _, pt, _, pb)) => top = if l.shift_up { pt - height } else { *pb },
                 None => break,
             }
         }
-        shifts[i] = top - l.top;
-        placed.push((l.layer, left, top, right, top + l.height));
+        shifts[i] = top - original;
+        placed.push((l.layer, left, top, right, top + height));
     }
     shifts
 }

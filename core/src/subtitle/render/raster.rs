@@ -69,7 +69,7 @@ pub fn rasterize(layout: &EventLayout, scales: &Scales, t_ms: i64, shift_y: f64)
         let mut has_shadow = sh_x != 0.0 || sh_y != 0.0;
         let kara_kind = g.karaoke.map(|k| k.kind);
         let fill_in_shadow = has_shadow
-            && (matches!(kara_kind, Some(KaraokeKind::Fill | KaraokeKind::Outline)) || st.colors[0].alpha != 0 || opaque_box);
+            && (matches!(kara_kind, Some(KaraokeKind::Fill | KaraokeKind::Outline)) || st.colors[0].alpha != 0xFF || opaque_box);
         if !has_border && !fill_in_shadow && !opaque_box {
             has_shadow = false;
         }
