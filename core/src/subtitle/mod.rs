@@ -7,8 +7,10 @@
 
 pub mod ass;
 pub mod fonts;
+pub mod presets;
 pub mod render;
 
 pub use ass::Script;
 pub use fonts::FontLibrary;
+pub use presets::{captions_script, karaoke_script, Preset, PresetName};
 pub use render::{SubtitleImage, SubtitleRenderer};

@@ -562,10 +562,10 @@ mod tests {
     #[test]
     fn text_and_blocks_alternate_and_write_back() {
         let items = parse_text("{\\k162}hodie{\\i1}que{\\r} |{comment}x{unclosed");
-        assert_eq!(items.len(), 9);
+        assert_eq!(items.len(), 8);
         assert_eq!(items[1], TextItem::Text("hodie".into()));
         assert_eq!(items[6], TextItem::Tags(vec![Tag::Unknown("comment".into())]));
-        assert_eq!(items[8], TextItem::Text("{unclosed".into()));
+        assert_eq!(items[7], TextItem::Text("x{unclosed".into()));
         let written = block(&parse_block("\\an8\\t(0,500,\\frz180)\\kf50\\alpha&H80&\\pos(10.5,20)"));
         assert_eq!(written, "{\\an8\\t(0,500,\\frz180)\\kf50\\alpha&H80&\\pos(10.5,20)}");
     }

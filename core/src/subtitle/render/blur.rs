@@ -107,7 +107,7 @@ mod tests {
         gaussian(&mut g, w, h, 2.0, 2.0);
         let after: u32 = g.iter().map(|&v| u32::from(v)).sum();
         assert!((f64::from(after) / f64::from(before) - 1.0).abs() < 0.02);
-        assert!(g[20 * w + 13] > 0 && g[20 * w + 20] > 200 && g[20 * w + 20] < 256);
+        assert!(g[20 * w + 13] > 0 && g[20 * w + 20] > 200);
         let mut e = m.clone();
         edge_blur(&mut e, w, h, 2);
         assert!(e[20 * w + 14] > 0 && e[20 * w + 15] < 255);
