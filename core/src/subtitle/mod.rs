@@ -6,11 +6,13 @@
 //! user sees before export is bit-for-bit what gets encoded.
 
 pub mod ass;
+pub mod brand;
 pub mod fonts;
 pub mod presets;
 pub mod render;
 
 pub use ass::Script;
+pub use brand::BrandKit;
 pub use fonts::FontLibrary;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};
 pub use render::{SubtitleImage, SubtitleRenderer};

@@ -35,6 +35,14 @@ impl SubtitleImage {
         Self { width, height, x: 0, y: 0, w: 0, h: 0, pixels: Vec::new() }
     }
 
+    /// From a whole-frame premultiplied RGBA buffer (trimmed to what is
+    /// covered).
+    pub fn from_premultiplied(width: u32, height: u32, pixels: Vec<u8>) -> Self {
+        let mut img = Self { width, height, x: 0, y: 0, w: width, h: height, pixels };
+        img.trim();
+        img
+    }
+
     pub fn is_empty(&self) -> bool {
         self.w == 0 || self.h == 0
     }

@@ -10,7 +10,12 @@ mod pieces;
 mod raster;
 mod state;
 
-pub use image::SubtitleImage;
+pub use image::{SubtitleImage, YuvaOverlay};
+
+/// Encode 8-bit RGBA pixels as a PNG.
+pub fn image_png(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
+    image::encode_png(width, height, png::ColorType::Rgba, rgba)
+}
 pub use layout::Scales;
 pub use pieces::frame_state;
 
