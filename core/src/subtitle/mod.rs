@@ -7,12 +7,14 @@
 
 pub mod ass;
 pub mod brand;
+pub mod burn;
 pub mod fonts;
 pub mod presets;
 pub mod render;
 
 pub use ass::Script;
 pub use brand::BrandKit;
+pub use burn::{burn, preview_frame, BurnOptions, BurnReport, YuvFrame};
 pub use fonts::FontLibrary;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};
 pub use render::{SubtitleImage, SubtitleRenderer};
