@@ -64,6 +64,12 @@ pub fn edge_blur(data: &mut [u8], width: usize, height: usize, passes: u32) {
     if width == 0 || height == 0 {
         return;
     }
+    if passes > 16 {
+        // Many passes converge to a gaussian of variance passes / 2.
+        let sigma = (f64::from(passes.min(127)) / 2.0).sqrt();
+        gaussian(data, width, height, sigma, sigma);
+        return;
+    }
     let mut buf: Vec<u16> = data.iter().map(|&v| u16::from(v) * 64).collect();
     let mut tmp = vec![0u16; buf.len()];
     for _ in 0..passes.min(127) {

@@ -62,8 +62,11 @@ pub fn rasterize(layout: &EventLayout, scales: &Scales, t_ms: i64, shift_y: f64)
         let by = st.border_y * scales.border_y;
         let sh_x = st.shadow_x * scales.border_x;
         let sh_y = st.shadow_y * scales.border_y;
-        let sigma_x = st.blur * scales.blur_x * 2.0 / (256f64.ln()).sqrt();
-        let sigma_y = st.blur * scales.blur_y * 2.0 / (256f64.ln()).sqrt();
+        // Blur radius as players scale it, capped at a tenth of the frame
+        // (bounded work on hostile scripts).
+        let cap = 0.1 * scales.width.max(scales.height);
+        let sigma_x = (st.blur * scales.blur_x * 2.0 / (256f64.ln()).sqrt()).min(cap);
+        let sigma_y = (st.blur * scales.blur_y * 2.0 / (256f64.ln()).sqrt()).min(cap);
         let opaque_box = st.border_style == BorderStyle::OpaqueBox;
         let has_border = bx > 0.0 || by > 0.0;
         let mut has_shadow = sh_x != 0.0 || sh_y != 0.0;
@@ -75,7 +78,7 @@ pub fn rasterize(layout: &EventLayout, scales: &Scales, t_ms: i64, shift_y: f64)
         }
         let fill_in_border = (has_border && st.colors[0].alpha == 0 && st.colors[1].alpha == 0 && fade == 0) || opaque_box;
 
-        let pad_blur = 3.0 * sigma_x.max(sigma_y) + f64::from(st.be) + 2.0;
+        let pad_blur = 3.0 * sigma_x.max(sigma_y) + 3.0 * f64::from(st.be).sqrt() + 2.0;
         let Some(fill_path) = g.fill.clone() else { continue };
 
         // Border shape (before the group transform).
