@@ -9,6 +9,7 @@ pub mod ass;
 pub mod brand;
 pub mod burn;
 pub mod fonts;
+pub mod hook;
 pub mod presets;
 pub mod render;
 
@@ -16,5 +17,6 @@ pub use ass::Script;
 pub use brand::BrandKit;
 pub use burn::{burn, preview_frame, BurnOptions, BurnReport, YuvFrame};
 pub use fonts::FontLibrary;
+pub use hook::SubtitleBurner;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};
 pub use render::{SubtitleImage, SubtitleRenderer};
