@@ -836,12 +836,16 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
+module.exports.burnSubtitles = nativeBinding.burnSubtitles
 module.exports.clips = nativeBinding.clips
 module.exports.cut = nativeBinding.cut
 module.exports.decodeAudio = nativeBinding.decodeAudio
 module.exports.detectScenes = nativeBinding.detectScenes
+module.exports.loadBrandKit = nativeBinding.loadBrandKit
 module.exports.modelsFetch = nativeBinding.modelsFetch
 module.exports.modelsList = nativeBinding.modelsList
 module.exports.probe = nativeBinding.probe
 module.exports.probeSync = nativeBinding.probeSync
+module.exports.renderSubtitles = nativeBinding.renderSubtitles
+module.exports.subtitlePresets = nativeBinding.subtitlePresets
 module.exports.transcribe = nativeBinding.transcribe

@@ -19,6 +19,10 @@ const FUNCTIONS = {
   cut: 'cut(input: string, output: string, start: number, end: number, options?: RunOptions | undefined | null): Promise<string>',
   detectScenes: 'detectScenes(path: string, options?: DetectScenesOptions | undefined | null): Promise<SceneList>',
   modelsList: 'modelsList(): Promise<Array<ModelStatus>>',
+  burnSubtitles: 'burnSubtitles(input: string, script: string, output: string, options?: BurnSubtitlesOptions | undefined | null): Promise<BurnReport>',
+  loadBrandKit: 'loadBrandKit(kit: string | Record<string, unknown>): Record<string, unknown>',
+  renderSubtitles: 'renderSubtitles(script: string, time: number, width: number, height: number, options?: RenderSubtitlesOptions | undefined | null): Promise<SubtitleFrame>',
+  subtitlePresets: 'subtitlePresets(): Array<SubtitlePreset>',
   modelsFetch: 'modelsFetch(ids?: Array<string> | undefined | null, options?: ModelsFetchOptions | undefined | null): Promise<Array<ModelStatus>>',
 }
 
@@ -30,10 +34,12 @@ const INTERFACES = {
   Segment: ['words: Array<Word>'],
   Word: ['word: string', 'start: number', 'end: number', 'probability: number'],
   ClipsReport: ['clips: Array<ClipReport>', 'aspect: string'],
-  ClipReport: ['video: string', 'srt: string', 'vtt: string', 'signals: SignalScores'],
+  ClipReport: ['video: string', 'srt: string', 'vtt: string', 'ass: string', 'signals: SignalScores'],
+  SubtitleFrame: ['width: number', 'height: number', 'premultiplied: boolean', 'data: Buffer'],
+  BurnReport: ['frames: number', 'overlayRenders: number', 'audio: string', 'introSeconds: number'],
   ProgressEvent: ['stage: string', 'done: number', 'total?: number', 'fraction?: number', 'unit: string', 'message?: string'],
   TranscribeOptions: ['model?: string', 'language?: string', 'threads?: number', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
-  ClipsOptions: ['top?: number', 'aspect?: string', 'minDuration?: number', 'maxDuration?: number', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  ClipsOptions: ['top?: number', 'aspect?: string', 'minDuration?: number', 'maxDuration?: number', 'style?: string', 'brand?: string', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   DecodeAudioOptions: ['sampleRate?: number', 'channels?: number', 'start?: number', 'end?: number'],
   ModelStatus: ['id: string', 'installed: boolean', 'default: boolean'],
 }
