@@ -361,6 +361,27 @@ RustBuffer uniffi_reelkit_ffi_fn_func_default_clips_job_json(RustCallStatus *_No
 RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
+uint64_t uniffi_reelkit_ffi_fn_func_burn_subtitles(RustBuffer input, RustBuffer script, RustBuffer output, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_LOAD_BRAND_KIT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_LOAD_BRAND_KIT_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_load_brand_kit_json(RustBuffer kit, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RENDER_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RENDER_SUBTITLES
+RustBuffer uniffi_reelkit_ffi_fn_func_render_subtitles(RustBuffer script, double time, uint32_t width, uint32_t height, RustBuffer fonts_dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_subtitle_presets_json(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_REELKIT_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_REELKIT_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_reelkit_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -630,6 +651,30 @@ uint16_t uniffi_reelkit_ffi_checksum_func_default_clips_job_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_PROBE
 uint16_t uniffi_reelkit_ffi_checksum_func_probe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_burn_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_load_brand_kit_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_render_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_subtitle_presets_json(void
     
 );
 #endif
