@@ -199,6 +199,7 @@ impl Preset {
         let mut script = Script::new(width, height);
         script.info.title = format!("reelkit {} captions", self.name);
         script.info.wrap_style = super::ass::WrapStyle::Smart;
+        script.info.kerning = true;
         script.styles.push(self.style(width, height));
         script
     }

@@ -71,6 +71,9 @@ pub struct ScriptInfo {
     pub scaled_border_and_shadow: bool,
     /// `YCbCr Matrix` as written (informative).
     pub ycbcr_matrix: String,
+    /// Apply the fonts' kerning (`Kerning: yes`); off by default, as in
+    /// players.
+    pub kerning: bool,
     /// Other `Key: value` lines, kept in order for round trips.
     pub extra: Vec<(String, String)>,
 }
@@ -87,6 +90,7 @@ impl Default for ScriptInfo {
             wrap_style: WrapStyle::Smart,
             scaled_border_and_shadow: true,
             ycbcr_matrix: String::new(),
+            kerning: false,
             extra: Vec::new(),
         }
     }

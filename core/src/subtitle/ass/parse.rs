@@ -163,6 +163,7 @@ impl Parser {
                 info.scaled_border_and_shadow = value.eq_ignore_ascii_case("yes") || int(value).is_some_and(|v| v != 0)
             }
             "ycbcr matrix" => info.ycbcr_matrix = value.into(),
+            "kerning" => info.kerning = value.eq_ignore_ascii_case("yes") || int(value).is_some_and(|v| v != 0),
             _ => info.extra.push((key.into(), value.into())),
         }
     }

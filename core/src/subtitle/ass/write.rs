@@ -20,6 +20,9 @@ pub(super) fn write_script(s: &Script, f: &mut fmt::Formatter<'_>) -> fmt::Resul
     }
     writeln!(f, "WrapStyle: {}", info.wrap_style.number())?;
     writeln!(f, "ScaledBorderAndShadow: {}", if info.scaled_border_and_shadow { "yes" } else { "no" })?;
+    if info.kerning {
+        writeln!(f, "Kerning: yes")?;
+    }
     if !info.ycbcr_matrix.is_empty() {
         writeln!(f, "YCbCr Matrix: {}", one_line(&info.ycbcr_matrix))?;
     }
@@ -131,6 +134,7 @@ mod tests {
     fn written_scripts_parse_back_identically() {
         let mut s = Script::new(1920, 1080);
         s.info.title = "Round trip".into();
+        s.info.kerning = true;
         s.styles.push(Style { bold: 1, outline_width: 2.5, primary: Color::rgb(255, 200, 0).with_alpha(0x10), ..Style::named("Default") });
         s.styles.push(Style { alignment: 8, bold: 600, ..Style::named("Top") });
         s.events.push(Event::dialogue(1.25, 3.0, "Default", "{\\k50}Hello {\\k30}world\\Nagain, yes"));

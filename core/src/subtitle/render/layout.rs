@@ -32,6 +32,15 @@ pub struct Scales {
 }
 
 impl Scales {
+    /// The layout resolution: `LayoutResX/Y` when given, else the frame.
+    pub fn layout_res(&self, script: &Script) -> (f64, f64) {
+        if script.info.layout_res_x > 0 && script.info.layout_res_y > 0 {
+            (f64::from(script.info.layout_res_x), f64::from(script.info.layout_res_y))
+        } else {
+            (self.width, self.height)
+        }
+    }
+
     pub fn new(script: &Script, width: u32, height: u32) -> Self {
         let (w, h) = (f64::from(width), f64::from(height));
         let info = &script.info;
@@ -98,10 +107,36 @@ pub struct EventLayout {
     pub collides: bool,
     pub shift_up: bool,
     pub layer: i32,
+    /// Vertical range (frame pixels) a scrolling event is clipped to.
+    pub scroll_clip: Option<(f64, f64)>,
     /// Border widths above the first line and below the last (they count
     /// when events avoid each other).
     pub border_top: f64,
     pub border_bottom: f64,
+}
+
+/// A legacy SSA `Effect`: `Banner;delay[;left_to_right]`,
+/// `Scroll up;y1;y2;delay`, `Scroll down;y1;y2;delay`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TransitionEffect {
+    Banner { delay: f64, left_to_right: bool },
+    Scroll { up: bool, y0: f64, y1: f64, delay: f64 },
+}
+
+impl TransitionEffect {
+    fn parse(effect: &str) -> Option<Self> {
+        let mut parts = effect.split(';');
+        let name = parts.next()?.trim().to_ascii_lowercase();
+        let nums: Vec<f64> = parts.take(4).map(|p| p.trim().split(|c: char| !c.is_ascii_digit() && c != '-').next().and_then(|n| n.parse::<i64>().ok()).unwrap_or(0) as f64).collect();
+        match name.as_str() {
+            "banner" if !nums.is_empty() => Some(Self::Banner { delay: nums[0], left_to_right: nums.get(1).is_some_and(|v| *v != 0.0) }),
+            "scroll up" | "scroll down" if nums.len() >= 3 => {
+                let (a, b) = (nums[0].min(nums[1]), nums[0].max(nums[1]));
+                Some(Self::Scroll { up: name == "scroll up", y0: a, y1: b, delay: nums[2] })
+            }
+            _ => None,
+        }
+    }
 }
 
 struct Token {
@@ -123,13 +158,19 @@ pub fn layout_event(
     fonts: &FontLibrary,
     scales: &Scales,
     cache: &mut ShapeCache,
+    t_ms: i64,
 ) -> EventLayout {
+    let effect = TransitionEffect::parse(&event.effect);
     let style = &pieces.style;
     let align = pieces.settings.align.unwrap_or(style.alignment).clamp(1, 9);
     let margin_l = if event.margin_l != 0 { event.margin_l } else { style.margin_l };
     let margin_r = if event.margin_r != 0 { event.margin_r } else { style.margin_r };
     let margin_v = if event.margin_v != 0 { event.margin_v } else { style.margin_v };
-    let wrap = pieces.settings.wrap_style.unwrap_or(script.info.wrap_style);
+    let wrap = if matches!(effect, Some(TransitionEffect::Banner { .. })) {
+        WrapStyle::None
+    } else {
+        pieces.settings.wrap_style.unwrap_or(script.info.wrap_style)
+    };
     let max_width = ((f64::from(script.info.play_res_x) - f64::from(margin_l) - f64::from(margin_r)) * scales.sx).max(1.0);
 
     // Split into hard lines of tokens.
@@ -165,7 +206,7 @@ pub fn layout_event(
     for (mut tokens, break_piece) in hard_lines {
         assign_levels(&mut tokens);
         let shaped: Vec<Vec<Glyph>> =
-            tokens.iter().map(|t| shape_token(t, &pieces.pieces, fonts, scales, cache)).collect();
+            tokens.iter().map(|t| shape_token(t, &pieces.pieces, fonts, scales, cache, script.info.kerning)).collect();
         let widths: Vec<f64> = shaped.iter().map(|g| g.iter().map(|g| g.advance).sum()).collect();
         let groups = wrap_tokens(&tokens, &widths, max_width, wrap);
         for group in groups {
@@ -238,6 +279,31 @@ pub fn layout_event(
         }
     };
 
+    // Legacy SSA transition effects move the block (and clip scrolls).
+    let (mut left, mut top) = (left, top);
+    let mut scroll_clip = None;
+    if let Some(effect) = effect {
+        let (lx, ly) = scales.layout_res(script);
+        match effect {
+            TransitionEffect::Banner { delay, left_to_right } => {
+                let sx_layout = lx / f64::from(script.info.play_res_x.max(1));
+                let delay = (delay / sx_layout).max(1.0).trunc() * sx_layout;
+                let shift = t_ms as f64 / delay;
+                left = if left_to_right {
+                    shift * scales.sx - width
+                } else {
+                    (f64::from(script.info.play_res_x) - shift) * scales.sx
+                };
+            }
+            TransitionEffect::Scroll { up, y0, y1, delay } => {
+                let sy_layout = ly / f64::from(script.info.play_res_y.max(1));
+                let delay = (delay / sy_layout).max(1.0).trunc() * sy_layout;
+                let shift = t_ms as f64 / delay;
+                top = if up { (y1 - shift) * scales.sy } else { (y0 + shift) * scales.sy - height };
+                scroll_clip = Some((y0 * scales.sy, y1 * scales.sy));
+            }
+        }
+    }
     let mut y = top;
     for line in &mut lines {
         line.x = match halign {
@@ -261,6 +327,7 @@ pub fn layout_event(
         collides,
         shift_up: valign == 0,
         layer: event.layer,
+        scroll_clip,
         border_top: line_borders.first().copied().unwrap_or(0.0),
         border_bottom: line_borders.last().copied().unwrap_or(0.0),
         pieces,
@@ -391,7 +458,7 @@ fn rebalance(lines: &mut [Vec<usize>], tokens: &[Token], widths: &[f64]) {
 }
 
 /// Shape one token into glyphs (pen positions relative to the token).
-fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Scales, cache: &mut ShapeCache) -> Vec<Glyph> {
+fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Scales, cache: &mut ShapeCache, kerning: bool) -> Vec<Glyph> {
     let piece = &pieces[token.piece];
     let st = &piece.style;
     if let PieceKind::Drawing(commands) = &piece.kind {
@@ -431,7 +498,8 @@ fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Sc
         buffer.push_str(&text);
         buffer.guess_segment_properties();
         buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
-        let out = rustybuzz::shape(&hb, &[], buffer);
+        let features = if kerning { Vec::new() } else { vec![rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 0, ..)] };
+        let out = rustybuzz::shape(&hb, &features, buffer);
         let infos = out.glyph_infos();
         let positions = out.glyph_positions();
         for (info, pos) in infos.iter().zip(positions) {

@@ -72,8 +72,8 @@ impl SubtitleRenderer {
         let mut layouts: Vec<(i32, usize, EventLayout, i64)> = Vec::with_capacity(active.len());
         for (index, event) in active {
             let pieces = pieces::build_pieces(script, event, time);
-            let layout = layout_event(script, event, pieces, &self.fonts, &scales, &mut cache);
             let t_ms = ((time - event.start) * 1000.0).round() as i64;
+            let layout = layout_event(script, event, pieces, &self.fonts, &scales, &mut cache, t_ms);
             layouts.push((event.layer, index, layout, t_ms));
         }
         let shifts = resolve_collisions(&layouts.iter().map(|(_, _, l, _)| l).collect::<Vec<_>>());

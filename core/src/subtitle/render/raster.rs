@@ -405,6 +405,16 @@ fn shift_bitmap(src: &Bitmap, dx: f64, dy: f64) -> Bitmap {
 
 /// The event's clip as a frame-sized mask region: (inverse, bitmap).
 fn clip_mask(layout: &EventLayout, scales: &Scales) -> Option<(bool, Bitmap)> {
+    if let Some((y0, y1)) = layout.scroll_clip {
+        // A scrolling event shows only between its two lines (a \clip, if
+        // any, is ignored for it).
+        let (w, h) = (scales.width as u32, scales.height as u32);
+        let mut mask = Mask::new(w.max(1), h.max(1))?;
+        if let Some(rect) = Rect::from_ltrb(0.0, y0.max(0.0) as f32, w as f32, y1.min(f64::from(h)) as f32) {
+            mask.fill_path(&PathBuilder::from_rect(rect), FillRule::Winding, false, Transform::identity());
+        }
+        return Some((false, Bitmap { x: 0, y: 0, w: w as usize, h: h as usize, data: mask.data().to_vec() }));
+    }
     let (inverse, shape) = layout.pieces.settings.clip.as_ref()?;
     let (w, h) = (scales.width as u32, scales.height as u32);
     let mut mask = Mask::new(w.max(1), h.max(1))?;
