@@ -33,6 +33,49 @@ export interface AudioInfo {
   sampleFormat: string
 }
 
+/** What a burn produced. */
+export interface BurnReport {
+  output: string
+  width: number
+  height: number
+  /** Frames encoded (slates included). */
+  frames: number
+  /**
+   * How often the subtitle layer was rendered (it is reused while it does
+   * not change).
+   */
+  overlayRenders: number
+  duration: number
+  /** `copied`, `none`, or why the audio was left out. */
+  audio: string
+  introSeconds: number
+  outroSeconds: number
+}
+
+/**
+ * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
+ * to `output` with the audio copied; a brand kit adds its watermark and
+ * intro/outro slates.
+ */
+export declare function burnSubtitles(input: string, script: string, output: string, options?: BurnSubtitlesOptions | undefined | null): Promise<BurnReport>
+
+/** How to burn. */
+export interface BurnSubtitlesOptions {
+  /** x264 CRF 0..51 (default 20). */
+  crf?: number
+  /** x264 preset (default `veryfast`). */
+  preset?: string
+  /** Use only the fonts in this folder (plus fonts embedded in the script). */
+  fontsDir?: string
+  /**
+   * A brand kit: JSON file path, or the kit object (relative paths
+   * resolve against the current folder).
+   */
+  brand?: string | Record<string, unknown>
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
 /** One exported clip, as listed in `clips.json`. */
 export interface ClipReport {
   /** 1-based rank. */
@@ -41,6 +84,8 @@ export interface ClipReport {
   video: string
   srt: string
   vtt: string
+  /** The styled captions as an ASS script. */
+  ass: string
   start: number
   end: number
   duration: number
@@ -72,6 +117,10 @@ export interface ClipsOptions {
   /** Target clip length range in seconds (default 15–60). */
   minDuration?: number
   maxDuration?: number
+  /** Caption preset: `bold` (default), `clean`, `karaoke` or `pop`. */
+  style?: string
+  /** Brand kit JSON file (fonts, colours, watermark, intro/outro slates). */
+  brand?: string
   /**
    * A partial job in the core's JSON form, with its snake_case keys (as in
    * the CLI and the HTTP API), e.g.
@@ -136,6 +185,13 @@ export interface DetectScenesOptions {
   onProgress?: (event: ProgressEvent) => void
   signal?: CancelToken | AbortSignal
 }
+
+/**
+ * Load and check a brand kit (a JSON file path or the kit object); returns
+ * it with every default filled in. Throws with `code` `invalid_parameter`
+ * naming the bad field, or `not_found` for a missing file.
+ */
+export declare function loadBrandKit(kit: string | Record<string, unknown>): Record<string, unknown>
 
 /** What `probe` learns about a file. */
 export interface MediaInfo {
@@ -230,22 +286,17 @@ export interface ProgressEvent {
 }
 
 /**
- * Read an SRT or WebVTT file (format chosen from its content). Malformed
- * files throw with code `subtitle_parse` and the line number in the message.
+ * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
+ * on a `width` x `height` frame, over a transparent background.
  */
-export declare function readSubtitles(path: string): Array<SubtitleCue>
+export declare function renderSubtitles(script: string, time: number, width: number, height: number, options?: RenderSubtitlesOptions | undefined | null): Promise<SubtitleFrame>
 
-/**
- * Re-time a corrected transcript against the audio of `path`: words the
- * edit kept keep their times, edited runs are re-timed and flagged
- * `estimated`. `transcript` is what `transcribe` returned.
- */
-export declare function realign(path: string, transcript: Transcript, editedText: string, options?: RealignOptions | undefined | null): Promise<Transcript>
-
-/** Options of `realign`. */
-export interface RealignOptions {
-  onProgress?: (event: ProgressEvent) => void
-  signal?: CancelToken | AbortSignal
+/** How to render. */
+export interface RenderSubtitlesOptions {
+  /** Use only the fonts in this folder (plus fonts embedded in the script). */
+  fontsDir?: string
+  /** Premultiplied instead of straight alpha. */
+  premultiplied?: boolean
 }
 
 /** Progress and cancellation of a call. */
@@ -308,15 +359,26 @@ export interface StreamInfo {
   language?: string
 }
 
-/** One cue read from a subtitle file. */
-export interface SubtitleCue {
-  id?: string
-  start: number
-  end: number
-  lines: Array<string>
-  /** WebVTT cue settings, when present. */
-  settings?: string
+/** A rendered subtitle layer: `width * height * 4` bytes of RGBA. */
+export interface SubtitleFrame {
+  width: number
+  height: number
+  /** Straight alpha unless `premultiplied` was asked for. */
+  premultiplied: boolean
+  data: Buffer
 }
+
+/** A caption preset. */
+export interface SubtitlePreset {
+  /** `bold`, `clean`, `karaoke` or `pop`. */
+  name: string
+  description: string
+  /** Every value of the preset (snake_case keys, as in brand kits). */
+  preset: Record<string, unknown>
+}
+
+/** The caption presets. */
+export declare function subtitlePresets(): Array<SubtitlePreset>
 
 /**
  * Transcribe any media file FFmpeg can open: segments with per-word
@@ -339,12 +401,6 @@ export interface TranscribeOptions {
   initialPrompt?: string
   /** Beam size 1..=16; greedy decoding (faster) when omitted. */
   beamSize?: number
-  /** Chunks decoded in parallel (default 1). */
-  workers?: number
-  /** Voice activity detection: only detected speech is recognised (default true). */
-  vad?: boolean
-  /** Source of word times: `"hybrid"` (default), `"dtw"` or `"tokens"`. */
-  wordTiming?: 'hybrid' | 'dtw' | 'tokens'
   onProgress?: (event: ProgressEvent) => void
   signal?: CancelToken | AbortSignal
 }
@@ -388,9 +444,4 @@ export interface Word {
   end: number
   /** Recogniser confidence in `0..=1`. */
   probability: number
-  /**
-   * True when the times were estimated (re-timed after an edit) rather
-   * than measured.
-   */
-  estimated: boolean
 }

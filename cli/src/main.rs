@@ -31,6 +31,8 @@ enum Command {
     Scenes(cmd::scenes::ScenesArgs),
     /// Fetch, list and convert models.
     Models(cmd::models::ModelsArgs),
+    /// Styled ASS subtitles: render a frame, burn into a video, list presets.
+    Subs(cmd::subs::SubsArgs),
 }
 
 fn run(command: Command) -> output::Result<()> {
@@ -42,6 +44,7 @@ fn run(command: Command) -> output::Result<()> {
         Command::Cut(args) => cmd::cut::run(args),
         Command::Scenes(args) => cmd::scenes::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Subs(args) => cmd::subs::run(args),
     }
 }
 

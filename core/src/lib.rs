@@ -22,6 +22,7 @@ pub mod media;
 pub mod pipeline;
 pub mod progress;
 pub mod scenes;
+pub mod subtitle;
 
 pub use aspect::Aspect;
 pub use asr::{AsrConfig, Device, Transcriber, Transcript};

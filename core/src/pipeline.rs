@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::aspect::Aspect;
 use crate::asr::{AsrConfig, Transcriber, Transcript};
-use crate::captions::{build_cues, write_srt, write_vtt, CaptionRenderer, CaptionStyle, Cue, CueConfig, Overlay};
+use crate::captions::{build_cues, write_srt, write_vtt, Cue, CueConfig};
 use crate::clips::{find_clips, ClipConfig, EnergyTrack, SignalScores, Signals};
 use crate::error::{Error, Result};
-use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions, RgbFrame};
+use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions};
 use crate::models::ModelStore;
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 use crate::scenes::{detect_scenes, SceneConfig};
+use crate::subtitle::{captions_script, BrandKit, BurnOptions, FontLibrary, PresetName, SubtitleBurner};
 
 /// Everything `reelkit clips` can be told. Serialises to the same JSON in
 /// every binding and over HTTP.
@@ -26,7 +27,13 @@ pub struct ClipsJob {
     pub asr: AsrConfig,
     pub clips: ClipConfig,
     pub cues: CueConfig,
-    pub style: CaptionStyle,
+    /// Caption preset: `bold`, `clean`, `karaoke` or `pop`. `None` uses the
+    /// brand kit's preset, else `bold` (big outlined words, the look clips
+    /// had before presets existed).
+    pub style: Option<PresetName>,
+    /// Brand kit applied on export: fonts, colours, caption overrides,
+    /// watermark, intro and outro slates.
+    pub brand: Option<BrandKit>,
     pub scenes: SceneConfig,
     /// Frame shape of the clips (default: the source's).
     pub aspect: Aspect,
@@ -46,7 +53,8 @@ impl Default for ClipsJob {
             asr: AsrConfig::default(),
             clips: ClipConfig::default(),
             cues: CueConfig::default(),
-            style: CaptionStyle::default(),
+            style: None,
+            brand: None,
             scenes: SceneConfig::default(),
             aspect: Aspect::Source,
             max_long_side: 1920,
@@ -76,11 +84,31 @@ impl ClipsJob {
         self
     }
 
+    pub fn style(mut self, preset: PresetName) -> Self {
+        self.style = Some(preset);
+        self
+    }
+    pub fn brand(mut self, kit: BrandKit) -> Self {
+        self.brand = Some(kit);
+        self
+    }
+
+    /// The caption preset this job uses, with the brand kit's overrides.
+    pub fn preset(&self) -> crate::subtitle::Preset {
+        match &self.brand {
+            Some(kit) => kit.preset(self.style),
+            None => crate::subtitle::Preset::named(self.style.unwrap_or_default()),
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         self.asr.validate()?;
         self.clips.validate()?;
         self.cues.validate()?;
-        self.style.validate()?;
+        self.preset().validate()?;
+        if let Some(kit) = &self.brand {
+            kit.validate()?;
+        }
         self.scenes.validate()?;
         if !(64..=8192).contains(&self.max_long_side) {
             return Err(Error::invalid("max_long_side", format!("{} (expected 64..=8192)", self.max_long_side)));
@@ -98,6 +126,8 @@ pub struct ClipReport {
     pub video: String,
     pub srt: String,
     pub vtt: String,
+    /// The styled captions as an ASS script (plays in any ASS player).
+    pub ass: String,
     pub start: f64,
     pub end: f64,
     pub duration: f64,
@@ -223,7 +253,7 @@ impl Engine {
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
         let (src_w, src_h) = info.video.as_ref().map(|v| (v.display_width, v.display_height)).unwrap_or((1280, 720));
         let (crop, (width, height)) = job.aspect.crop_for(src_w, src_h, job.max_long_side);
-        let renderer = CaptionRenderer::new(job.style.clone())?;
+        let preset = job.preset();
         let mut cue_config = job.cues.clone();
         if height > width {
             cue_config.max_chars_per_line = cue_config.max_chars_per_line.min(22);
@@ -240,19 +270,29 @@ impl Engine {
             let vtt = format!("{stem}.vtt");
             write_file(&out_dir.join(&srt), write_srt(&cues).as_bytes())?;
             write_file(&out_dir.join(&vtt), write_vtt(&cues).as_bytes())?;
+            let ass = format!("{stem}.ass");
+            let script = captions_script(&cues, &preset, width, height)?;
+            write_file(&out_dir.join(&ass), script.to_string().as_bytes())?;
 
             let mut options = ExportOptions::range(pick.start, pick.end).size(width, height).crf(job.crf).preset(job.preset.clone());
             options.crop = crop;
             let video = format!("{stem}.mp4");
             let clip_ctl = clip_progress(ctl, i, total, &stem);
-            let mut burner = CaptionBurner::new(&renderer, &cues);
-            let hook: Option<&mut dyn crate::media::FrameHook> = if job.burn_captions { Some(&mut burner) } else { None };
+            let captions = if job.burn_captions { script } else { crate::subtitle::Script::new(width, height) };
+            let mut burner = SubtitleBurner::new(captions, FontLibrary::bundled(), job.brand.clone())?;
+            let has_slates = job.brand.as_ref().is_some_and(|k| k.intro.is_some() || k.outro.is_some());
+            let hook: Option<&mut dyn crate::media::FrameHook> =
+                if job.burn_captions || job.brand.is_some() { Some(&mut burner) } else { None };
             export_range(input, out_dir.join(&video), &options, hook, &clip_ctl)?;
+            if has_slates {
+                add_slates(&out_dir.join(&video), job, &clip_ctl)?;
+            }
             clips.push(ClipReport {
                 index: i + 1,
                 video,
                 srt,
                 vtt,
+                ass,
                 start: pick.start,
                 end: pick.end,
                 duration: pick.duration(),
@@ -296,38 +336,19 @@ fn clip_progress(ctl: &RunCtl, index: usize, total: f64, name: &str) -> RunCtl {
     RunCtl::new(Arc::new(sink), ctl.cancel_token().clone())
 }
 
-/// Burns cues into frames, rendering each cue once per frame size.
-pub struct CaptionBurner<'a> {
-    renderer: &'a CaptionRenderer,
-    cues: &'a [Cue],
-    cached: Option<(usize, (u32, u32), Option<Overlay>)>,
-}
-
-impl<'a> CaptionBurner<'a> {
-    pub fn new(renderer: &'a CaptionRenderer, cues: &'a [Cue]) -> Self {
-        Self { renderer, cues, cached: None }
-    }
-
-    /// Draw the cue active at `time` (if any) onto `frame`.
-    pub fn burn(&mut self, frame: &mut RgbFrame, time: f64) -> Result<()> {
-        let Some(index) = self.cues.iter().position(|c| time >= c.start && time < c.end) else { return Ok(()) };
-        let size = (frame.width, frame.height);
-        let fresh = !matches!(&self.cached, Some((i, s, _)) if *i == index && *s == size);
-        if fresh {
-            let overlay = self.renderer.render(&self.cues[index].lines, frame.width, frame.height)?;
-            self.cached = Some((index, size, overlay));
-        }
-        if let Some((_, _, Some(overlay))) = &self.cached {
-            overlay.composite_onto(frame);
-        }
-        Ok(())
-    }
-}
-
-impl crate::media::FrameHook for CaptionBurner<'_> {
-    fn apply(&mut self, frame: &mut RgbFrame, time: f64) -> Result<()> {
-        self.burn(frame, time)
-    }
+/// Put the brand kit's intro and outro around an exported clip (one more
+/// encode of the clip; the watermark is already drawn).
+fn add_slates(clip: &Path, job: &ClipsJob, ctl: &RunCtl) -> Result<()> {
+    let Some(kit) = &job.brand else { return Ok(()) };
+    let mut slates_only = kit.clone();
+    slates_only.watermark = None;
+    let options = BurnOptions::default().crf(job.crf).preset(job.preset.clone()).brand(slates_only);
+    let mut staged = clip.as_os_str().to_owned();
+    staged.push(".slates.mp4");
+    let staged = std::path::PathBuf::from(staged);
+    let empty = crate::subtitle::Script::new(384, 288);
+    crate::subtitle::burn(clip, &empty, &staged, &options, ctl)?;
+    std::fs::rename(&staged, clip).map_err(|e| Error::io(clip, e))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -362,5 +383,10 @@ mod tests {
         let back: ClipsJob = serde_json::from_str(&serde_json::to_string(&job).unwrap()).unwrap();
         assert_eq!(back, job);
         assert!(ClipsJob { crf: 99, ..ClipsJob::default() }.validate().is_err());
+        let styled: ClipsJob = serde_json::from_str(r##"{"style": "karaoke", "brand": {"captions": {"text_color": "#00FF00"}}}"##).unwrap();
+        assert_eq!(styled.preset().name, PresetName::Karaoke);
+        assert_eq!(styled.preset().text, crate::subtitle::ass::Color::rgb(0, 255, 0));
+        assert_eq!(ClipsJob::default().preset().name, PresetName::Bold);
+        assert!(serde_json::from_str::<ClipsJob>(r#"{"style": "fancy"}"#).is_err());
     }
 }

@@ -7,7 +7,7 @@
 //! stable [`reelkit::Error::code`] ([`error`]).
 //!
 //! One binding file per core module: [`media`], [`asr`], [`scenes`],
-//! [`pipeline`], [`models`].
+//! [`pipeline`], [`models`], [`subtitle`].
 
 use std::sync::LazyLock;
 
@@ -20,6 +20,7 @@ pub mod models;
 pub mod pipeline;
 pub mod progress;
 pub mod scenes;
+pub mod subtitle;
 pub mod task;
 
 /// The process-wide engine: models are loaded once and shared by every call.

@@ -38,6 +38,8 @@ pub struct ClipReport {
     pub video: String,
     pub srt: String,
     pub vtt: String,
+    /// The styled captions as an ASS script.
+    pub ass: String,
     pub start: f64,
     pub end: f64,
     pub duration: f64,
@@ -86,6 +88,7 @@ impl From<reelkit::ClipsReport> for ClipsReport {
                     video: c.video,
                     srt: c.srt,
                     vtt: c.vtt,
+                    ass: c.ass,
                     start: c.start,
                     end: c.end,
                     duration: c.duration,
@@ -120,6 +123,10 @@ pub struct ClipsOptions<'a> {
     /// Target clip length range in seconds (default 15–60).
     pub min_duration: Option<f64>,
     pub max_duration: Option<f64>,
+    /// Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
+    pub style: Option<String>,
+    /// Brand kit JSON file (fonts, colours, watermark, intro/outro slates).
+    pub brand: Option<String>,
     /// A partial job in the core's JSON form, with its snake_case keys (as in
     /// the CLI and the HTTP API), e.g.
     /// `{ clips: { weights: { scene_changes: 0 } }, burn_captions: false }`.
@@ -140,6 +147,8 @@ struct JobSettings {
     aspect: Option<String>,
     min_duration: Option<f64>,
     max_duration: Option<f64>,
+    style: Option<String>,
+    brand: Option<String>,
     options: Option<Value>,
 }
 
@@ -161,6 +170,12 @@ impl JobSettings {
         }
         if let Some(max) = self.max_duration {
             job.clips.max_duration = max;
+        }
+        if let Some(style) = self.style {
+            job.style = Some(style.parse()?);
+        }
+        if let Some(kit) = self.brand {
+            job.brand = Some(reelkit::subtitle::BrandKit::load(kit)?);
         }
         Ok(job)
     }
@@ -210,6 +225,8 @@ pub fn clips(
                 aspect: o.aspect,
                 min_duration: o.min_duration,
                 max_duration: o.max_duration,
+                style: o.style,
+                brand: o.brand,
                 options: o.options,
             },
             o.on_progress,
@@ -223,6 +240,8 @@ pub fn clips(
                 aspect: None,
                 min_duration: None,
                 max_duration: None,
+                style: None,
+                brand: None,
                 options: None,
             },
             None,
@@ -265,6 +284,8 @@ mod tests {
             aspect: Some("9:16".into()),
             min_duration: Some(5.0),
             max_duration: None,
+            style: None,
+            brand: None,
             options: Some(serde_json::json!({"clips": {"top": 4, "max_duration": 30}})),
         };
         let job = settings.into_job().unwrap();

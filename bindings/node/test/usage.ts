@@ -11,6 +11,12 @@ import {
   probe,
   probeSync,
   transcribe,
+  renderSubtitles,
+  burnSubtitles,
+  subtitlePresets,
+  loadBrandKit,
+  type BurnReport,
+  type SubtitleFrame,
   type ClipsReport,
   type MediaInfo,
   type ProgressEvent,
@@ -44,6 +50,14 @@ export async function usage(): Promise<void> {
     signal: controller.signal,
   })
   const video: string | undefined = report.clips[0]?.video
+  const ass: string | undefined = report.clips[0]?.ass
+  const styled: ClipsReport = await clips('in.mp4', 'out', { style: 'karaoke', brand: 'kit.json' })
+  const layer: SubtitleFrame = await renderSubtitles('subs.ass', 1.5, 1920, 1080, { fontsDir: 'fonts', premultiplied: false })
+  const rgba: Buffer = layer.data
+  const burned: BurnReport = await burnSubtitles('in.mp4', 'subs.ass', 'out.mp4', { crf: 20, preset: 'veryfast', brand: { watermark: { image: 'logo.svg' } }, onProgress, signal: token })
+  const presetNames: string[] = subtitlePresets().map((p) => p.name)
+  const kit: Record<string, unknown> = loadBrandKit('kit.json')
+  console.log(ass, styled, rgba, burned.overlayRenders, presetNames, kit)
   const output: string = await cut('in.mp4', 'out.mp4', 1, 2, { signal: controller.signal })
   const cuts: number[] = (await detectScenes('in.mp4', { threshold: 30 })).cuts
   const installed: boolean[] = (await modelsList()).map((m) => m.installed)

@@ -201,6 +201,12 @@ fn clips_job(options: &ClipsOptions) -> Result<ClipsJob, ReelkitError> {
     if let Some(max) = options.max_duration {
         job.clips.max_duration = max;
     }
+    if let Some(style) = &options.style {
+        job.style = Some(style.parse()?);
+    }
+    if let Some(kit) = &options.brand_kit {
+        job.brand = Some(reelkit::subtitle::BrandKit::load(kit)?);
+    }
     job.validate()?;
     Ok(job)
 }

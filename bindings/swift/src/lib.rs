@@ -14,12 +14,14 @@
 mod engine;
 mod error;
 mod progress;
+mod subtitle;
 mod task;
 mod types;
 
 pub use engine::{default_clips_job_json, probe, Engine};
 pub use error::ReelkitError;
 pub use progress::{CancelHandle, ProgressEvent, ProgressObserver};
+pub use subtitle::{burn_subtitles, load_brand_kit_json, render_subtitles, subtitle_presets_json, BurnReport, BurnSubtitlesOptions};
 pub use types::{
     AudioInfo, ClipReport, ClipsOptions, ClipsReport, MediaInfo, Segment, SignalScores, StreamInfo, StreamKind,
     TranscribeOptions, Transcript, VideoInfo, Word,

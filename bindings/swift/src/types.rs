@@ -221,6 +221,8 @@ pub struct ClipReport {
     pub video: String,
     pub srt: String,
     pub vtt: String,
+    /// The styled captions as an ASS script.
+    pub ass: String,
     pub start: f64,
     pub end: f64,
     pub duration: f64,
@@ -264,6 +266,7 @@ impl From<reelkit::ClipsReport> for ClipsReport {
                     index: c.index as u32,
                     video: c.video,
                     srt: c.srt,
+                    ass: c.ass,
                     vtt: c.vtt,
                     start: c.start,
                     end: c.end,
@@ -404,6 +407,12 @@ pub struct ClipsOptions {
     pub min_duration: Option<f64>,
     #[uniffi(default = None)]
     pub max_duration: Option<f64>,
+    /// Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
+    #[uniffi(default = None)]
+    pub style: Option<String>,
+    /// Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
+    #[uniffi(default = None)]
+    pub brand_kit: Option<String>,
     /// A complete clips job as JSON (see `defaultClipsJobJson()`); missing
     /// keys take their defaults.
     #[uniffi(default = None)]

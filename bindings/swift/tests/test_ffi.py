@@ -279,3 +279,54 @@ def test_swift_module_map_names_the_header():
     assert re.search(r"module reelkit_ffiFFI\b", modulemap)
     assert 'header "reelkit_ffiFFI.h"' in modulemap
     assert "import reelkit_ffiFFI" in _swift_source()
+
+
+# --- styled subtitles ---------------------------------------------------------
+
+SUBS = """[Script Info]
+PlayResX: 320
+PlayResY: 240
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Default,DejaVu Sans,24,&H0000FFFF,&H00FFFFFF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+Dialogue: 0,0:00:00.00,0:00:20.00,Default,,0,0,0,,{\\k50}Hello {\\k50}Swift
+"""
+
+
+def test_render_subtitles_returns_straight_rgba(rk):
+    data = rk.render_subtitles(SUBS, 1.0, 320, 240)
+    assert len(data) == 320 * 240 * 4
+    assert data[:4] == b"\x00\x00\x00\x00"
+    pixels = [data[i:i + 4] for i in range(0, len(data), 4)]
+    assert b"\xff\xff\x00\xff" in pixels
+    with pytest.raises(rk.ReelkitError.InvalidParameter):
+        rk.render_subtitles(SUBS, 1.0, 0, 240)
+
+
+def test_burn_subtitles_is_async_with_progress_and_cancel(rk, example_mp4, tmp_path):
+    recorder = Recorder(rk)
+    out = str(tmp_path / "burned.mp4")
+    options = rk.BurnSubtitlesOptions(crf=28, preset="ultrafast", fonts_dir=None, brand_kit=None)
+    report = run(rk.burn_subtitles(example_mp4, SUBS, out, options, recorder.observer, None))
+    assert report.frames > 100 and report.overlay_renders <= 3
+    assert report.audio == "copied"
+    assert recorder.events and recorder.events[-1].stage == "export"
+    handle = rk.CancelHandle()
+    handle.cancel()
+    with pytest.raises(rk.ReelkitError.Cancelled):
+        run(rk.burn_subtitles(example_mp4, SUBS, str(tmp_path / "never.mp4"), None, None, handle))
+
+
+def test_presets_and_brand_kits_as_json(rk):
+    import json
+
+    names = [p["name"] for p in json.loads(rk.subtitle_presets_json())]
+    assert names == ["bold", "clean", "karaoke", "pop"]
+    kit = json.loads(rk.load_brand_kit_json('{"captions": {"preset": "pop"}}'))
+    assert kit["captions"]["preset"] == "pop"
+    with pytest.raises(rk.ReelkitError.InvalidParameter):
+        rk.load_brand_kit_json('{"captions": {"text_color": "red"}}')

@@ -41,6 +41,13 @@ pub struct ClipsArgs {
     /// x264 preset.
     #[arg(long, default_value = "veryfast")]
     pub preset: String,
+    /// Caption preset: bold (default), clean, karaoke or pop.
+    #[arg(long)]
+    pub style: Option<String>,
+    /// Brand kit JSON: fonts, colours, caption overrides, watermark,
+    /// intro/outro slates.
+    #[arg(long)]
+    pub brand: Option<PathBuf>,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -56,6 +63,12 @@ pub fn run(args: ClipsArgs) -> Result<()> {
     job.detect_scenes = !args.no_scenes;
     job.crf = args.crf;
     job.preset = args.preset.clone();
+    if let Some(style) = &args.style {
+        job = job.style(style.parse()?);
+    }
+    if let Some(kit) = &args.brand {
+        job = job.brand(reelkit::subtitle::BrandKit::load(kit)?);
+    }
     let engine = Engine::from_env();
     let report = with_progress(|ctl| engine.clips(&args.input, &args.out, &job, ctl))?;
     if args.json {

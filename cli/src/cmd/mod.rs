@@ -7,4 +7,5 @@ pub mod cut;
 pub mod models;
 pub mod probe;
 pub mod scenes;
+pub mod subs;
 pub mod transcribe;

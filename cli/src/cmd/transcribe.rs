@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use reelkit::asr::Transcript;
 use reelkit::captions::{build_cues, write_srt, write_vtt, CueConfig};
+use reelkit::subtitle::presets::{karaoke_script, Preset, PresetName};
 use reelkit::Engine;
 
 use super::asr_args::AsrArgs;
@@ -15,6 +16,8 @@ pub enum TranscriptFormat {
     Json,
     Srt,
     Vtt,
+    /// Advanced SubStation Alpha with per-word karaoke (`\k`) timing.
+    Ass,
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +57,10 @@ pub fn render(transcript: &Transcript, format: TranscriptFormat, cues: &CueConfi
         TranscriptFormat::Json => serde_json::to_string_pretty(transcript).unwrap_or_default() + "\n",
         TranscriptFormat::Srt => write_srt(&build_cues(&transcript.words(), cues)?),
         TranscriptFormat::Vtt => write_vtt(&build_cues(&transcript.words(), cues)?),
+        TranscriptFormat::Ass => {
+            let preset = Preset::named(PresetName::Karaoke);
+            karaoke_script(&build_cues(&transcript.words(), cues)?, &preset, 1920, 1080)?.to_string()
+        }
     })
 }
 

@@ -40,12 +40,20 @@ pub struct SubtitleDocument {
 pub enum SubtitleFormat {
     Srt,
     Vtt,
+    /// ASS/SSA (parsed by [`crate::subtitle::Script`]).
+    Ass,
 }
 
-/// Guess the format from content: a `WEBVTT` signature means WebVTT.
+/// Guess the format from content: a `WEBVTT` signature means WebVTT, a
+/// `[Script Info]` section (or SSA/ASS sections) means ASS, anything else SRT.
 pub fn detect_format(text: &str) -> SubtitleFormat {
-    if text.trim_start_matches('\u{feff}').starts_with("WEBVTT") {
-        SubtitleFormat::Vtt
+    let text = text.trim_start_matches('\u{feff}');
+    if text.starts_with("WEBVTT") {
+        return SubtitleFormat::Vtt;
+    }
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with(';')).unwrap_or("");
+    if first.eq_ignore_ascii_case("[Script Info]") || first.eq_ignore_ascii_case("[V4+ Styles]") || first.eq_ignore_ascii_case("[Events]") {
+        SubtitleFormat::Ass
     } else {
         SubtitleFormat::Srt
     }
@@ -61,7 +69,42 @@ pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocum
     match detect_format(&text) {
         SubtitleFormat::Vtt => parse_vtt(&text, &name),
         SubtitleFormat::Srt => parse_srt(&text, &name).map(|cues| SubtitleDocument { cues, styles: Vec::new() }),
+        SubtitleFormat::Ass => parse_ass(&text, &name),
     }
+}
+
+/// Parse ASS/SSA text into plain cues: dialogue events in time order, with
+/// override tags removed and `\N`/`\n` turned into lines.
+pub fn parse_ass(text: &str, source: &str) -> Result<SubtitleDocument> {
+    use crate::subtitle::ass::tags::{parse_text, TextItem};
+    let script = crate::subtitle::Script::parse(text).map_err(|e| match e {
+        Error::SubtitleParse { line, reason, .. } => Error::SubtitleParse { path: source.to_owned(), line, reason },
+        other => other,
+    })?;
+    let mut cues: Vec<SubtitleCue> = script
+        .events
+        .iter()
+        .filter(|e| e.kind == crate::subtitle::ass::EventKind::Dialogue)
+        .map(|e| {
+            let plain: String = parse_text(&e.text)
+                .into_iter()
+                .filter_map(|item| match item {
+                    TextItem::Text(t) => Some(t),
+                    TextItem::Tags(_) => None,
+                })
+                .collect();
+            let plain = plain.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", "\u{a0}");
+            SubtitleCue {
+                id: None,
+                start: e.start,
+                end: e.end,
+                lines: plain.split('\n').map(str::to_owned).collect(),
+                settings: None,
+            }
+        })
+        .collect();
+    cues.sort_by(|a, b| a.start.total_cmp(&b.start));
+    Ok(SubtitleDocument { cues, styles: Vec::new() })
 }
 
 fn malformed(source: &str, line: usize, reason: impl Into<String>) -> Error {

@@ -422,3 +422,35 @@ def models_fetch(
     cancel: CancelToken | None = None,
 ) -> list[ModelStatus]:
     """Download, verify and install models (default: every default model)."""
+
+def render_subtitles(
+    script: _Path,
+    time: float,
+    width: int,
+    height: int,
+    fonts_dir: _Path | None = None,
+    premultiplied: bool = False,
+) -> npt.NDArray[np.uint8]:
+    """The ASS subtitle layer at ``time`` as a ``(height, width, 4)`` RGBA array (straight alpha unless ``premultiplied``).
+
+    ``script`` is a path, or ASS text when it contains a line break.
+    """
+
+def burn_subtitles(
+    input: _Path,
+    script: _Path,
+    output: _Path,
+    crf: int = 20,
+    preset: str = "veryfast",
+    fonts_dir: _Path | None = None,
+    brand: _Path | dict[str, Any] | None = None,
+    progress: Callable[[ProgressEvent], object] | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """Burn an ASS script (path or text) into ``input`` as H.264 MP4 (audio copied); returns the report."""
+
+def subtitle_presets() -> list[dict[str, Any]]:
+    """The caption presets (bold, clean, karaoke, pop) with their values."""
+
+def load_brand_kit(kit: _Path | dict[str, Any]) -> dict[str, Any]:
+    """Load and validate a brand kit (JSON file or dict); returns it with defaults filled in."""

@@ -27,6 +27,7 @@ class ClipReport(TypedDict):
     video: str
     srt: str
     vtt: str
+    ass: str
     start: float
     end: float
     duration: float

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -615,6 +631,24 @@ fileprivate struct FfiConverterString: FfiConverter {
         let len = Int32(value.utf8.count)
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
     }
 }
 
@@ -799,13 +833,6 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func modelsDir()  -> String
     
     /**
-     * Re-time a corrected transcript against the audio of `path`: words the
-     * edit kept keep their times, edited runs are re-timed and their words
-     * flagged `estimated`.
-     */
-    func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
-    
-    /**
      * Transcribe any media file FFmpeg can open, with word timestamps.
      */
     func transcribe(path: String, options: TranscribeOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
@@ -932,27 +959,6 @@ open func modelsDir() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
-}
-    
-    /**
-     * Re-time a corrected transcript against the audio of `path`: words the
-     * edit kept keep their times, edited runs are re-timed and their words
-     * flagged `estimated`.
-     */
-open func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> Transcript  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_reelkit_ffi_fn_method_engine_realign(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterTypeTranscript_lower(transcript),FfiConverterString.lower(editedText),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
-                )
-            },
-            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTranscript_lift,
-            errorHandler: FfiConverterTypeReelkitError_lift
-        )
 }
     
     /**
@@ -1300,6 +1306,198 @@ public func FfiConverterTypeAudioInfo_lower(_ value: AudioInfo) -> RustBuffer {
 
 
 /**
+ * What a burn produced.
+ */
+public struct BurnReport: Equatable, Hashable {
+    public var output: String
+    public var width: UInt32
+    public var height: UInt32
+    /**
+     * Frames encoded (slates included).
+     */
+    public var frames: UInt64
+    /**
+     * How often the subtitle layer was rendered (reused while unchanged).
+     */
+    public var overlayRenders: UInt64
+    public var duration: Double
+    /**
+     * `copied`, `none`, or why the audio was left out.
+     */
+    public var audio: String
+    public var introSeconds: Double
+    public var outroSeconds: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(output: String, width: UInt32, height: UInt32, 
+        /**
+         * Frames encoded (slates included).
+         */frames: UInt64, 
+        /**
+         * How often the subtitle layer was rendered (reused while unchanged).
+         */overlayRenders: UInt64, duration: Double, 
+        /**
+         * `copied`, `none`, or why the audio was left out.
+         */audio: String, introSeconds: Double, outroSeconds: Double) {
+        self.output = output
+        self.width = width
+        self.height = height
+        self.frames = frames
+        self.overlayRenders = overlayRenders
+        self.duration = duration
+        self.audio = audio
+        self.introSeconds = introSeconds
+        self.outroSeconds = outroSeconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BurnReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBurnReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnReport {
+        return
+            try BurnReport(
+                output: FfiConverterString.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf), 
+                frames: FfiConverterUInt64.read(from: &buf), 
+                overlayRenders: FfiConverterUInt64.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                audio: FfiConverterString.read(from: &buf), 
+                introSeconds: FfiConverterDouble.read(from: &buf), 
+                outroSeconds: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BurnReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.output, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+        FfiConverterUInt64.write(value.frames, into: &buf)
+        FfiConverterUInt64.write(value.overlayRenders, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterString.write(value.audio, into: &buf)
+        FfiConverterDouble.write(value.introSeconds, into: &buf)
+        FfiConverterDouble.write(value.outroSeconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnReport_lift(_ buf: RustBuffer) throws -> BurnReport {
+    return try FfiConverterTypeBurnReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnReport_lower(_ value: BurnReport) -> RustBuffer {
+    return FfiConverterTypeBurnReport.lower(value)
+}
+
+
+/**
+ * How to burn subtitles.
+ */
+public struct BurnSubtitlesOptions: Equatable, Hashable {
+    /**
+     * x264 CRF 0...51 (default 20).
+     */
+    public var crf: UInt8?
+    /**
+     * x264 preset (default `veryfast`).
+     */
+    public var preset: String?
+    /**
+     * Use only the fonts in this folder (plus fonts embedded in the script).
+     */
+    public var fontsDir: String?
+    /**
+     * A brand kit: a JSON file path, or the kit itself as JSON text.
+     */
+    public var brandKit: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * x264 CRF 0...51 (default 20).
+         */crf: UInt8? = nil, 
+        /**
+         * x264 preset (default `veryfast`).
+         */preset: String? = nil, 
+        /**
+         * Use only the fonts in this folder (plus fonts embedded in the script).
+         */fontsDir: String? = nil, 
+        /**
+         * A brand kit: a JSON file path, or the kit itself as JSON text.
+         */brandKit: String? = nil) {
+        self.crf = crf
+        self.preset = preset
+        self.fontsDir = fontsDir
+        self.brandKit = brandKit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BurnSubtitlesOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnSubtitlesOptions {
+        return
+            try BurnSubtitlesOptions(
+                crf: FfiConverterOptionUInt8.read(from: &buf), 
+                preset: FfiConverterOptionString.read(from: &buf), 
+                fontsDir: FfiConverterOptionString.read(from: &buf), 
+                brandKit: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BurnSubtitlesOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt8.write(value.crf, into: &buf)
+        FfiConverterOptionString.write(value.preset, into: &buf)
+        FfiConverterOptionString.write(value.fontsDir, into: &buf)
+        FfiConverterOptionString.write(value.brandKit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnSubtitlesOptions_lift(_ buf: RustBuffer) throws -> BurnSubtitlesOptions {
+    return try FfiConverterTypeBurnSubtitlesOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnSubtitlesOptions_lower(_ value: BurnSubtitlesOptions) -> RustBuffer {
+    return FfiConverterTypeBurnSubtitlesOptions.lower(value)
+}
+
+
+/**
  * One exported clip, as listed in `clips.json`.
  */
 public struct ClipReport: Equatable, Hashable {
@@ -1313,6 +1511,10 @@ public struct ClipReport: Equatable, Hashable {
     public var video: String
     public var srt: String
     public var vtt: String
+    /**
+     * The styled captions as an ASS script.
+     */
+    public var ass: String
     public var start: Double
     public var end: Double
     public var duration: Double
@@ -1329,11 +1531,15 @@ public struct ClipReport: Equatable, Hashable {
          */index: UInt32, 
         /**
          * File names inside the output directory.
-         */video: String, srt: String, vtt: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
+         */video: String, srt: String, vtt: String, 
+        /**
+         * The styled captions as an ASS script.
+         */ass: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
         self.index = index
         self.video = video
         self.srt = srt
         self.vtt = vtt
+        self.ass = ass
         self.start = start
         self.end = end
         self.duration = duration
@@ -1363,6 +1569,7 @@ public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
                 video: FfiConverterString.read(from: &buf), 
                 srt: FfiConverterString.read(from: &buf), 
                 vtt: FfiConverterString.read(from: &buf), 
+                ass: FfiConverterString.read(from: &buf), 
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
                 duration: FfiConverterDouble.read(from: &buf), 
@@ -1378,6 +1585,7 @@ public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
         FfiConverterString.write(value.video, into: &buf)
         FfiConverterString.write(value.srt, into: &buf)
         FfiConverterString.write(value.vtt, into: &buf)
+        FfiConverterString.write(value.ass, into: &buf)
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterDouble.write(value.duration, into: &buf)
@@ -1432,6 +1640,14 @@ public struct ClipsOptions: Equatable, Hashable {
     public var minDuration: Double?
     public var maxDuration: Double?
     /**
+     * Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
+     */
+    public var style: String?
+    /**
+     * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
+     */
+    public var brandKit: String?
+    /**
      * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
      * keys take their defaults.
      */
@@ -1456,6 +1672,12 @@ public struct ClipsOptions: Equatable, Hashable {
          * Clip length range in seconds (default 15...60).
          */minDuration: Double? = nil, maxDuration: Double? = nil, 
         /**
+         * Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
+         */style: String? = nil, 
+        /**
+         * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
+         */brandKit: String? = nil, 
+        /**
          * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
          * keys take their defaults.
          */jobJson: String? = nil) {
@@ -1465,6 +1687,8 @@ public struct ClipsOptions: Equatable, Hashable {
         self.aspect = aspect
         self.minDuration = minDuration
         self.maxDuration = maxDuration
+        self.style = style
+        self.brandKit = brandKit
         self.jobJson = jobJson
     }
 
@@ -1490,6 +1714,8 @@ public struct FfiConverterTypeClipsOptions: FfiConverterRustBuffer {
                 aspect: FfiConverterOptionString.read(from: &buf), 
                 minDuration: FfiConverterOptionDouble.read(from: &buf), 
                 maxDuration: FfiConverterOptionDouble.read(from: &buf), 
+                style: FfiConverterOptionString.read(from: &buf), 
+                brandKit: FfiConverterOptionString.read(from: &buf), 
                 jobJson: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -1501,6 +1727,8 @@ public struct FfiConverterTypeClipsOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.aspect, into: &buf)
         FfiConverterOptionDouble.write(value.minDuration, into: &buf)
         FfiConverterOptionDouble.write(value.maxDuration, into: &buf)
+        FfiConverterOptionString.write(value.style, into: &buf)
+        FfiConverterOptionString.write(value.brandKit, into: &buf)
         FfiConverterOptionString.write(value.jobJson, into: &buf)
     }
 }
@@ -2076,81 +2304,6 @@ public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer 
 
 
 /**
- * One cue read from an SRT or WebVTT file.
- */
-public struct SubtitleCue: Equatable, Hashable {
-    public var id: String?
-    public var start: Double
-    public var end: Double
-    public var lines: [String]
-    /**
-     * WebVTT cue settings, when present.
-     */
-    public var settings: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String?, start: Double, end: Double, lines: [String], 
-        /**
-         * WebVTT cue settings, when present.
-         */settings: String?) {
-        self.id = id
-        self.start = start
-        self.end = end
-        self.lines = lines
-        self.settings = settings
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SubtitleCue: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSubtitleCue: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubtitleCue {
-        return
-            try SubtitleCue(
-                id: FfiConverterOptionString.read(from: &buf), 
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf), 
-                lines: FfiConverterSequenceString.read(from: &buf), 
-                settings: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SubtitleCue, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.id, into: &buf)
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-        FfiConverterSequenceString.write(value.lines, into: &buf)
-        FfiConverterOptionString.write(value.settings, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSubtitleCue_lift(_ buf: RustBuffer) throws -> SubtitleCue {
-    return try FfiConverterTypeSubtitleCue.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSubtitleCue_lower(_ value: SubtitleCue) -> RustBuffer {
-    return FfiConverterTypeSubtitleCue.lower(value)
-}
-
-
-/**
  * Speech recognition settings for `Engine.transcribe`.
  */
 public struct TranscribeOptions: Equatable, Hashable {
@@ -2180,18 +2333,6 @@ public struct TranscribeOptions: Equatable, Hashable {
      * Beam size 1...16; `nil` decodes greedily (faster).
      */
     public var beamSize: UInt32?
-    /**
-     * Chunks decoded in parallel.
-     */
-    public var workers: UInt32
-    /**
-     * Send only detected speech to the recogniser.
-     */
-    public var vad: Bool
-    /**
-     * Source of word times: `hybrid`, `dtw` or `tokens`.
-     */
-    public var wordTiming: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2215,25 +2356,13 @@ public struct TranscribeOptions: Equatable, Hashable {
          */initialPrompt: String? = nil, 
         /**
          * Beam size 1...16; `nil` decodes greedily (faster).
-         */beamSize: UInt32? = nil, 
-        /**
-         * Chunks decoded in parallel.
-         */workers: UInt32 = UInt32(1), 
-        /**
-         * Send only detected speech to the recogniser.
-         */vad: Bool = true, 
-        /**
-         * Source of word times: `hybrid`, `dtw` or `tokens`.
-         */wordTiming: String = "hybrid") {
+         */beamSize: UInt32? = nil) {
         self.model = model
         self.language = language
         self.threads = threads
         self.device = device
         self.initialPrompt = initialPrompt
         self.beamSize = beamSize
-        self.workers = workers
-        self.vad = vad
-        self.wordTiming = wordTiming
     }
 
     
@@ -2257,10 +2386,7 @@ public struct FfiConverterTypeTranscribeOptions: FfiConverterRustBuffer {
                 threads: FfiConverterUInt32.read(from: &buf), 
                 device: FfiConverterString.read(from: &buf), 
                 initialPrompt: FfiConverterOptionString.read(from: &buf), 
-                beamSize: FfiConverterOptionUInt32.read(from: &buf), 
-                workers: FfiConverterUInt32.read(from: &buf), 
-                vad: FfiConverterBool.read(from: &buf), 
-                wordTiming: FfiConverterString.read(from: &buf)
+                beamSize: FfiConverterOptionUInt32.read(from: &buf)
         )
     }
 
@@ -2271,9 +2397,6 @@ public struct FfiConverterTypeTranscribeOptions: FfiConverterRustBuffer {
         FfiConverterString.write(value.device, into: &buf)
         FfiConverterOptionString.write(value.initialPrompt, into: &buf)
         FfiConverterOptionUInt32.write(value.beamSize, into: &buf)
-        FfiConverterUInt32.write(value.workers, into: &buf)
-        FfiConverterBool.write(value.vad, into: &buf)
-        FfiConverterString.write(value.wordTiming, into: &buf)
     }
 }
 
@@ -2509,10 +2632,6 @@ public struct Word: Equatable, Hashable {
      * Recogniser confidence in `0...1`.
      */
     public var probability: Float
-    /**
-     * The times were estimated (re-timed after an edit), not measured.
-     */
-    public var estimated: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2522,15 +2641,11 @@ public struct Word: Equatable, Hashable {
          */word: String, start: Double, end: Double, 
         /**
          * Recogniser confidence in `0...1`.
-         */probability: Float, 
-        /**
-         * The times were estimated (re-timed after an edit), not measured.
-         */estimated: Bool) {
+         */probability: Float) {
         self.word = word
         self.start = start
         self.end = end
         self.probability = probability
-        self.estimated = estimated
     }
 
     
@@ -2552,8 +2667,7 @@ public struct FfiConverterTypeWord: FfiConverterRustBuffer {
                 word: FfiConverterString.read(from: &buf), 
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
-                probability: FfiConverterFloat.read(from: &buf), 
-                estimated: FfiConverterBool.read(from: &buf)
+                probability: FfiConverterFloat.read(from: &buf)
         )
     }
 
@@ -2562,7 +2676,6 @@ public struct FfiConverterTypeWord: FfiConverterRustBuffer {
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterFloat.write(value.probability, into: &buf)
-        FfiConverterBool.write(value.estimated, into: &buf)
     }
 }
 
@@ -2644,11 +2757,6 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * A font could not be loaded or lacks what the caption renderer needs.
      */
     case Font(message: String
-    )
-    /**
-     * A subtitle file is malformed; `line` is 1-based.
-     */
-    case SubtitleParse(path: String, line: UInt32, reason: String, message: String
     )
     /**
      * The requested compute device is not available in this build or machine.
@@ -2766,23 +2874,17 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
         case 10: return .Font(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 11: return .SubtitleParse(
-            path: try FfiConverterString.read(from: &buf), 
-            line: try FfiConverterUInt32.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf), 
+        case 11: return .DeviceUnavailable(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .DeviceUnavailable(
+        case 12: return .Cancelled(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Cancelled(
-            message: try FfiConverterString.read(from: &buf)
-            )
-        case 14: return .Io(
+        case 13: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 15: return .Internal(
+        case 14: return .Internal(
             message: try FfiConverterString.read(from: &buf)
             )
 
@@ -2857,32 +2959,24 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .SubtitleParse(path,line,reason,message):
-            writeInt(&buf, Int32(11))
-            FfiConverterString.write(path, into: &buf)
-            FfiConverterUInt32.write(line, into: &buf)
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterString.write(message, into: &buf)
-            
-        
         case let .DeviceUnavailable(message):
-            writeInt(&buf, Int32(12))
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Cancelled(message):
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Io(path,message):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Internal(message):
-            writeInt(&buf, Int32(15))
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(message, into: &buf)
             
         }
@@ -3000,6 +3094,30 @@ public func FfiConverterTypeStreamKind_lower(_ value: StreamKind) -> RustBuffer 
     return FfiConverterTypeStreamKind.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -3172,6 +3290,30 @@ fileprivate struct FfiConverterOptionTypeAudioInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
+    typealias SwiftType = BurnSubtitlesOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBurnSubtitlesOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBurnSubtitlesOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeClipsOptions: FfiConverterRustBuffer {
     typealias SwiftType = ClipsOptions?
 
@@ -3238,31 +3380,6 @@ fileprivate struct FfiConverterOptionTypeVideoInfo: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeVideoInfo.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]
-
-    public static func write(_ value: [String], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterString.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [String]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
     }
 }
 
@@ -3336,31 +3453,6 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSubtitleCue: FfiConverterRustBuffer {
-    typealias SwiftType = [SubtitleCue]
-
-    public static func write(_ value: [SubtitleCue], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSubtitleCue.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SubtitleCue] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SubtitleCue]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSubtitleCue.read(from: &buf))
         }
         return seq
     }
@@ -3462,14 +3554,62 @@ public func probe(path: String)throws  -> MediaInfo  {
 })
 }
 /**
- * Read an SRT or WebVTT file (format chosen from its content); malformed
- * files throw `SubtitleParse` naming the line.
+ * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
+ * to `output` with the audio copied; a brand kit adds its watermark and
+ * intro/outro slates.
  */
-public func readSubtitles(path: String)throws  -> [SubtitleCue]  {
-    return try  FfiConverterSequenceTypeSubtitleCue.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+public func burnSubtitles(input: String, script: String, output: String, options: BurnSubtitlesOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> BurnReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_func_burn_subtitles(FfiConverterString.lower(input),FfiConverterString.lower(script),FfiConverterString.lower(output),FfiConverterOptionTypeBurnSubtitlesOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeBurnReport_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+/**
+ * Load and check a brand kit (a JSON file path, or the kit as JSON text);
+ * returns it as JSON with every default filled in.
+ */
+public func loadBrandKitJson(kit: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
         uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_read_subtitles(
-        FfiConverterString.lower(path),uniffiCallStatus
+    uniffi_reelkit_ffi_fn_func_load_brand_kit_json(
+        FfiConverterString.lower(kit),uniffiCallStatus
+    )
+})
+}
+/**
+ * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
+ * on a `width` x `height` frame: `width * height * 4` bytes of RGBA with
+ * straight alpha over a transparent background. With `fonts_dir`, only the
+ * fonts in that folder (plus fonts embedded in the script) are used.
+ */
+public func renderSubtitles(script: String, time: Double, width: UInt32, height: UInt32, fontsDir: String? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_render_subtitles(
+        FfiConverterString.lower(script),
+        FfiConverterDouble.lower(time),
+        FfiConverterUInt32.lower(width),
+        FfiConverterUInt32.lower(height),
+        FfiConverterOptionString.lower(fontsDir),uniffiCallStatus
+    )
+})
+}
+/**
+ * The caption presets (bold, clean, karaoke, pop) as JSON:
+ * `[{"name", "description", "preset"}]`.
+ */
+public func subtitlePresetsJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_subtitle_presets_json(uniffiCallStatus
     )
 })
 }
@@ -3495,7 +3635,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_func_probe() != 46540) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_read_subtitles() != 5080) {
+    if (uniffi_reelkit_ffi_checksum_func_burn_subtitles() != 62762) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_load_brand_kit_json() != 20646) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_render_subtitles() != 33412) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_subtitle_presets_json() != 42823) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_clips() != 59408) {
@@ -3505,9 +3654,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_models_dir() != 52060) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_method_engine_realign() != 49543) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_transcribe() != 34866) {

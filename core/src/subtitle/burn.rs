@@ -1,0 +1,705 @@
+//! Burning subtitles (and a brand kit's watermark and slates) into video.
+//!
+//! Frames are decoded on one thread and composited and encoded on another,
+//! in YUV 4:2:0 without an RGB round trip. The subtitle layer is rendered
+//! only when it changes (see [`frame_state`]) and blended only inside its
+//! rectangle. [`preview_frame`] runs exactly the same code on one frame, so
+//! a preview is bit-identical to the frame handed to the encoder.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use ffmpeg_next as ff;
+use serde::{Deserialize, Serialize};
+
+use super::ass::Script;
+use super::brand::{image_slate, slate_is_image, BrandKit, Slate};
+use super::fonts::FontLibrary;
+use super::render::{frame_state, SubtitleRenderer, YuvaOverlay};
+use crate::error::{Error, Result};
+use crate::media::{RgbFrame, VideoDecodeOptions, VideoEncodeSettings, VideoFrames};
+use crate::progress::{RunCtl, Stage};
+
+/// How to burn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BurnOptions {
+    /// x264 CRF 0..=51 (default 20) and preset (default `veryfast`), as in
+    /// `reelkit cut`/`clips`.
+    pub crf: u8,
+    pub preset: String,
+    /// Use only the fonts in this folder (plus fonts embedded in the
+    /// script) instead of the bundled ones.
+    pub fonts_dir: Option<PathBuf>,
+    /// Brand kit: its fonts, watermark and intro/outro slates.
+    pub brand: Option<BrandKit>,
+    /// Encoder and decoder threads; 0 lets FFmpeg pick.
+    pub threads: usize,
+}
+
+impl Default for BurnOptions {
+    fn default() -> Self {
+        Self { crf: 20, preset: "veryfast".into(), fonts_dir: None, brand: None, threads: 0 }
+    }
+}
+
+impl BurnOptions {
+    pub fn crf(mut self, crf: u8) -> Self {
+        self.crf = crf;
+        self
+    }
+    pub fn preset(mut self, preset: impl Into<String>) -> Self {
+        self.preset = preset.into();
+        self
+    }
+    pub fn fonts_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.fonts_dir = Some(dir.into());
+        self
+    }
+    pub fn brand(mut self, kit: BrandKit) -> Self {
+        self.brand = Some(kit);
+        self
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        VideoEncodeSettings::new(2, 2, 30.0).crf(self.crf).preset(self.preset.clone()).validate()?;
+        if let Some(kit) = &self.brand {
+            kit.validate()?;
+        }
+        if let Some(d) = &self.fonts_dir {
+            if !d.is_dir() {
+                return Err(Error::NotFound { path: d.clone() });
+            }
+        }
+        Ok(())
+    }
+
+    fn fonts(&self) -> Result<FontLibrary> {
+        let base = match &self.fonts_dir {
+            Some(d) => {
+                let mut lib = FontLibrary::empty();
+                lib.add_dir(d)?;
+                lib
+            }
+            None => FontLibrary::bundled(),
+        };
+        match &self.brand {
+            Some(kit) => kit.font_library(base),
+            None => Ok(base),
+        }
+    }
+}
+
+/// What a burn produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BurnReport {
+    pub output: String,
+    pub width: u32,
+    pub height: u32,
+    /// Frames encoded (slates included).
+    pub frames: u64,
+    /// How many times the subtitle layer was rendered (it is reused while
+    /// it does not change).
+    pub overlay_renders: u64,
+    /// Output duration in seconds.
+    pub duration: f64,
+    /// `copied`, `none`, or why the audio was left out.
+    pub audio: String,
+    pub intro_seconds: f64,
+    pub outro_seconds: f64,
+}
+
+/// A decoded frame in planar YUV 4:2:0 (no row padding).
+#[derive(Clone, PartialEq, Eq)]
+pub struct YuvFrame {
+    pub width: u32,
+    pub height: u32,
+    /// Time in seconds (in the source's timeline).
+    pub time_ms: i64,
+    pub y: Vec<u8>,
+    pub u: Vec<u8>,
+    pub v: Vec<u8>,
+}
+
+impl std::fmt::Debug for YuvFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YuvFrame").field("width", &self.width).field("height", &self.height).field("time_ms", &self.time_ms).finish()
+    }
+}
+
+impl YuvFrame {
+    fn from_ff(frame: &ff::frame::Video, time: f64) -> Self {
+        let (w, h) = (frame.width() as usize, frame.height() as usize);
+        let plane = |i: usize, pw: usize, ph: usize| {
+            let stride = frame.stride(i);
+            let data = frame.data(i);
+            let mut out = Vec::with_capacity(pw * ph);
+            for row in 0..ph {
+                out.extend_from_slice(&data[row * stride..row * stride + pw]);
+            }
+            out
+        };
+        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+        Self { width: w as u32, height: h as u32, time_ms: (time * 1000.0).round() as i64, y: plane(0, w, h), u: plane(1, cw, ch), v: plane(2, cw, ch) }
+    }
+
+    fn write_into(&self, frame: &mut ff::frame::Video) {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+        for (i, (src, pw, ph)) in [(&self.y, w, h), (&self.u, cw, ch), (&self.v, cw, ch)].into_iter().enumerate() {
+            let stride = frame.stride(i);
+            let data = frame.data_mut(i);
+            for row in 0..ph {
+                data[row * stride..row * stride + pw].copy_from_slice(&src[row * pw..(row + 1) * pw]);
+            }
+        }
+    }
+
+    /// From RGB24 (BT.709, limited range).
+    pub fn from_rgb(frame: &RgbFrame) -> Self {
+        let (w, h) = (frame.width as usize, frame.height as usize);
+        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+        let mut y = vec![0u8; w * h];
+        let mut u = vec![128u8; cw * ch];
+        let mut v = vec![128u8; cw * ch];
+        let px = |x: usize, yy: usize| {
+            let i = (yy.min(h - 1) * w + x.min(w - 1)) * 3;
+            (f32::from(frame.data[i]), f32::from(frame.data[i + 1]), f32::from(frame.data[i + 2]))
+        };
+        for yy in 0..h {
+            for x in 0..w {
+                let (r, g, b) = px(x, yy);
+                y[yy * w + x] = (16.0 + 0.1826 * r + 0.6142 * g + 0.0620 * b).round().clamp(0.0, 255.0) as u8;
+            }
+        }
+        for cy in 0..ch {
+            for cx in 0..cw {
+                let (mut r, mut g, mut b) = (0.0, 0.0, 0.0);
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let p = px(cx * 2 + dx, cy * 2 + dy);
+                    r += p.0 / 4.0;
+                    g += p.1 / 4.0;
+                    b += p.2 / 4.0;
+                }
+                u[cy * cw + cx] = (128.0 - 0.1006 * r - 0.3386 * g + 0.4392 * b).round().clamp(0.0, 255.0) as u8;
+                v[cy * cw + cx] = (128.0 + 0.4392 * r - 0.3989 * g - 0.0403 * b).round().clamp(0.0, 255.0) as u8;
+            }
+        }
+        Self { width: w as u32, height: h as u32, time_ms: (frame.time * 1000.0).round() as i64, y, u, v }
+    }
+
+    /// To RGB24 (BT.709, limited range), for PNG previews.
+    pub fn to_rgb(&self) -> RgbFrame {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let cw = w.div_ceil(2);
+        let mut data = vec![0u8; w * h * 3];
+        for yy in 0..h {
+            for x in 0..w {
+                let yv = (f32::from(self.y[yy * w + x]) - 16.0) * 1.1644;
+                let c = (yy / 2) * cw + x / 2;
+                let (u, v) = (f32::from(self.u[c]) - 128.0, f32::from(self.v[c]) - 128.0);
+                let i = (yy * w + x) * 3;
+                data[i] = (yv + 1.7927 * v).round().clamp(0.0, 255.0) as u8;
+                data[i + 1] = (yv - 0.2132 * u - 0.5329 * v).round().clamp(0.0, 255.0) as u8;
+                data[i + 2] = (yv + 2.1124 * u).round().clamp(0.0, 255.0) as u8;
+            }
+        }
+        RgbFrame { width: self.width, height: self.height, time: self.time_ms as f64 / 1000.0, data }
+    }
+
+    /// Peak signal-to-noise ratio over all three planes, in dB (infinite
+    /// when identical).
+    pub fn psnr(&self, other: &YuvFrame) -> f64 {
+        if (self.width, self.height) != (other.width, other.height) {
+            return 0.0;
+        }
+        let mut sum = 0.0f64;
+        let mut n = 0usize;
+        for (a, b) in [(&self.y, &other.y), (&self.u, &other.u), (&self.v, &other.v)] {
+            for (x, y) in a.iter().zip(b.iter()) {
+                let d = f64::from(*x) - f64::from(*y);
+                sum += d * d;
+            }
+            n += a.len();
+        }
+        let mse = sum / n.max(1) as f64;
+        if mse == 0.0 {
+            f64::INFINITY
+        } else {
+            10.0 * (255.0f64 * 255.0 / mse).log10()
+        }
+    }
+
+    fn blend_with(&mut self, other: &YuvFrame, k: f64) {
+        let k = (k.clamp(0.0, 1.0) * 256.0).round() as u32;
+        for (a, b) in [(&mut self.y, &other.y), (&mut self.u, &other.u), (&mut self.v, &other.v)] {
+            for (x, y) in a.iter_mut().zip(b.iter()) {
+                *x = ((u32::from(*x) * k + u32::from(*y) * (256 - k) + 128) >> 8) as u8;
+            }
+        }
+    }
+}
+
+/// Draws the subtitle layer (re-rendered only when it changes) and the
+/// watermark onto frames.
+struct Compositor {
+    renderer: SubtitleRenderer,
+    script: Script,
+    width: u32,
+    height: u32,
+    key: Option<Vec<(usize, i64)>>,
+    overlay: Option<YuvaOverlay>,
+    watermark: Option<YuvaOverlay>,
+    renders: u64,
+}
+
+impl Compositor {
+    fn new(script: &Script, options: &BurnOptions, width: u32, height: u32) -> Result<Self> {
+        let renderer = SubtitleRenderer::for_script(script, options.fonts()?);
+        let watermark = match &options.brand {
+            Some(kit) => kit.watermark_image(width, height)?.filter(|i| !i.is_empty()).map(|i| i.to_yuva()),
+            None => None,
+        };
+        Ok(Self { renderer, script: script.clone(), width, height, key: None, overlay: None, watermark, renders: 0 })
+    }
+
+    /// A value that changes exactly when the subtitle picture does.
+    fn key(&self, time: f64) -> Vec<(usize, i64)> {
+        self.script
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_active(time))
+            .map(|(i, e)| (i, frame_state(&self.script, e, time)))
+            .collect()
+    }
+
+    fn overlay_at(&mut self, time: f64) -> Result<Option<&YuvaOverlay>> {
+        let key = self.key(time);
+        if self.key.as_ref() != Some(&key) {
+            self.overlay = if key.is_empty() {
+                None
+            } else {
+                self.renders += 1;
+                let image = self.renderer.render(&self.script, time, self.width, self.height)?;
+                (!image.is_empty()).then(|| image.to_yuva())
+            };
+            self.key = Some(key);
+        }
+        Ok(self.overlay.as_ref())
+    }
+
+    fn apply(&mut self, frame: &mut YuvFrame, time: f64) -> Result<()> {
+        let (w, h) = (self.width, self.height);
+        if let Some(o) = self.overlay_at(time)? {
+            blend(o, frame, w, h);
+        }
+        if let Some(o) = &self.watermark {
+            blend(o, frame, w, h);
+        }
+        Ok(())
+    }
+}
+
+fn blend(o: &YuvaOverlay, f: &mut YuvFrame, w: u32, h: u32) {
+    let cw = (w as usize).div_ceil(2);
+    o.blend_yuv420(&mut f.y, w as usize, &mut f.u, cw, &mut f.v, cw, w, h);
+}
+
+struct Source {
+    ictx: ff::format::context::Input,
+    decoder: ff::decoder::Video,
+    video_index: usize,
+    video_tb: ff::Rational,
+    start: f64,
+    fps: ff::Rational,
+    width: u32,
+    height: u32,
+    duration: f64,
+    audio_index: Option<usize>,
+}
+
+fn open_source(path: &Path, threads: usize) -> Result<Source> {
+    crate::media::init();
+    if !path.exists() {
+        return Err(Error::NotFound { path: path.into() });
+    }
+    let ictx = ff::format::input(&path).map_err(|e| Error::NotMedia { path: path.into(), reason: e.to_string() })?;
+    let stream = ictx
+        .streams()
+        .best(ff::media::Type::Video)
+        .ok_or_else(|| Error::MissingStream { path: path.into(), kind: "video" })?;
+    let video_index = stream.index();
+    let video_tb = stream.time_base();
+    let rate = stream.avg_frame_rate();
+    let fps = if rate.numerator() > 0 && rate.denominator() > 0 { rate } else { ff::Rational::new(30, 1) };
+    let start = if stream.start_time() != ff::ffi::AV_NOPTS_VALUE { f64::from(video_tb) * stream.start_time() as f64 } else { 0.0 };
+    let mut ctx = ff::codec::Context::from_parameters(stream.parameters()).map_err(|e| Error::Decode(format!("video stream: {e}")))?;
+    ctx.set_threading(ff::codec::threading::Config { kind: ff::codec::threading::Type::Frame, count: threads, ..Default::default() });
+    let decoder = ctx.decoder().video().map_err(|e| Error::Decode(format!("cannot open video decoder: {e}")))?;
+    let (width, height) = (decoder.width(), decoder.height());
+    if width < 2 || height < 2 {
+        return Err(Error::CorruptMedia { path: path.into(), reason: format!("{width}x{height} video") });
+    }
+    let duration = if ictx.duration() > 0 { ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE) } else { 0.0 };
+    let audio_index = ictx.streams().best(ff::media::Type::Audio).map(|s| s.index());
+    Ok(Source { ictx, decoder, video_index, video_tb, start, fps, width, height, duration, audio_index })
+}
+
+enum Item {
+    Video(YuvFrame, f64),
+    Audio(ff::Packet),
+}
+
+/// Decode every video frame into 4:2:0 planes (converting other formats)
+/// and pass audio packets through, on the calling thread.
+fn decode_loop(mut src: Source, tx: mpsc::SyncSender<Result<Item>>, cancel: crate::CancelToken, from: Option<f64>) -> Result<()> {
+    let (w, h) = (src.width & !1, src.height & !1);
+    let mut scaler: Option<(ff::software::scaling::Context, (ff::format::Pixel, u32, u32))> = None;
+    let mut decoded = ff::frame::Video::empty();
+    let mut convert = |frame: &ff::frame::Video, time: f64| -> Result<YuvFrame> {
+        if frame.format() == ff::format::Pixel::YUV420P && frame.width() == w && frame.height() == h {
+            return Ok(YuvFrame::from_ff(frame, time));
+        }
+        let key = (frame.format(), frame.width(), frame.height());
+        if scaler.as_ref().map(|(_, k)| *k != key).unwrap_or(true) {
+            let ctx = ff::software::scaling::Context::get(key.0, key.1, key.2, ff::format::Pixel::YUV420P, w, h, ff::software::scaling::Flags::BILINEAR)
+                .map_err(|e| Error::Decode(format!("cannot convert video frames: {e}")))?;
+            scaler = Some((ctx, key));
+        }
+        let (ctx, _) = scaler.as_mut().expect("set above");
+        let mut out = ff::frame::Video::empty();
+        ctx.run(frame, &mut out).map_err(|e| Error::Decode(format!("conversion failed: {e}")))?;
+        Ok(YuvFrame::from_ff(&out, time))
+    };
+    if let Some(t) = from {
+        let ts = ((t + src.start - 1.0).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
+        let _ = src.ictx.seek(ts, ..ts);
+    }
+    let mut pump = |decoder: &mut ff::decoder::Video, tx: &mpsc::SyncSender<Result<Item>>| -> Result<bool> {
+        while decoder.receive_frame(&mut decoded).is_ok() {
+            let Some(ts) = decoded.timestamp().or(decoded.pts()) else { continue };
+            let time = f64::from(src.video_tb) * ts as f64 - src.start;
+            let frame = convert(&decoded, time)?;
+            if tx.send(Ok(Item::Video(frame, time))).is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    for (stream, packet) in src.ictx.packets() {
+        cancel.check()?;
+        if stream.index() == src.video_index {
+            let _ = src.decoder.send_packet(&packet);
+            if !pump(&mut src.decoder, &tx)? {
+                return Ok(());
+            }
+        } else if Some(stream.index()) == src.audio_index && from.is_none() {
+            let mut p = packet.clone();
+            p.set_stream(stream.index());
+            if tx.send(Ok(Item::Audio(p))).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    let _ = src.decoder.send_eof();
+    pump(&mut src.decoder, &tx)?;
+    Ok(())
+}
+
+/// The frame of `input` shown at `time` seconds (the last frame starting at
+/// or before it) with the subtitle layer and watermark composited exactly
+/// as [`burn`] does.
+pub fn preview_frame(input: impl AsRef<Path>, script: &Script, time: f64, options: &BurnOptions) -> Result<YuvFrame> {
+    options.validate()?;
+    if !time.is_finite() || time < 0.0 {
+        return Err(Error::invalid("time", format!("{time} (expected seconds >= 0)")));
+    }
+    let src = open_source(input.as_ref(), options.threads)?;
+    let (w, h) = (src.width & !1, src.height & !1);
+    let mut compositor = Compositor::new(script, options, w, h)?;
+    let (tx, rx) = mpsc::sync_channel(4);
+    let cancel = crate::CancelToken::new();
+    let stop = cancel.clone();
+    let worker = std::thread::spawn(move || decode_loop(src, tx, cancel, Some(time)));
+    let mut best: Option<(YuvFrame, f64)> = None;
+    for item in rx.iter() {
+        match item? {
+            Item::Video(frame, t) => {
+                if t <= time + 1e-6 || best.is_none() {
+                    best = Some((frame, t));
+                } else {
+                    break;
+                }
+            }
+            Item::Audio(_) => {}
+        }
+    }
+    stop.cancel();
+    drop(rx);
+    let _ = worker.join();
+    let (mut frame, t) = best.ok_or_else(|| Error::CorruptMedia { path: input.as_ref().into(), reason: "no decodable video frame".into() })?;
+    compositor.apply(&mut frame, t)?;
+    Ok(frame)
+}
+
+/// Burn `script` into `input`, writing an H.264 MP4 to `output` (audio is
+/// copied). With a brand kit, its watermark is drawn on every frame and its
+/// slates are added before and after.
+pub fn burn(input: impl AsRef<Path>, script: &Script, output: impl AsRef<Path>, options: &BurnOptions, ctl: &RunCtl) -> Result<BurnReport> {
+    burn_with_tap(input, script, output, options, ctl, &mut |_| {})
+}
+
+/// [`burn`], handing every composited frame of the source to `tap` just
+/// before it is encoded (slates are not tapped).
+pub fn burn_with_tap(
+    input: impl AsRef<Path>,
+    script: &Script,
+    output: impl AsRef<Path>,
+    options: &BurnOptions,
+    ctl: &RunCtl,
+    tap: &mut dyn FnMut(&YuvFrame),
+) -> Result<BurnReport> {
+    options.validate()?;
+    let input = input.as_ref();
+    let output = output.as_ref();
+    let src = open_source(input, options.threads)?;
+    let (w, h) = (src.width & !1, src.height & !1);
+    let fps = src.fps;
+    let frame_dt = f64::from(fps.denominator()) / f64::from(fps.numerator());
+    let mut compositor = Compositor::new(script, options, w, h)?;
+    let intro = options.brand.as_ref().and_then(|k| k.intro.clone().map(|s| (k.resolve(&s.media), s)));
+    let outro = options.brand.as_ref().and_then(|k| k.outro.clone().map(|s| (k.resolve(&s.media), s)));
+    let intro_frames = intro.as_ref().map(|(p, s)| slate_frames(p, s, w, h, frame_dt)).transpose()?.unwrap_or_default();
+    let outro_frames = outro.as_ref().map(|(p, s)| slate_frames(p, s, w, h, frame_dt)).transpose()?.unwrap_or_default();
+    let intro_len = intro_frames.len() as f64 * frame_dt;
+    let intro_fade = intro.as_ref().map(|(_, s)| s.crossfade).unwrap_or(0.0);
+    let outro_fade = outro.as_ref().map(|(_, s)| s.crossfade).unwrap_or(0.0);
+
+    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut partial = output.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let guard = PartialFile(partial.clone());
+    let absolute = std::path::absolute(&partial).map_err(|e| Error::io(&partial, e))?;
+    let mut octx = ff::format::output_as(&format!("file:{}", absolute.display()), "mp4")
+        .map_err(|e| Error::Encode(format!("cannot create {}: {e}", output.display())))?;
+    let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
+
+    // Video encoder: the source's time base and frame rate.
+    let codec = ff::encoder::find_by_name("libx264").ok_or_else(|| Error::Encode("no libx264 encoder in this FFmpeg build".into()))?;
+    let mut vstream = octx.add_stream(codec).map_err(|e| Error::Encode(format!("cannot add video stream: {e}")))?;
+    let vindex = vstream.index();
+    let mut enc = ff::codec::Context::new_with_codec(codec).encoder().video().map_err(|e| Error::Encode(e.to_string()))?;
+    let enc_tb = src.video_tb;
+    enc.set_width(w);
+    enc.set_height(h);
+    enc.set_format(ff::format::Pixel::YUV420P);
+    enc.set_time_base(enc_tb);
+    enc.set_frame_rate(Some(fps));
+    if global_header {
+        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    let mut opts = ff::Dictionary::new();
+    opts.set("preset", &options.preset);
+    opts.set("crf", &options.crf.to_string());
+    if options.threads > 0 {
+        opts.set("threads", &options.threads.to_string());
+    }
+    let mut encoder = enc.open_with(opts).map_err(|e| Error::Encode(format!("cannot open H.264 encoder: {e}")))?;
+    vstream.set_parameters(&encoder);
+    vstream.set_time_base(enc_tb);
+    vstream.set_avg_frame_rate(fps);
+
+    // Audio: copied when MP4 can hold it.
+    let mut audio_report = "none".to_owned();
+    let mut audio_map: Option<(usize, usize, ff::Rational)> = None;
+    if let Some(ai) = src.audio_index {
+        let ist = src.ictx.stream(ai).ok_or_else(|| Error::Decode("audio stream vanished".into()))?;
+        let id = ist.parameters().id();
+        use ff::codec::Id;
+        if matches!(id, Id::AAC | Id::MP3 | Id::AC3 | Id::EAC3 | Id::ALAC | Id::OPUS | Id::FLAC) {
+            let mut ost = octx.add_stream(ff::encoder::find(Id::None)).map_err(|e| Error::Encode(e.to_string()))?;
+            ost.set_parameters(ist.parameters());
+            // SAFETY: clearing the codec tag of parameters we own lets the
+            // MP4 muxer choose its own tag for the copied stream.
+            unsafe {
+                (*ost.parameters().as_mut_ptr()).codec_tag = 0;
+            }
+            audio_map = Some((ai, ost.index(), ist.time_base()));
+            audio_report = "copied".into();
+        } else {
+            audio_report = format!("left out: {id:?} audio cannot be copied into MP4");
+        }
+    }
+    let mut mopts = ff::Dictionary::new();
+    mopts.set("movflags", "+faststart");
+    octx.write_header_with(mopts).map_err(|e| Error::Encode(format!("cannot write MP4 header: {e}")))?;
+    let out_vtb = octx.stream(vindex).map(|s| s.time_base()).unwrap_or(enc_tb);
+    let out_atb = audio_map.and_then(|(_, oi, _)| octx.stream(oi).map(|s| s.time_base()));
+
+    let total = intro_len + src.duration.max(0.0) + outro_frames.len() as f64 * frame_dt;
+    let tb_secs = f64::from(enc_tb);
+    let mut frames = 0u64;
+    let mut last_pts: i64 = -1;
+    let mut encode = |octx: &mut ff::format::context::Output, encoder: &mut ff::encoder::Video, frame: Option<&YuvFrame>, t: f64| -> Result<()> {
+        if let Some(f) = frame {
+            let mut pts = (t / tb_secs).round() as i64;
+            if pts <= last_pts {
+                pts = last_pts + 1;
+            }
+            last_pts = pts;
+            let mut vf = ff::frame::Video::new(ff::format::Pixel::YUV420P, w, h);
+            f.write_into(&mut vf);
+            vf.set_pts(Some(pts));
+            encoder.send_frame(&vf).map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+        } else {
+            encoder.send_eof().map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+        }
+        let mut packet = ff::Packet::empty();
+        while encoder.receive_packet(&mut packet).is_ok() {
+            packet.set_stream(vindex);
+            packet.rescale_ts(enc_tb, out_vtb);
+            packet.write_interleaved(octx).map_err(|e| Error::Encode(format!("cannot write video: {e}")))?;
+        }
+        Ok(())
+    };
+
+    // Intro.
+    for (i, f) in intro_frames.iter().enumerate() {
+        ctl.check()?;
+        encode(&mut octx, &mut encoder, Some(f), i as f64 * frame_dt)?;
+        frames += 1;
+    }
+    let held_intro = intro_frames.last().cloned();
+
+    // Main video on a decoding thread.
+    let audio_offset = intro_len;
+    let src_start = src.start;
+    let (tx, rx) = mpsc::sync_channel(8);
+    let cancel = ctl.cancel_token().clone();
+    let worker = std::thread::spawn(move || {
+        let err_tx = tx.clone();
+        if let Err(e) = decode_loop(src, tx, cancel, None) {
+            let _ = err_tx.send(Err(e));
+        }
+    });
+    let mut last_main: Option<YuvFrame> = None;
+    let mut main_end = 0.0f64;
+    let result = (|| -> Result<()> {
+        for item in rx.iter() {
+            ctl.check()?;
+            match item? {
+                Item::Video(mut frame, t) => {
+                    if t < -1e-6 {
+                        continue;
+                    }
+                    compositor.apply(&mut frame, t)?;
+                    tap(&frame);
+                    if let Some(held) = &held_intro {
+                        if t < intro_fade {
+                            frame.blend_with(held, t / intro_fade.max(1e-9));
+                        }
+                    }
+                    encode(&mut octx, &mut encoder, Some(&frame), t + intro_len)?;
+                    main_end = main_end.max(t + frame_dt);
+                    frames += 1;
+                    if frames % 30 == 0 {
+                        ctl.report(Stage::Export, intro_len + t, Some(total), "seconds");
+                    }
+                    last_main = Some(frame);
+                }
+                Item::Audio(mut packet) => {
+                    if let (Some((_, oi, itb)), Some(otb)) = (audio_map, out_atb) {
+                        let shift = ((audio_offset - 0.0) / f64::from(itb)).round() as i64 - (src_start / f64::from(itb)).round() as i64;
+                        packet.set_pts(packet.pts().map(|p| p + shift));
+                        packet.set_dts(packet.dts().map(|p| p + shift));
+                        packet.rescale_ts(itb, otb);
+                        packet.set_position(-1);
+                        packet.set_stream(oi);
+                        packet.write_interleaved(&mut octx).map_err(|e| Error::Encode(format!("cannot write audio: {e}")))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    })();
+    drop(rx);
+    let _ = worker.join();
+    result?;
+    if last_main.is_none() {
+        return Err(Error::CorruptMedia { path: input.into(), reason: "no decodable video frame".into() });
+    }
+
+    // Outro.
+    let outro_start = intro_len + main_end;
+    for (i, f) in outro_frames.iter().enumerate() {
+        ctl.check()?;
+        let t = i as f64 * frame_dt;
+        let mut frame = f.clone();
+        if let Some(last) = &last_main {
+            if t < outro_fade {
+                frame.blend_with(last, t / outro_fade.max(1e-9));
+            }
+        }
+        encode(&mut octx, &mut encoder, Some(&frame), outro_start + t)?;
+        frames += 1;
+    }
+    encode(&mut octx, &mut encoder, None, 0.0)?;
+    octx.write_trailer().map_err(|e| Error::Encode(format!("cannot finish MP4: {e}")))?;
+    drop(octx);
+    std::fs::rename(&partial, output).map_err(|e| Error::io(output, e))?;
+    std::mem::forget(guard);
+    let duration = outro_start + outro_frames.len() as f64 * frame_dt;
+    ctl.report(Stage::Export, duration, Some(duration), "seconds");
+    Ok(BurnReport {
+        output: output.display().to_string(),
+        width: w,
+        height: h,
+        frames,
+        overlay_renders: compositor.renders,
+        duration,
+        audio: audio_report,
+        intro_seconds: intro_len,
+        outro_seconds: outro_frames.len() as f64 * frame_dt,
+    })
+}
+
+/// Removes a partial output unless forgotten.
+struct PartialFile(PathBuf);
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The frames of a slate at the output frame rate.
+fn slate_frames(path: &Path, slate: &Slate, w: u32, h: u32, frame_dt: f64) -> Result<Vec<YuvFrame>> {
+    let count = (slate.duration / frame_dt).round().max(1.0) as usize;
+    if slate_is_image(path) {
+        let frame = YuvFrame::from_rgb(&image_slate(path, w, h)?);
+        return Ok(vec![frame; count]);
+    }
+    let frames = VideoFrames::open(path, VideoDecodeOptions::default().size(w, h).range(0.0, Some(slate.duration)))?;
+    let mut out = Vec::with_capacity(count);
+    let mut last: Option<RgbFrame> = None;
+    for f in frames {
+        let f = f?;
+        while out.len() < count && (out.len() as f64) * frame_dt <= f.time + 1e-6 {
+            out.push(YuvFrame::from_rgb(&f));
+        }
+        last = Some(f);
+        if out.len() >= count {
+            break;
+        }
+    }
+    let last = last.ok_or_else(|| Error::CorruptMedia { path: path.into(), reason: "slate has no video frame".into() })?;
+    while out.len() < count {
+        out.push(YuvFrame::from_rgb(&last));
+    }
+    Ok(out)
+}
