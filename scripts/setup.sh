@@ -44,9 +44,14 @@ setup_venv() {
     mkdir -p "$(dirname "$VENV")"
     python3 -m venv "$VENV"
   fi
-  if ! "$VENV/bin/python" -c "import maturin, pytest, numpy, PIL" 2>/dev/null; then
+  # Reinstall only when the pinned requirements change.
+  local want have
+  want="$(sha256sum "$ROOT/scripts/requirements-dev.txt" | cut -d' ' -f1)"
+  have="$(cat "$VENV/.reelkit-requirements" 2>/dev/null || true)"
+  if [[ "$want" != "$have" ]]; then
     say "installing Python tools"
     "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/scripts/requirements-dev.txt"
+    echo "$want" >"$VENV/.reelkit-requirements"
   fi
 }
 

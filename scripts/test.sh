@@ -16,6 +16,9 @@ bash scripts/setup.sh
 say "Rust tests"
 cargo test --no-fail-fast
 
+say "every workspace member and target builds (benches included)"
+cargo check -q --workspace --all-targets
+
 say "CUDA feature build check (type-checks the cuda paths; no GPU or CUDA toolkit needed)"
 DOCS_RS=1 cargo check -q -p reelkit-cli --features cuda
 

@@ -39,7 +39,7 @@ fn karaoke(out: &str, width: u32, height: u32, seconds: f64) {
     let mut t = 0.2;
     let mut i = 0;
     while t + 0.3 < seconds {
-        words.push(Word { word: WORDS[i % WORDS.len()].into(), start: t, end: t + 0.28, probability: 0.9 });
+        words.push(Word::new(WORDS[i % WORDS.len()], t, t + 0.28, 0.9));
         t += if WORDS[i % WORDS.len()].ends_with('.') { 0.9 } else { 0.35 };
         i += 1;
     }

@@ -352,9 +352,9 @@ mod tests {
 
     fn cue() -> Cue {
         let words = vec![
-            Word { word: " Ask".into(), start: 1.0, end: 1.3, probability: 0.9 },
-            Word { word: "not".into(), start: 1.4, end: 1.6, probability: 0.9 },
-            Word { word: "{what}".into(), start: 2.0, end: 2.4, probability: 0.9 },
+            Word::new(" Ask", 1.0, 1.3, 0.9),
+            Word::new("not", 1.4, 1.6, 0.9),
+            Word::new("{what}", 2.0, 2.4, 0.9),
         ];
         Cue { start: 1.0, end: 2.5, lines: vec!["Ask not".into(), "{what}".into()], words }
     }
