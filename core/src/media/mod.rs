@@ -15,6 +15,7 @@ pub use export::{cut, export_range, Crop, ExportOptions, FrameHook};
 pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use video::{VideoDecodeOptions, VideoFrames};
+pub(crate) use input::{media_start, open_input};
 
 use std::sync::Once;
 
