@@ -364,22 +364,37 @@ fn plan_rates(cues: &[NarrationCue], speeches: &[Speech], job: &DubJob, voice_ra
         .collect()
 }
 
-/// Speak the cues that need it again, faster, in parallel.
+/// Speak the cues that need it again, faster, in parallel. A voice's
+/// length scale shortens long phonemes more than short ones, so the
+/// speed-up reached is measured and the request raised until it gets there.
 fn resynthesize(synth: &Synthesizer, cues: &[NarrationCue], plans: &mut [CuePlan], job: &DubJob, ctl: &RunCtl) -> Result<()> {
-    let todo: Vec<(usize, f64)> = plans.iter().enumerate().filter(|(_, p)| p.rate > 1.0).map(|(i, p)| (i, p.rate)).collect();
+    let todo: Vec<(usize, f64, f64)> =
+        plans.iter().enumerate().filter(|(_, p)| p.rate > 1.0).map(|(i, p)| (i, p.rate, p.natural)).collect();
     if todo.is_empty() {
         return Ok(());
     }
     let workers = job.tts.workers(todo.len());
     let quiet = RunCtl::default().with_cancel(ctl.cancel_token().clone());
-    let work = |&(i, rate): &(usize, f64)| -> Result<Vec<f32>> {
-        let mut config = job.tts.clone().threads(1);
-        config.rate = (f64::from(job.tts.rate) * rate).min(4.0) as f32;
-        let speech = synth.synthesize(&cues[i].text, &config, &quiet)?;
-        Ok(trimmed(&speech, job))
+    let voice_rate = f64::from(synth.sample_rate(&job.tts.voice)?);
+    let work = |&(i, target, natural): &(usize, f64, f64)| -> Result<(Vec<f32>, f64)> {
+        let mut request = target;
+        let mut best = (Vec::new(), 1.0);
+        for _ in 0..4 {
+            let mut config = job.tts.clone().threads(1);
+            config.rate = (f64::from(job.tts.rate) * request).min(4.0) as f32;
+            let samples = trimmed(&synth.synthesize(&cues[i].text, &config, &quiet)?, job);
+            let achieved = if samples.is_empty() { 1.0 } else { natural / (samples.len() as f64 / voice_rate) };
+            best = (samples, achieved);
+            if achieved >= target * 0.99 || config.rate >= 4.0 {
+                break;
+            }
+            request *= (target / achieved).min(1.5);
+        }
+        Ok(best)
     };
-    crate::tts::run_ordered(todo.into_iter().map(Ok), workers, workers * 2, ctl, &work, &mut |(i, _), samples| {
+    crate::tts::run_ordered(todo.into_iter().map(Ok), workers, workers * 2, ctl, &work, &mut |(i, _, _), (samples, achieved)| {
         plans[i].samples = samples;
+        plans[i].rate = achieved;
         Ok(())
     })
 }
@@ -428,7 +443,7 @@ fn place_cue(
     };
     let mut samples = plan.samples;
     let mut length = samples.len() as f64 / f64::from(voice_rate);
-    report.status = if plan.rate > 1.0 { FitStatus::SpedUp } else { FitStatus::Fits };
+    report.status = if plan.rate > 1.0 + 1e-3 { FitStatus::SpedUp } else { FitStatus::Fits };
     let slot = slot_end - slot_start;
     if slot <= 0.0 || slot_start >= media_duration {
         report.status = FitStatus::Unfit;
