@@ -3,7 +3,10 @@
 pub mod asr_args;
 pub mod clips;
 pub mod cut;
+pub mod dub;
 pub mod models;
 pub mod probe;
 pub mod scenes;
 pub mod transcribe;
+pub mod tts;
+pub mod tts_args;
