@@ -64,6 +64,12 @@ create_exception!(
 );
 create_exception!(
     reelkit,
+    TtsError,
+    ReelkitError,
+    "Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."
+);
+create_exception!(
+    reelkit,
     CancelledError,
     ReelkitError,
     "The work was cancelled through a CancelToken."
@@ -143,6 +149,7 @@ pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)
         (py.get_type::<EncodeError>(), "encode"),
         (py.get_type::<AsrError>(), "asr"),
         (py.get_type::<FontError>(), "font"),
+        (py.get_type::<TtsError>(), "tts"),
         (py.get_type::<CancelledError>(), "cancelled"),
         (
             py.get_type::<DeviceUnavailableError>(),
@@ -213,6 +220,7 @@ fn convert(py: Python<'_>, error: reelkit::Error) -> PyErr {
             (message,),
             code,
         ),
+        E::Tts(_) => raise(Ok(py.get_type::<TtsError>()), (message,), code),
         E::Cancelled => raise(Ok(py.get_type::<CancelledError>()), (message,), code),
         // A variant added to the core after this binding was written.
         _ => raise(Ok(py.get_type::<ReelkitError>()), (message,), code),

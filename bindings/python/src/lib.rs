@@ -11,6 +11,7 @@ mod pipeline;
 mod progress;
 mod repr;
 mod scenes;
+mod tts;
 
 use pyo3::prelude::*;
 
@@ -24,5 +25,6 @@ fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     asr::register(m)?;
     scenes::register(m)?;
     pipeline::register(m)?;
+    tts::register(m)?;
     Ok(())
 }
