@@ -96,6 +96,22 @@ export interface ClipsReport {
   clips: Array<ClipReport>
 }
 
+/** What happened to one narration cue. */
+export interface CueReport {
+  index: number
+  start: number
+  end: number
+  text: string
+  /** `fits`, `sped_up`, `stretched`, `overrun`, `unfit` or `empty`. */
+  status: string
+  naturalDuration: number
+  duration: number
+  rate: number
+  stretch: number
+  placedStart?: number
+  placedEnd?: number
+}
+
 /**
  * Cut `[start, end)` seconds of `input` into `output` (H.264 + AAC MP4),
  * frame-accurately. Resolves to the output path.
@@ -136,6 +152,67 @@ export interface DetectScenesOptions {
   onProgress?: (event: ProgressEvent) => void
   signal?: CancelToken | AbortSignal
 }
+
+/**
+ * Speak each cue of the SRT `narration` in its slot over `input`'s own
+ * audio (ducked), normalise the mix, and write `out` (video copied, AAC
+ * mix) with `OUT.narration.wav` and `OUT.bed.wav` beside it.
+ */
+export declare function dub(input: string, narration: string, out: string, options?: DubOptions | undefined | null): Promise<DubReport>
+
+/** How to dub. */
+export interface DubOptions {
+  /** Voice (default `joe`). */
+  voice?: string
+  /** Integrated loudness of the mix in LUFS (default -14). */
+  lufs?: number
+  /** True-peak ceiling in dBTP (default -1). */
+  truePeak?: number
+  /**
+   * Other `DubJob` fields in the core's JSON form, e.g.
+   * `{ duck: { depth_db: -9 }, fit: { max_rate: 1.4 } }`. Unknown keys are rejected.
+   */
+  options?: Record<string, unknown>
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/** What `dub` produced (`reelkit dub` prints the same report as JSON). */
+export interface DubReport {
+  input: string
+  output: string
+  /** `OUT.narration.wav`. */
+  narration: string
+  /** `OUT.bed.wav`. */
+  bed: string
+  voice: string
+  sampleRate: number
+  channels: number
+  duration: number
+  targetLufs: number
+  targetTruePeak: number
+  /** Loudness of the mix, measured on the written MP4. */
+  mix: Loudness
+  narrationLoudness: Loudness
+  cues: Array<CueReport>
+  spedUp: Array<number>
+  overrun: Array<number>
+  unfit: Array<number>
+  speechSeconds: number
+  synthesisSeconds: number
+}
+
+/** EBU R128 measurements. */
+export interface Loudness {
+  /** Integrated loudness in LUFS (null for silence). */
+  integratedLufs?: number
+  rangeLu: number
+  truePeakDbtp: number
+  samplePeakDbfs: number
+}
+
+/** EBU R128 loudness and true peak of a media file's audio. */
+export declare function measureLoudness(path: string): Promise<Loudness>
 
 /** What `probe` learns about a file. */
 export interface MediaInfo {
@@ -276,6 +353,26 @@ export interface SignalScores {
   wordsPerSecond: number
 }
 
+/** Synthesised speech: mono samples in -1..1 at `sampleRate`. */
+export interface Speech {
+  audio: Float32Array
+  sampleRate: number
+  duration: number
+  voice: string
+  sentences: Array<SpokenSentence>
+  /** Phonemes the voice has no id for (skipped), with counts. */
+  missingPhonemes: Record<string, number>
+}
+
+/** One sentence of a `Speech`; times in seconds. */
+export interface SpokenSentence {
+  text: string
+  /** IPA read by a Piper voice (empty for espeak-ng voices). */
+  phonemes: string
+  start: number
+  end: number
+}
+
 /** One stream of the container. */
 export interface StreamInfo {
   index: number
@@ -287,6 +384,45 @@ export interface StreamInfo {
   duration?: number
   /** ISO 639 language tag from the stream metadata. */
   language?: string
+}
+
+/** What `tts` wrote. */
+export interface SynthesisSummary {
+  voice: string
+  sampleRate: number
+  /** Seconds of speech written. */
+  duration: number
+  sentences: number
+  missingPhonemes: Record<string, number>
+  /** Wall-clock seconds until the first audio was written. */
+  firstAudioAfter: number
+  /** Wall-clock seconds of the whole call. */
+  elapsed: number
+}
+
+/** Speak `text` (SSML-lite `<break time="300ms"/>` tags make pauses). */
+export declare function synthesize(text: string, options?: SynthesizeOptions | undefined | null): Promise<Speech>
+
+/** Speak many texts in parallel across cores: one `Speech` per text, in order. */
+export declare function synthesizeBatch(texts: Array<string>, options?: SynthesizeOptions | undefined | null): Promise<Speech[]>
+
+/** How to speak. */
+export interface SynthesizeOptions {
+  /** `joe` (default), a Piper `.onnx` path or voice directory, or `espeak:<language>`. */
+  voice?: string
+  /** Speaker name or id of a multi-speaker voice. */
+  speaker?: string
+  /** Speaking rate (default 1; 1.5 is 50% faster). */
+  rate?: number
+  /** Seed of the voice's noise (default 0): equal seeds give identical audio. */
+  seed?: number
+  /**
+   * Other `TtsConfig` fields in the core's JSON form (snake_case), e.g.
+   * `{ noise_scale: 0.5, sentence_pause: 0.3 }`. Unknown keys are rejected.
+   */
+  options?: Record<string, unknown>
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
 }
 
 /**
@@ -325,6 +461,9 @@ export interface Transcript {
   segments: Array<Segment>
 }
 
+/** Speak `text` into a 16-bit WAV file as it is synthesised (bounded memory). */
+export declare function tts(text: string, out: string, options?: SynthesizeOptions | undefined | null): Promise<SynthesisSummary>
+
 /** The primary video stream. */
 export interface VideoInfo {
   streamIndex: number
@@ -343,6 +482,25 @@ export interface VideoInfo {
   /** Frame count when the container states it. */
   frames?: number
 }
+
+/** A voice `synthesize` can use (`id` is what to pass as `voice`). */
+export interface Voice {
+  id: string
+  /** `piper` or `espeak`. */
+  engine: string
+  language: string
+  espeakVoice: string
+  sampleRate: number
+  quality?: string
+  speakers: Array<string>
+  numSpeakers: number
+  installed: boolean
+  path?: string
+  description: string
+}
+
+/** Piper voices of the model store and espeak-ng's voices (`espeak:<language>`). */
+export declare function voices(): Promise<Voice[]>
 
 /** One recognised word with its time span and confidence. */
 export interface Word {
