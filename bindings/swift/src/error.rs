@@ -41,6 +41,9 @@ pub enum ReelkitError {
     /// The requested compute device is not available in this build or machine.
     #[error("{message}")]
     DeviceUnavailable { message: String },
+    /// Speech synthesis failed (voice model, ONNX Runtime or espeak-ng).
+    #[error("{message}")]
+    Tts { message: String },
     /// The call was cancelled through its `CancelHandle` (or its future was
     /// dropped).
     #[error("{message}")]
@@ -70,6 +73,7 @@ impl ReelkitError {
             ReelkitError::Asr { .. } => "asr".into(),
             ReelkitError::Font { .. } => "font".into(),
             ReelkitError::DeviceUnavailable { .. } => "device_unavailable".into(),
+            ReelkitError::Tts { .. } => "tts".into(),
             ReelkitError::Cancelled { .. } => "cancelled".into(),
             ReelkitError::Io { .. } => "io".into(),
             ReelkitError::Internal { .. } => "internal".into(),
@@ -133,6 +137,7 @@ impl From<reelkit::Error> for ReelkitError {
             E::Asr(_) => ReelkitError::Asr { message },
             E::Font(_) => ReelkitError::Font { message },
             E::DeviceUnavailable(_) => ReelkitError::DeviceUnavailable { message },
+            E::Tts(_) => ReelkitError::Tts { message },
             E::Cancelled => ReelkitError::Cancelled { message },
             E::Io { path, .. } => ReelkitError::Io { path: path.display().to_string(), message },
             // The core error is `#[non_exhaustive]`: a kind added there shows
@@ -159,6 +164,7 @@ mod tests {
             reelkit::Error::Asr("x".into()),
             reelkit::Error::Font("x".into()),
             reelkit::Error::DeviceUnavailable("x".into()),
+            reelkit::Error::Tts("x".into()),
             reelkit::Error::Cancelled,
             reelkit::Error::Io { path: "a".into(), source: std::io::Error::other("denied") },
         ];

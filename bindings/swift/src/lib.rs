@@ -15,11 +15,16 @@ mod engine;
 mod error;
 mod progress;
 mod task;
+mod tts;
 mod types;
 
 pub use engine::{default_clips_job_json, probe, Engine};
 pub use error::ReelkitError;
 pub use progress::{CancelHandle, ProgressEvent, ProgressObserver};
+pub use tts::{
+    default_dub_job_json, default_tts_config_json, CueReport, DubOptions, DubReport, FitStatus, Loudness, Speech,
+    SpokenSentence, SynthesisSummary, SynthesizeOptions, Synthesizer, Voice, VoiceEngine,
+};
 pub use types::{
     AudioInfo, ClipReport, ClipsOptions, ClipsReport, MediaInfo, Segment, SignalScores, StreamInfo, StreamKind,
     TranscribeOptions, Transcript, VideoInfo, Word,
