@@ -6,9 +6,10 @@ usage: tts_rtf.py [--voice-dir DIR] [--runs N] [--sentences N]
 Both run in this process on the same Piper voice files (the `joe` voice of
 reelkit's model store unless --voice-dir names another directory holding one
 .onnx + .onnx.json) and the same English text. Each side is warmed up once
-(voice loaded, first run discarded), then timed over --runs runs. Printed:
-audio seconds, wall seconds, real-time factor (wall / audio, lower is faster)
-and the ratio piper / reelkit. Also the latency to the first audio, since
+(voice loaded, first run discarded), then the two are timed alternately
+over --runs runs each, so load from other processes falls on both alike.
+Printed: audio seconds, median and best wall seconds, real-time factor
+(wall / audio, lower is faster) and the ratio piper / reelkit. Also the latency to the first audio, since
 reelkit streams sentence by sentence. Needs the reelkit Python binding
 (bindings/python/scripts/test.sh builds it) and `pip install piper-tts`.
 """
@@ -43,22 +44,28 @@ def voice_files(voice_dir: Path) -> tuple[Path, Path]:
     return onnx[0], Path(str(onnx[0]) + ".json")
 
 
-def time_runs(fn, runs: int) -> tuple[list[float], float, float]:
-    fn()  # warm-up
-    walls, firsts, audio = [], [], 0.0
+def time_interleaved(fns: dict, runs: int) -> dict:
+    """Warm each up, then alternate them run by run, so that load from other
+    processes falls on both alike. Returns name -> (walls, audio, firsts)."""
+    for fn in fns.values():
+        fn()
+    out = {name: ([], 0.0, []) for name in fns}
     for _ in range(runs):
-        start = time.perf_counter()
-        audio, first = fn()
-        walls.append(time.perf_counter() - start)
-        firsts.append(first - start)
-    return walls, audio, statistics.median(firsts)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            audio, first = fn()
+            walls, _, firsts = out[name]
+            walls.append(time.perf_counter() - start)
+            firsts.append(first - start)
+            out[name] = (walls, audio, firsts)
+    return out
 
 
 def main() -> None:
     models = Path(os.environ.get("REELKIT_MODELS", Path.home() / ".cache" / "reelkit" / "models"))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voice-dir", type=Path, default=models / "joe")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sentences", type=int, default=len(SENTENCES))
     args = parser.parse_args()
     text = " ".join(SENTENCES[: args.sentences])
@@ -70,19 +77,18 @@ def main() -> None:
 
     def run_reelkit():
         first = []
-        speech = reelkit.synthesize(text, str(onnx), progress=lambda e: first or first.append(time.perf_counter()))
+        # No pause between sentences, as piper-tts by default.
+        speech = reelkit.synthesize(
+            text, str(onnx), options={"sentence_pause": 0.0}, progress=lambda e: first or first.append(time.perf_counter())
+        )
         return speech.duration, first[0] if first else time.perf_counter()
 
-    results = {}
-    walls, audio, first = time_runs(run_reelkit, args.runs)
-    results["reelkit"] = (walls, audio, first)
-
+    fns = {"reelkit": run_reelkit}
     try:
         from piper import PiperVoice, SynthesisConfig
     except ImportError:
         print("piper-tts is not installed (pip install piper-tts): reelkit only")
-        PiperVoice = None
-    if PiperVoice is not None:
+    else:
         voice = PiperVoice.load(onnx, config_path=config)
 
         def run_piper():
@@ -93,15 +99,22 @@ def main() -> None:
                 audio += len(chunk.audio_float_array) / chunk.sample_rate
             return audio, first
 
-        results["piper-tts"] = time_runs(run_piper, args.runs)
+        fns["piper-tts"] = run_piper
 
-    for name, (walls, audio, first) in results.items():
-        wall = statistics.median(walls)
-        print(f"{name:>10}: {audio:6.2f} s audio in {wall:6.2f} s (median of {len(walls)}), RTF {wall / audio:.3f}, first audio after {first:.2f} s")
-    if "piper-tts" in results:
-        r = statistics.median(results["reelkit"][0]) / results["reelkit"][1]
-        p = statistics.median(results["piper-tts"][0]) / results["piper-tts"][1]
-        print(f"RTF ratio piper-tts / reelkit = {p / r:.2f} (>1: reelkit is faster)")
+    results = time_interleaved(fns, args.runs)
+    rtf = {}
+    for name, (walls, audio, firsts) in results.items():
+        wall, best = statistics.median(walls), min(walls)
+        rtf[name] = (wall / audio, best / audio)
+        print(
+            f"{name:>10}: {audio:6.2f} s audio; wall median {wall:5.2f} s (RTF {wall / audio:.3f}), "
+            f"best {best:5.2f} s (RTF {best / audio:.3f}); first audio after {statistics.median(firsts):.2f} s"
+        )
+    if "piper-tts" in rtf:
+        print(
+            f"RTF ratio piper-tts / reelkit: median {rtf['piper-tts'][0] / rtf['reelkit'][0]:.2f}, "
+            f"best {rtf['piper-tts'][1] / rtf['reelkit'][1]:.2f} (>1: reelkit is faster)"
+        )
 
 
 if __name__ == "__main__":
