@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use reelkit::tts::{espeak, phonemes, PiperConfig, Synthesizer, TtsConfig, VoiceEngine};
@@ -151,10 +151,6 @@ fn espeak_ng_test_vectors_mostly_match() {
 /// espeak-ng ASCII phonemes through the library (mode 0), like `espeak-ng -x`.
 fn espeak_ascii(text: &str, voice: &str) -> String {
     espeak::phonemize_ascii(text, voice).unwrap().into_iter().map(|c| c.phonemes).collect::<Vec<_>>().join(" ")
-}
-
-fn synth() -> Synthesizer {
-    Synthesizer::from_env()
 }
 
 #[test]
@@ -332,6 +328,3 @@ fn ssml_breaks_make_pauses() {
     assert!((gap(&plain) - 0.2).abs() < 0.01, "{}", gap(&plain));
     assert!((gap(&paused) - 1.5).abs() < 0.01, "{}", gap(&paused));
 }
-
-#[allow(dead_code)]
-fn unused(_: PathBuf) {}

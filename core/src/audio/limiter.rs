@@ -141,7 +141,7 @@ mod tests {
             .map(|i| (std::f64::consts::FRAC_PI_2 * i as f64 + std::f64::consts::FRAC_PI_4).sin() as f32)
             .collect();
         let sample_peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
-        assert!((sample_peak - 0.7071).abs() < 0.01);
+        assert!((sample_peak - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.01);
         let tp = frame_true_peaks(&samples, 1)[100..3900].iter().fold(0.0f32, |m, s| m.max(*s));
         assert!(tp > 0.95 && tp < 1.05, "{tp}");
     }

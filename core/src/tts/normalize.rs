@@ -85,7 +85,7 @@ fn english(text: &str) -> String {
 
 /// Trailing punctuation (kept after a rewrite) and the word before it.
 fn strip_trailing_punct(word: &str) -> (&str, &str) {
-    let end = word.trim_end_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '\'')).len();
+    let end = word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']).len();
     (&word[..end], &word[end..])
 }
 
@@ -176,7 +176,7 @@ fn currency(word: &str, next: Option<&str>) -> Option<(String, bool)> {
     let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
     let plural = |n: u64, one: &str| if n == 1 || one == "yen" { one.to_owned() } else { format!("{one}s") };
     // `$3 million`, `$2.5 billion`
-    if let Some(scale) = next.map(|n| strip_trailing_punct(n)).filter(|(n, _)| matches!(*n, "million" | "billion" | "trillion" | "thousand")) {
+    if let Some(scale) = next.map(strip_trailing_punct).filter(|(n, _)| matches!(*n, "million" | "billion" | "trillion" | "thousand")) {
         let number = match cents {
             Some(c) if !c.is_empty() => format!("{} point {}", number_words(whole), digits(c)),
             _ => number_words(whole),

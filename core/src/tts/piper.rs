@@ -228,8 +228,7 @@ impl PiperModel {
     pub fn speaker_id(&self, speaker: Option<&str>) -> Result<Option<i64>> {
         if !self.has_speaker_input {
             return match speaker {
-                None => Ok(None),
-                Some(s) if s == "0" => Ok(None),
+                None | Some("0") => Ok(None),
                 Some(s) => Err(Error::invalid("speaker", format!("`{s}`: voice {} has a single speaker", self.name))),
             };
         }

@@ -97,7 +97,7 @@ impl SynthesisSummary {
 
 /// A voice ready to speak.
 enum Engine {
-    Piper(PiperModel),
+    Piper(Box<PiperModel>),
     Espeak { voice: String },
 }
 
@@ -189,7 +189,7 @@ impl Synthesizer {
                     id,
                     sample_rate: model.config.sample_rate,
                     language: model.config.language.clone(),
-                    engine: Engine::Piper(model),
+                    engine: Engine::Piper(Box::new(model)),
                 }
             }
             VoiceSource::Espeak { voice } => LoadedVoice {
@@ -475,6 +475,9 @@ fn scale_peak(audio: &mut [f32], peak: f32) {
     audio.iter_mut().for_each(|s| *s = s.clamp(-1.0, 1.0));
 }
 
+/// A sentence ready to synthesise: text, phonemes, ids, unknown phonemes.
+type PlannedSentence = (String, String, Vec<i64>, BTreeMap<String, usize>);
+
 /// Turns a text into jobs lazily: markup, normalisation, sentence
 /// splitting and phonemisation happen as jobs are pulled.
 struct Planner<'a> {
@@ -525,7 +528,7 @@ impl<'a> Planner<'a> {
     /// Phonemise the next sentence into jobs (possibly several when
     /// espeak-ng finds sentence ends inside it).
     fn plan_sentence(&mut self, sentence: &str, chars: usize) -> Result<()> {
-        let mut units: Vec<(String, String, Vec<i64>, BTreeMap<String, usize>)> = Vec::new();
+        let mut units: Vec<PlannedSentence> = Vec::new();
         match &self.voice.engine {
             Engine::Piper(model) => match model.config.phoneme_type {
                 PhonemeType::Espeak => {
