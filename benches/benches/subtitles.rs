@@ -8,7 +8,7 @@ use reelkit::subtitle::{karaoke_script, FontLibrary, Preset, PresetName, Script,
 
 fn script() -> Script {
     let words: Vec<Word> = (0..60)
-        .map(|i| Word { word: ["ask", "not", "what", "your", "country", "can", "do."][i % 7].into(), start: i as f64 * 0.35, end: i as f64 * 0.35 + 0.3, probability: 0.9 })
+        .map(|i| Word::new(["ask", "not", "what", "your", "country", "can", "do."][i % 7], i as f64 * 0.35, i as f64 * 0.35 + 0.3, 0.9))
         .collect();
     let cues = build_cues(&words, &CueConfig::default()).unwrap();
     karaoke_script(&cues, &Preset::named(PresetName::Karaoke), 1920, 1080).unwrap()

@@ -33,49 +33,6 @@ export interface AudioInfo {
   sampleFormat: string
 }
 
-/** What a burn produced. */
-export interface BurnReport {
-  output: string
-  width: number
-  height: number
-  /** Frames encoded (slates included). */
-  frames: number
-  /**
-   * How often the subtitle layer was rendered (it is reused while it does
-   * not change).
-   */
-  overlayRenders: number
-  duration: number
-  /** `copied`, `none`, or why the audio was left out. */
-  audio: string
-  introSeconds: number
-  outroSeconds: number
-}
-
-/**
- * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
- * to `output` with the audio copied; a brand kit adds its watermark and
- * intro/outro slates.
- */
-export declare function burnSubtitles(input: string, script: string, output: string, options?: BurnSubtitlesOptions | undefined | null): Promise<BurnReport>
-
-/** How to burn. */
-export interface BurnSubtitlesOptions {
-  /** x264 CRF 0..51 (default 20). */
-  crf?: number
-  /** x264 preset (default `veryfast`). */
-  preset?: string
-  /** Use only the fonts in this folder (plus fonts embedded in the script). */
-  fontsDir?: string
-  /**
-   * A brand kit: JSON file path, or the kit object (relative paths
-   * resolve against the current folder).
-   */
-  brand?: string | Record<string, unknown>
-  onProgress?: (event: ProgressEvent) => void
-  signal?: CancelToken | AbortSignal
-}
-
 /** One exported clip, as listed in `clips.json`. */
 export interface ClipReport {
   /** 1-based rank. */
@@ -84,8 +41,6 @@ export interface ClipReport {
   video: string
   srt: string
   vtt: string
-  /** The styled captions as an ASS script. */
-  ass: string
   start: number
   end: number
   duration: number
@@ -117,10 +72,6 @@ export interface ClipsOptions {
   /** Target clip length range in seconds (default 15–60). */
   minDuration?: number
   maxDuration?: number
-  /** Caption preset: `bold` (default), `clean`, `karaoke` or `pop`. */
-  style?: string
-  /** Brand kit JSON file (fonts, colours, watermark, intro/outro slates). */
-  brand?: string
   /**
    * A partial job in the core's JSON form, with its snake_case keys (as in
    * the CLI and the HTTP API), e.g.
@@ -143,6 +94,22 @@ export interface ClipsReport {
   width: number
   height: number
   clips: Array<ClipReport>
+}
+
+/** What happened to one narration cue. */
+export interface CueReport {
+  index: number
+  start: number
+  end: number
+  text: string
+  /** `fits`, `sped_up`, `stretched`, `overrun`, `unfit` or `empty`. */
+  status: string
+  naturalDuration: number
+  duration: number
+  rate: number
+  stretch: number
+  placedStart?: number
+  placedEnd?: number
 }
 
 /**
@@ -187,11 +154,65 @@ export interface DetectScenesOptions {
 }
 
 /**
- * Load and check a brand kit (a JSON file path or the kit object); returns
- * it with every default filled in. Throws with `code` `invalid_parameter`
- * naming the bad field, or `not_found` for a missing file.
+ * Speak each cue of the SRT `narration` in its slot over `input`'s own
+ * audio (ducked), normalise the mix, and write `out` (video copied, AAC
+ * mix) with `OUT.narration.wav` and `OUT.bed.wav` beside it.
  */
-export declare function loadBrandKit(kit: string | Record<string, unknown>): Record<string, unknown>
+export declare function dub(input: string, narration: string, out: string, options?: DubOptions | undefined | null): Promise<DubReport>
+
+/** How to dub. */
+export interface DubOptions {
+  /** Voice (default `joe`). */
+  voice?: string
+  /** Integrated loudness of the mix in LUFS (default -14). */
+  lufs?: number
+  /** True-peak ceiling in dBTP (default -1). */
+  truePeak?: number
+  /**
+   * Other `DubJob` fields in the core's JSON form, e.g.
+   * `{ duck: { depth_db: -9 }, fit: { max_rate: 1.4 } }`. Unknown keys are rejected.
+   */
+  options?: Record<string, unknown>
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/** What `dub` produced (`reelkit dub` prints the same report as JSON). */
+export interface DubReport {
+  input: string
+  output: string
+  /** `OUT.narration.wav`. */
+  narration: string
+  /** `OUT.bed.wav`. */
+  bed: string
+  voice: string
+  sampleRate: number
+  channels: number
+  duration: number
+  targetLufs: number
+  targetTruePeak: number
+  /** Loudness of the mix, measured on the written MP4. */
+  mix: Loudness
+  narrationLoudness: Loudness
+  cues: Array<CueReport>
+  spedUp: Array<number>
+  overrun: Array<number>
+  unfit: Array<number>
+  speechSeconds: number
+  synthesisSeconds: number
+}
+
+/** EBU R128 measurements. */
+export interface Loudness {
+  /** Integrated loudness in LUFS (null for silence). */
+  integratedLufs?: number
+  rangeLu: number
+  truePeakDbtp: number
+  samplePeakDbfs: number
+}
+
+/** EBU R128 loudness and true peak of a media file's audio. */
+export declare function measureLoudness(path: string): Promise<Loudness>
 
 /** What `probe` learns about a file. */
 export interface MediaInfo {
@@ -285,20 +306,6 @@ export interface ProgressEvent {
   message?: string
 }
 
-/**
- * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
- * on a `width` x `height` frame, over a transparent background.
- */
-export declare function renderSubtitles(script: string, time: number, width: number, height: number, options?: RenderSubtitlesOptions | undefined | null): Promise<SubtitleFrame>
-
-/** How to render. */
-export interface RenderSubtitlesOptions {
-  /** Use only the fonts in this folder (plus fonts embedded in the script). */
-  fontsDir?: string
-  /** Premultiplied instead of straight alpha. */
-  premultiplied?: boolean
-}
-
 /** Progress and cancellation of a call. */
 export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void
@@ -346,6 +353,26 @@ export interface SignalScores {
   wordsPerSecond: number
 }
 
+/** Synthesised speech: mono samples in -1..1 at `sampleRate`. */
+export interface Speech {
+  audio: Float32Array
+  sampleRate: number
+  duration: number
+  voice: string
+  sentences: Array<SpokenSentence>
+  /** Phonemes the voice has no id for (skipped), with counts. */
+  missingPhonemes: Record<string, number>
+}
+
+/** One sentence of a `Speech`; times in seconds. */
+export interface SpokenSentence {
+  text: string
+  /** IPA read by a Piper voice (empty for espeak-ng voices). */
+  phonemes: string
+  start: number
+  end: number
+}
+
 /** One stream of the container. */
 export interface StreamInfo {
   index: number
@@ -359,26 +386,44 @@ export interface StreamInfo {
   language?: string
 }
 
-/** A rendered subtitle layer: `width * height * 4` bytes of RGBA. */
-export interface SubtitleFrame {
-  width: number
-  height: number
-  /** Straight alpha unless `premultiplied` was asked for. */
-  premultiplied: boolean
-  data: Buffer
+/** What `tts` wrote. */
+export interface SynthesisSummary {
+  voice: string
+  sampleRate: number
+  /** Seconds of speech written. */
+  duration: number
+  sentences: number
+  missingPhonemes: Record<string, number>
+  /** Wall-clock seconds until the first audio was written. */
+  firstAudioAfter: number
+  /** Wall-clock seconds of the whole call. */
+  elapsed: number
 }
 
-/** A caption preset. */
-export interface SubtitlePreset {
-  /** `bold`, `clean`, `karaoke` or `pop`. */
-  name: string
-  description: string
-  /** Every value of the preset (snake_case keys, as in brand kits). */
-  preset: Record<string, unknown>
-}
+/** Speak `text` (SSML-lite `<break time="300ms"/>` tags make pauses). */
+export declare function synthesize(text: string, options?: SynthesizeOptions | undefined | null): Promise<Speech>
 
-/** The caption presets. */
-export declare function subtitlePresets(): Array<SubtitlePreset>
+/** Speak many texts in parallel across cores: one `Speech` per text, in order. */
+export declare function synthesizeBatch(texts: Array<string>, options?: SynthesizeOptions | undefined | null): Promise<Speech[]>
+
+/** How to speak. */
+export interface SynthesizeOptions {
+  /** `joe` (default), a Piper `.onnx` path or voice directory, or `espeak:<language>`. */
+  voice?: string
+  /** Speaker name or id of a multi-speaker voice. */
+  speaker?: string
+  /** Speaking rate (default 1; 1.5 is 50% faster). */
+  rate?: number
+  /** Seed of the voice's noise (default 0): equal seeds give identical audio. */
+  seed?: number
+  /**
+   * Other `TtsConfig` fields in the core's JSON form (snake_case), e.g.
+   * `{ noise_scale: 0.5, sentence_pause: 0.3 }`. Unknown keys are rejected.
+   */
+  options?: Record<string, unknown>
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
 
 /**
  * Transcribe any media file FFmpeg can open: segments with per-word
@@ -416,6 +461,9 @@ export interface Transcript {
   segments: Array<Segment>
 }
 
+/** Speak `text` into a 16-bit WAV file as it is synthesised (bounded memory). */
+export declare function tts(text: string, out: string, options?: SynthesizeOptions | undefined | null): Promise<SynthesisSummary>
+
 /** The primary video stream. */
 export interface VideoInfo {
   streamIndex: number
@@ -434,6 +482,25 @@ export interface VideoInfo {
   /** Frame count when the container states it. */
   frames?: number
 }
+
+/** A voice `synthesize` can use (`id` is what to pass as `voice`). */
+export interface Voice {
+  id: string
+  /** `piper` or `espeak`. */
+  engine: string
+  language: string
+  espeakVoice: string
+  sampleRate: number
+  quality?: string
+  speakers: Array<string>
+  numSpeakers: number
+  installed: boolean
+  path?: string
+  description: string
+}
+
+/** Piper voices of the model store and espeak-ng's voices (`espeak:<language>`). */
+export declare function voices(): Promise<Voice[]>
 
 /** One recognised word with its time span and confidence. */
 export interface Word {

@@ -29,6 +29,10 @@ enum Command {
     Cut(cmd::cut::CutArgs),
     /// Scene cuts of a video as JSON.
     Scenes(cmd::scenes::ScenesArgs),
+    /// Speak text with a Piper or espeak-ng voice into a WAV file.
+    Tts(cmd::tts::TtsCmdArgs),
+    /// Speak an SRT narration script over a video, ducking and mixing to a loudness target.
+    Dub(cmd::dub::DubArgs),
     /// Fetch, list and convert models.
     Models(cmd::models::ModelsArgs),
     /// Styled ASS subtitles: render a frame, burn into a video, list presets.
@@ -43,6 +47,8 @@ fn run(command: Command) -> output::Result<()> {
         Command::Align(args) => cmd::align::run(args),
         Command::Cut(args) => cmd::cut::run(args),
         Command::Scenes(args) => cmd::scenes::run(args),
+        Command::Tts(args) => cmd::tts::run(args),
+        Command::Dub(args) => cmd::dub::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Subs(args) => cmd::subs::run(args),
     }

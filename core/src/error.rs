@@ -56,6 +56,9 @@ pub enum Error {
     /// The requested compute device is not available in this build or machine.
     #[error("device unavailable: {0}")]
     DeviceUnavailable(String),
+    /// Speech synthesis failed (voice model, ONNX Runtime or espeak-ng).
+    #[error("speech synthesis failed: {0}")]
+    Tts(String),
     /// The work was cancelled through a [`crate::CancelToken`].
     #[error("cancelled")]
     Cancelled,
@@ -78,6 +81,7 @@ impl Error {
             Error::Asr(_) => "asr",
             Error::Font(_) => "font",
             Error::DeviceUnavailable(_) => "device_unavailable",
+            Error::Tts(_) => "tts",
             Error::Cancelled => "cancelled",
         }
     }

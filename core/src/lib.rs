@@ -7,13 +7,15 @@
 //! [`media`] (probe, decode, encode, cut) → [`asr`] (whisper.cpp) →
 //! [`scenes`] and [`clips`] (candidate picking with a per-signal score) →
 //! [`captions`] (SRT/VTT, rendered with fontdue + tiny-skia and burned in) →
-//! [`pipeline`] (the whole job, as `reelkit clips` runs it).
+//! [`pipeline`] (the whole job, as `reelkit clips` runs it); [`tts`] (Piper and
+//! espeak-ng voices) and [`audio`] (fitting, ducking, loudness, dubbing).
 //!
 //! Every long call takes a [`RunCtl`]: a progress sink and a cancellation
 //! token.
 
 pub mod aspect;
 pub mod asr;
+pub mod audio;
 pub mod captions;
 pub mod clips;
 pub mod error;
@@ -23,6 +25,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod scenes;
 pub mod subtitle;
+pub mod tts;
 
 pub use aspect::Aspect;
 pub use asr::{AsrConfig, Device, Transcriber, Transcript};

@@ -25,6 +25,10 @@ pub enum Stage {
     Rank,
     Render,
     Export,
+    /// Text-to-speech synthesis.
+    Synthesize,
+    /// Fitting, ducking, loudness and mixing of audio tracks.
+    Mix,
 }
 
 impl Stage {
@@ -38,6 +42,8 @@ impl Stage {
             Stage::Rank => "rank",
             Stage::Render => "render",
             Stage::Export => "export",
+            Stage::Synthesize => "synthesize",
+            Stage::Mix => "mix",
         }
     }
 }

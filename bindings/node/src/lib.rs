@@ -7,7 +7,7 @@
 //! stable [`reelkit::Error::code`] ([`error`]).
 //!
 //! One binding file per core module: [`media`], [`asr`], [`scenes`],
-//! [`pipeline`], [`models`], [`subtitle`].
+//! [`pipeline`], [`models`], [`subtitle`], [`tts`] (speech synthesis and dubbing).
 
 use std::sync::LazyLock;
 
@@ -22,6 +22,7 @@ pub mod progress;
 pub mod scenes;
 pub mod subtitle;
 pub mod task;
+pub mod tts;
 
 /// The process-wide engine: models are loaded once and shared by every call.
 pub(crate) fn engine() -> &'static Engine {

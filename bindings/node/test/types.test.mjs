@@ -26,6 +26,12 @@ const FUNCTIONS = {
   modelsFetch: 'modelsFetch(ids?: Array<string> | undefined | null, options?: ModelsFetchOptions | undefined | null): Promise<Array<ModelStatus>>',
   realign: 'realign(path: string, transcript: Transcript, editedText: string, options?: RealignOptions | undefined | null): Promise<Transcript>',
   readSubtitles: 'readSubtitles(path: string): Array<SubtitleCue>',
+  synthesize: 'synthesize(text: string, options?: SynthesizeOptions | undefined | null): Promise<Speech>',
+  synthesizeBatch: 'synthesizeBatch(texts: Array<string>, options?: SynthesizeOptions | undefined | null): Promise<Speech[]>',
+  tts: 'tts(text: string, out: string, options?: SynthesizeOptions | undefined | null): Promise<SynthesisSummary>',
+  voices: 'voices(): Promise<Voice[]>',
+  dub: 'dub(input: string, narration: string, out: string, options?: DubOptions | undefined | null): Promise<DubReport>',
+  measureLoudness: 'measureLoudness(path: string): Promise<Loudness>',
 }
 
 const INTERFACES = {
@@ -45,6 +51,12 @@ const INTERFACES = {
   ClipsOptions: ['top?: number', 'aspect?: string', 'minDuration?: number', 'maxDuration?: number', 'style?: string', 'brand?: string', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   DecodeAudioOptions: ['sampleRate?: number', 'channels?: number', 'start?: number', 'end?: number'],
   ModelStatus: ['id: string', 'installed: boolean', 'default: boolean'],
+  Speech: ['audio: Float32Array', 'sampleRate: number', 'duration: number', 'sentences: Array<SpokenSentence>'],
+  SynthesizeOptions: ['voice?: string', 'rate?: number', 'seed?: number', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  DubOptions: ['voice?: string', 'lufs?: number', 'truePeak?: number', 'options?: Record<string, unknown>'],
+  DubReport: ['narration: string', 'bed: string', 'mix: Loudness', 'cues: Array<CueReport>', 'spedUp: Array<number>', 'unfit: Array<number>'],
+  Voice: ['id: string', 'engine: string', 'language: string', 'sampleRate: number'],
+  Loudness: ['integratedLufs?: number', 'truePeakDbtp: number'],
 }
 
 /** The body of `export interface <name> { ... }`. */

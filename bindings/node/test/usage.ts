@@ -6,10 +6,14 @@ import {
   cut,
   decodeAudio,
   detectScenes,
+  dub,
+  measureLoudness,
   modelsFetch,
   modelsList,
   probe,
   probeSync,
+  synthesize,
+  synthesizeBatch,
   transcribe,
   renderSubtitles,
   burnSubtitles,
@@ -17,9 +21,13 @@ import {
   loadBrandKit,
   type BurnReport,
   type SubtitleFrame,
+  tts,
+  voices,
   type ClipsReport,
+  type DubReport,
   type MediaInfo,
   type ProgressEvent,
+  type Speech,
   type Transcript,
 } from '../index.js'
 
@@ -69,6 +77,16 @@ export async function usage(): Promise<void> {
     console.log((e as Error & { code: string }).code)
   }
   console.log(width, rate, samples, firstWord, cancelled, video, output, cuts, installed)
+
+  const speech: Speech = await synthesize('Hello.', { voice: 'joe', seed: 7, rate: 1.1, options: { noise_scale: 0.5 }, onProgress })
+  const audio: Float32Array = speech.audio
+  const batch: Speech[] = await synthesizeBatch(['One.', 'Two.'], { signal: controller.signal })
+  const written: number = (await tts('Hello.', 'speech.wav')).duration
+  const languages: string[] = (await voices()).map((v) => v.language)
+  const dubbed: DubReport = await dub('in.mp4', 'script.srt', 'out.mp4', { lufs: -14, truePeak: -1, options: { duck: { depth_db: -9 } } })
+  const unfit: number[] = dubbed.unfit
+  const lufs: number | undefined = (await measureLoudness('out.mp4')).integratedLufs
+  console.log(audio, batch, written, languages, unfit, lufs)
 
   // @ts-expect-error: paths are strings
   await probe(42)

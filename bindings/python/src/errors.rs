@@ -70,6 +70,12 @@ create_exception!(
 );
 create_exception!(
     reelkit,
+    TtsError,
+    ReelkitError,
+    "Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."
+);
+create_exception!(
+    reelkit,
     CancelledError,
     ReelkitError,
     "The work was cancelled through a CancelToken."
@@ -150,6 +156,7 @@ pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)
         (py.get_type::<AsrError>(), "asr"),
         (py.get_type::<FontError>(), "font"),
         (py.get_type::<SubtitleParseError>(), "subtitle_parse"),
+        (py.get_type::<TtsError>(), "tts"),
         (py.get_type::<CancelledError>(), "cancelled"),
         (
             py.get_type::<DeviceUnavailableError>(),
@@ -220,6 +227,7 @@ fn convert(py: Python<'_>, error: reelkit::Error) -> PyErr {
             (message,),
             code,
         ),
+        E::Tts(_) => raise(Ok(py.get_type::<TtsError>()), (message,), code),
         E::Cancelled => raise(Ok(py.get_type::<CancelledError>()), (message,), code),
         E::SubtitleParse { line, .. } => {
             let err = raise(Ok(py.get_type::<SubtitleParseError>()), (message,), code);

@@ -12,6 +12,7 @@ mod progress;
 mod repr;
 mod scenes;
 mod subtitle;
+mod tts;
 
 use pyo3::prelude::*;
 
@@ -26,5 +27,6 @@ fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scenes::register(m)?;
     pipeline::register(m)?;
     subtitle::register(m)?;
+    tts::register(m)?;
     Ok(())
 }

@@ -44,6 +44,9 @@ pub enum ReelkitError {
     /// The requested compute device is not available in this build or machine.
     #[error("{message}")]
     DeviceUnavailable { message: String },
+    /// Speech synthesis failed (voice model, ONNX Runtime or espeak-ng).
+    #[error("{message}")]
+    Tts { message: String },
     /// The call was cancelled through its `CancelHandle` (or its future was
     /// dropped).
     #[error("{message}")]
@@ -74,6 +77,7 @@ impl ReelkitError {
             ReelkitError::Font { .. } => "font".into(),
             ReelkitError::SubtitleParse { .. } => "subtitle_parse".into(),
             ReelkitError::DeviceUnavailable { .. } => "device_unavailable".into(),
+            ReelkitError::Tts { .. } => "tts".into(),
             ReelkitError::Cancelled { .. } => "cancelled".into(),
             ReelkitError::Io { .. } => "io".into(),
             ReelkitError::Internal { .. } => "internal".into(),
@@ -141,6 +145,7 @@ impl From<reelkit::Error> for ReelkitError {
                 ReelkitError::SubtitleParse { path, line: line.min(u32::MAX as usize) as u32, reason, message }
             }
             E::DeviceUnavailable(_) => ReelkitError::DeviceUnavailable { message },
+            E::Tts(_) => ReelkitError::Tts { message },
             E::Cancelled => ReelkitError::Cancelled { message },
             E::Io { path, .. } => ReelkitError::Io { path: path.display().to_string(), message },
             // The core error is `#[non_exhaustive]`: a kind added there shows
@@ -168,6 +173,7 @@ mod tests {
             reelkit::Error::Font("x".into()),
             reelkit::Error::SubtitleParse { path: "a.srt".into(), line: 3, reason: "x".into() },
             reelkit::Error::DeviceUnavailable("x".into()),
+            reelkit::Error::Tts("x".into()),
             reelkit::Error::Cancelled,
             reelkit::Error::Io { path: "a".into(), source: std::io::Error::other("denied") },
         ];

@@ -16,12 +16,17 @@ mod error;
 mod progress;
 mod subtitle;
 mod task;
+mod tts;
 mod types;
 
 pub use engine::{default_clips_job_json, probe, Engine};
 pub use error::ReelkitError;
 pub use progress::{CancelHandle, ProgressEvent, ProgressObserver};
 pub use subtitle::{burn_subtitles, load_brand_kit_json, render_subtitles, subtitle_presets_json, BurnReport, BurnSubtitlesOptions};
+pub use tts::{
+    default_dub_job_json, default_tts_config_json, CueReport, DubOptions, DubReport, FitStatus, Loudness, Speech,
+    SpokenSentence, SynthesisSummary, SynthesizeOptions, Synthesizer, Voice, VoiceEngine,
+};
 pub use types::{
     AudioInfo, ClipReport, ClipsOptions, ClipsReport, MediaInfo, Segment, SignalScores, StreamInfo, StreamKind,
     TranscribeOptions, Transcript, VideoInfo, Word,

@@ -8,7 +8,17 @@ from typing import Any, Literal, final
 import numpy as np
 import numpy.typing as npt
 
-from reelkit._types import ClipsReport, ModelStatus, SceneList, SubtitleCue
+from reelkit._types import (
+    ClipsReport,
+    DubReport,
+    Loudness,
+    ModelStatus,
+    SceneList,
+    SubtitleCue,
+    SpokenSentence,
+    SynthesisSummary,
+    Voice,
+)
 
 _Path = str | os.PathLike[str]
 _Progress = Callable[[ProgressEvent], object]
@@ -60,6 +70,9 @@ class SubtitleParseError(ReelkitError):
     """A subtitle file is malformed; ``line`` is where it goes wrong."""
 
     line: int
+
+class TtsError(ReelkitError):
+    """Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."""
 
 class CancelledError(ReelkitError):
     """The work was cancelled through a CancelToken."""
@@ -454,3 +467,103 @@ def subtitle_presets() -> list[dict[str, Any]]:
 
 def load_brand_kit(kit: _Path | dict[str, Any]) -> dict[str, Any]:
     """Load and validate a brand kit (JSON file or dict); returns it with defaults filled in."""
+
+# --- text to speech and dubbing ----------------------------------------------
+
+@final
+class Speech:
+    """Synthesised speech: ``audio`` is float32 mono in -1..1 at ``sample_rate``."""
+
+    @property
+    def audio(self) -> npt.NDArray[np.float32]: ...
+    @property
+    def sample_rate(self) -> int: ...
+    @property
+    def duration(self) -> float:
+        """Seconds of audio."""
+    @property
+    def voice(self) -> str: ...
+    @property
+    def sentences(self) -> list[SpokenSentence]:
+        """``text``, ``phonemes``, ``start`` and ``end`` (seconds) of each sentence."""
+    @property
+    def missing_phonemes(self) -> dict[str, int]:
+        """Phonemes the voice has no id for (skipped), with counts."""
+    def __len__(self) -> int: ...
+
+def synthesize(
+    text: str,
+    voice: str = "joe",
+    *,
+    speaker: str | None = None,
+    rate: float = 1.0,
+    seed: int = 0,
+    options: dict[str, Any] | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Speech:
+    """Speak ``text`` (SSML-lite ``<break time="300ms"/>`` tags make pauses).
+
+    ``voice``: ``joe``, a Piper ``.onnx`` path or voice directory, or
+    ``espeak:<language>``. ``options``: other ``TtsConfig`` fields
+    (``noise_scale``, ``length_scale``, ``noise_w``, ``sentence_pause``,
+    ``markup``, ``normalize_text``, ``peak``, ``threads``). Equal seeds give
+    identical audio.
+    """
+
+def synthesize_batch(
+    texts: list[str],
+    voice: str = "joe",
+    *,
+    speaker: str | None = None,
+    rate: float = 1.0,
+    seed: int = 0,
+    options: dict[str, Any] | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> list[Speech]:
+    """Speak many texts in parallel across cores, one :class:`Speech` each, in order."""
+
+def tts(
+    text: str,
+    out: _Path,
+    voice: str = "joe",
+    *,
+    speaker: str | None = None,
+    rate: float = 1.0,
+    seed: int = 0,
+    options: dict[str, Any] | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> SynthesisSummary:
+    """Speak ``text`` into a 16-bit WAV file as it is made (bounded memory)."""
+
+def voices() -> list[Voice]:
+    """Piper voices of the model store and espeak-ng's voices (``espeak:<language>``)."""
+
+def dub(
+    input: _Path,
+    narration: _Path,
+    out: _Path,
+    voice: str = "joe",
+    *,
+    lufs: float | None = None,
+    true_peak: float | None = None,
+    options: dict[str, Any] | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> DubReport:
+    """Speak each SRT cue in its slot over ``input``'s ducked audio; write the clip and stems.
+
+    Writes ``out`` (video copied, AAC mix at ``lufs`` / ``true_peak``,
+    default -14 LUFS and -1 dBTP),
+    ``OUT.narration.wav`` and ``OUT.bed.wav``. ``options``: other ``DubJob``
+    fields (``duck``, ``fit``, ``tts``, ``bed_gain_db``...).
+    """
+
+def measure_loudness(
+    path: _Path,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Loudness:
+    """EBU R128 integrated loudness, loudness range and true peak of a file's audio."""

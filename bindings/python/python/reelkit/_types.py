@@ -6,7 +6,7 @@ status); the tests check them against real results.
 
 from __future__ import annotations
 
-from typing import List, Optional, TypedDict
+from typing import Dict, List, Optional, TypedDict
 
 
 class SignalScores(TypedDict):
@@ -88,3 +88,94 @@ class SubtitleCue(TypedDict):
     end: float
     lines: List[str]
     settings: Optional[str]
+
+
+class Voice(TypedDict):
+    """A voice :func:`reelkit.synthesize` can use (``id`` is what to pass)."""
+
+    id: str
+    engine: str
+    language: str
+    espeak_voice: str
+    sample_rate: int
+    quality: Optional[str]
+    speakers: List[str]
+    num_speakers: int
+    installed: bool
+    path: Optional[str]
+    description: str
+
+
+class SpokenSentence(TypedDict):
+    """One sentence of a :class:`reelkit.Speech`, times in seconds."""
+
+    text: str
+    phonemes: str
+    start: float
+    end: float
+
+
+class SynthesisSummary(TypedDict):
+    """What :func:`reelkit.tts` returns."""
+
+    voice: str
+    sample_rate: int
+    duration: float
+    sentences: int
+    missing_phonemes: Dict[str, int]
+    first_audio_after: float
+    elapsed: float
+
+
+class Loudness(TypedDict):
+    """EBU R128 measurements."""
+
+    integrated_lufs: Optional[float]
+    range_lu: float
+    true_peak_dbtp: float
+    sample_peak_dbfs: float
+
+
+class LoudnessTarget(TypedDict):
+    lufs: float
+    true_peak: float
+
+
+class CueReport(TypedDict, total=False):
+    """What happened to one narration cue (``status``: fits, sped_up, stretched, overrun, unfit, empty)."""
+
+    index: int
+    start: float
+    end: float
+    text: str
+    status: str
+    natural_duration: float
+    duration: float
+    rate: float
+    stretch: float
+    placed_start: Optional[float]
+    placed_end: Optional[float]
+    missing_phonemes: Dict[str, int]
+
+
+class DubReport(TypedDict):
+    """What :func:`reelkit.dub` returns (``reelkit dub`` prints the same JSON)."""
+
+    input: str
+    output: str
+    narration: str
+    bed: str
+    voice: str
+    sample_rate: int
+    channels: int
+    duration: float
+    target: LoudnessTarget
+    mix: Loudness
+    narration_loudness: Loudness
+    ducking: Dict[str, float]
+    cues: List[CueReport]
+    sped_up: List[int]
+    overrun: List[int]
+    unfit: List[int]
+    speech_seconds: float
+    synthesis_seconds: float

@@ -471,22 +471,6 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
-    typealias FfiType = UInt8
-    typealias SwiftType = UInt8
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -631,24 +615,6 @@ fileprivate struct FfiConverterString: FfiConverter {
         let len = Int32(value.utf8.count)
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterData: FfiConverterRustBuffer {
-    typealias SwiftType = Data
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
-        let len: Int32 = try readInt(&buf)
-        return Data(try readBytes(&buf, count: Int(len)))
-    }
-
-    public static func write(_ value: Data, into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        writeBytes(&buf, value)
     }
 }
 
@@ -1236,6 +1202,274 @@ public func FfiConverterTypeProgressObserver_lower(_ value: ProgressObserver) ->
 
 
 
+
+
+/**
+ * Speaks text with Piper and espeak-ng voices and dubs clips. Voices load
+ * once per synthesiser; one synthesiser can serve many concurrent calls.
+ */
+public protocol SynthesizerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Speak each cue of the SRT `narration` in its slot over `input`'s own
+     * audio (ducked), normalise the mix, and write `out` (video copied, AAC
+     * mix) with `OUT.narration.wav` and `OUT.bed.wav` beside it.
+     */
+    func dub(input: String, narration: String, out: String, options: DubOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> DubReport
+    
+    /**
+     * EBU R128 loudness and true peak of a media file's audio.
+     */
+    func measureLoudness(path: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Loudness
+    
+    /**
+     * Speak `text` (SSML-lite `<break time="300ms"/>` tags make pauses).
+     */
+    func synthesize(text: String, options: SynthesizeOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Speech
+    
+    /**
+     * Speak many texts in parallel across cores: one `Speech` per text, in order.
+     */
+    func synthesizeBatch(texts: [String], options: SynthesizeOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> [Speech]
+    
+    /**
+     * Speak `text` into a 16-bit WAV file at `out` as it is synthesised.
+     */
+    func tts(text: String, out: String, options: SynthesizeOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> SynthesisSummary
+    
+    /**
+     * Every voice: Piper voices of the model store and espeak-ng's voices.
+     */
+    func voices() throws  -> [Voice]
+    
+}
+/**
+ * Speaks text with Piper and espeak-ng voices and dubs clips. Voices load
+ * once per synthesiser; one synthesiser can serve many concurrent calls.
+ */
+open class Synthesizer: SynthesizerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_reelkit_ffi_fn_clone_synthesizer(self.handle, $0) }
+    }
+    /**
+     * A synthesiser over the model store at `models_dir`; `nil` uses
+     * `$REELKIT_MODELS` or `~/.cache/reelkit/models`.
+     */
+public convenience init(modelsDir: String? = nil) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_constructor_synthesizer_new(
+        FfiConverterOptionString.lower(modelsDir),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_reelkit_ffi_fn_free_synthesizer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Speak each cue of the SRT `narration` in its slot over `input`'s own
+     * audio (ducked), normalise the mix, and write `out` (video copied, AAC
+     * mix) with `OUT.narration.wav` and `OUT.bed.wav` beside it.
+     */
+open func dub(input: String, narration: String, out: String, options: DubOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> DubReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_synthesizer_dub(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(input),FfiConverterString.lower(narration),FfiConverterString.lower(out),FfiConverterOptionTypeDubOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDubReport_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * EBU R128 loudness and true peak of a media file's audio.
+     */
+open func measureLoudness(path: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> Loudness  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_synthesizer_measure_loudness(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeLoudness_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * Speak `text` (SSML-lite `<break time="300ms"/>` tags make pauses).
+     */
+open func synthesize(text: String, options: SynthesizeOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> Speech  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_synthesizer_synthesize(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(text),FfiConverterOptionTypeSynthesizeOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSpeech_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * Speak many texts in parallel across cores: one `Speech` per text, in order.
+     */
+open func synthesizeBatch(texts: [String], options: SynthesizeOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> [Speech]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_synthesizer_synthesize_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(texts),FfiConverterOptionTypeSynthesizeOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSpeech.lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * Speak `text` into a 16-bit WAV file at `out` as it is synthesised.
+     */
+open func tts(text: String, out: String, options: SynthesizeOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> SynthesisSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_synthesizer_tts(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(text),FfiConverterString.lower(out),FfiConverterOptionTypeSynthesizeOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSynthesisSummary_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * Every voice: Piper voices of the model store and espeak-ng's voices.
+     */
+open func voices()throws  -> [Voice]  {
+    return try  FfiConverterSequenceTypeVoice.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_method_synthesizer_voices(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSynthesizer: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Synthesizer
+
+    public static func lift(_ handle: UInt64) throws -> Synthesizer {
+        return Synthesizer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Synthesizer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Synthesizer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Synthesizer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesizer_lift(_ handle: UInt64) throws -> Synthesizer {
+    return try FfiConverterTypeSynthesizer.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesizer_lower(_ value: Synthesizer) -> UInt64 {
+    return FfiConverterTypeSynthesizer.lower(value)
+}
+
+
+
+
 /**
  * The primary audio stream.
  */
@@ -1306,198 +1540,6 @@ public func FfiConverterTypeAudioInfo_lower(_ value: AudioInfo) -> RustBuffer {
 
 
 /**
- * What a burn produced.
- */
-public struct BurnReport: Equatable, Hashable {
-    public var output: String
-    public var width: UInt32
-    public var height: UInt32
-    /**
-     * Frames encoded (slates included).
-     */
-    public var frames: UInt64
-    /**
-     * How often the subtitle layer was rendered (reused while unchanged).
-     */
-    public var overlayRenders: UInt64
-    public var duration: Double
-    /**
-     * `copied`, `none`, or why the audio was left out.
-     */
-    public var audio: String
-    public var introSeconds: Double
-    public var outroSeconds: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(output: String, width: UInt32, height: UInt32, 
-        /**
-         * Frames encoded (slates included).
-         */frames: UInt64, 
-        /**
-         * How often the subtitle layer was rendered (reused while unchanged).
-         */overlayRenders: UInt64, duration: Double, 
-        /**
-         * `copied`, `none`, or why the audio was left out.
-         */audio: String, introSeconds: Double, outroSeconds: Double) {
-        self.output = output
-        self.width = width
-        self.height = height
-        self.frames = frames
-        self.overlayRenders = overlayRenders
-        self.duration = duration
-        self.audio = audio
-        self.introSeconds = introSeconds
-        self.outroSeconds = outroSeconds
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BurnReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBurnReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnReport {
-        return
-            try BurnReport(
-                output: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
-                frames: FfiConverterUInt64.read(from: &buf), 
-                overlayRenders: FfiConverterUInt64.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                audio: FfiConverterString.read(from: &buf), 
-                introSeconds: FfiConverterDouble.read(from: &buf), 
-                outroSeconds: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BurnReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.output, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
-        FfiConverterUInt64.write(value.frames, into: &buf)
-        FfiConverterUInt64.write(value.overlayRenders, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterString.write(value.audio, into: &buf)
-        FfiConverterDouble.write(value.introSeconds, into: &buf)
-        FfiConverterDouble.write(value.outroSeconds, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBurnReport_lift(_ buf: RustBuffer) throws -> BurnReport {
-    return try FfiConverterTypeBurnReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBurnReport_lower(_ value: BurnReport) -> RustBuffer {
-    return FfiConverterTypeBurnReport.lower(value)
-}
-
-
-/**
- * How to burn subtitles.
- */
-public struct BurnSubtitlesOptions: Equatable, Hashable {
-    /**
-     * x264 CRF 0...51 (default 20).
-     */
-    public var crf: UInt8?
-    /**
-     * x264 preset (default `veryfast`).
-     */
-    public var preset: String?
-    /**
-     * Use only the fonts in this folder (plus fonts embedded in the script).
-     */
-    public var fontsDir: String?
-    /**
-     * A brand kit: a JSON file path, or the kit itself as JSON text.
-     */
-    public var brandKit: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * x264 CRF 0...51 (default 20).
-         */crf: UInt8? = nil, 
-        /**
-         * x264 preset (default `veryfast`).
-         */preset: String? = nil, 
-        /**
-         * Use only the fonts in this folder (plus fonts embedded in the script).
-         */fontsDir: String? = nil, 
-        /**
-         * A brand kit: a JSON file path, or the kit itself as JSON text.
-         */brandKit: String? = nil) {
-        self.crf = crf
-        self.preset = preset
-        self.fontsDir = fontsDir
-        self.brandKit = brandKit
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BurnSubtitlesOptions: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnSubtitlesOptions {
-        return
-            try BurnSubtitlesOptions(
-                crf: FfiConverterOptionUInt8.read(from: &buf), 
-                preset: FfiConverterOptionString.read(from: &buf), 
-                fontsDir: FfiConverterOptionString.read(from: &buf), 
-                brandKit: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BurnSubtitlesOptions, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt8.write(value.crf, into: &buf)
-        FfiConverterOptionString.write(value.preset, into: &buf)
-        FfiConverterOptionString.write(value.fontsDir, into: &buf)
-        FfiConverterOptionString.write(value.brandKit, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBurnSubtitlesOptions_lift(_ buf: RustBuffer) throws -> BurnSubtitlesOptions {
-    return try FfiConverterTypeBurnSubtitlesOptions.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBurnSubtitlesOptions_lower(_ value: BurnSubtitlesOptions) -> RustBuffer {
-    return FfiConverterTypeBurnSubtitlesOptions.lower(value)
-}
-
-
-/**
  * One exported clip, as listed in `clips.json`.
  */
 public struct ClipReport: Equatable, Hashable {
@@ -1511,10 +1553,6 @@ public struct ClipReport: Equatable, Hashable {
     public var video: String
     public var srt: String
     public var vtt: String
-    /**
-     * The styled captions as an ASS script.
-     */
-    public var ass: String
     public var start: Double
     public var end: Double
     public var duration: Double
@@ -1531,15 +1569,11 @@ public struct ClipReport: Equatable, Hashable {
          */index: UInt32, 
         /**
          * File names inside the output directory.
-         */video: String, srt: String, vtt: String, 
-        /**
-         * The styled captions as an ASS script.
-         */ass: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
+         */video: String, srt: String, vtt: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
         self.index = index
         self.video = video
         self.srt = srt
         self.vtt = vtt
-        self.ass = ass
         self.start = start
         self.end = end
         self.duration = duration
@@ -1569,7 +1603,6 @@ public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
                 video: FfiConverterString.read(from: &buf), 
                 srt: FfiConverterString.read(from: &buf), 
                 vtt: FfiConverterString.read(from: &buf), 
-                ass: FfiConverterString.read(from: &buf), 
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
                 duration: FfiConverterDouble.read(from: &buf), 
@@ -1585,7 +1618,6 @@ public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
         FfiConverterString.write(value.video, into: &buf)
         FfiConverterString.write(value.srt, into: &buf)
         FfiConverterString.write(value.vtt, into: &buf)
-        FfiConverterString.write(value.ass, into: &buf)
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterDouble.write(value.duration, into: &buf)
@@ -1640,14 +1672,6 @@ public struct ClipsOptions: Equatable, Hashable {
     public var minDuration: Double?
     public var maxDuration: Double?
     /**
-     * Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
-     */
-    public var style: String?
-    /**
-     * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
-     */
-    public var brandKit: String?
-    /**
      * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
      * keys take their defaults.
      */
@@ -1672,12 +1696,6 @@ public struct ClipsOptions: Equatable, Hashable {
          * Clip length range in seconds (default 15...60).
          */minDuration: Double? = nil, maxDuration: Double? = nil, 
         /**
-         * Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
-         */style: String? = nil, 
-        /**
-         * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
-         */brandKit: String? = nil, 
-        /**
          * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
          * keys take their defaults.
          */jobJson: String? = nil) {
@@ -1687,8 +1705,6 @@ public struct ClipsOptions: Equatable, Hashable {
         self.aspect = aspect
         self.minDuration = minDuration
         self.maxDuration = maxDuration
-        self.style = style
-        self.brandKit = brandKit
         self.jobJson = jobJson
     }
 
@@ -1714,8 +1730,6 @@ public struct FfiConverterTypeClipsOptions: FfiConverterRustBuffer {
                 aspect: FfiConverterOptionString.read(from: &buf), 
                 minDuration: FfiConverterOptionDouble.read(from: &buf), 
                 maxDuration: FfiConverterOptionDouble.read(from: &buf), 
-                style: FfiConverterOptionString.read(from: &buf), 
-                brandKit: FfiConverterOptionString.read(from: &buf), 
                 jobJson: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -1727,8 +1741,6 @@ public struct FfiConverterTypeClipsOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.aspect, into: &buf)
         FfiConverterOptionDouble.write(value.minDuration, into: &buf)
         FfiConverterOptionDouble.write(value.maxDuration, into: &buf)
-        FfiConverterOptionString.write(value.style, into: &buf)
-        FfiConverterOptionString.write(value.brandKit, into: &buf)
         FfiConverterOptionString.write(value.jobJson, into: &buf)
     }
 }
@@ -1843,6 +1855,385 @@ public func FfiConverterTypeClipsReport_lift(_ buf: RustBuffer) throws -> ClipsR
 #endif
 public func FfiConverterTypeClipsReport_lower(_ value: ClipsReport) -> RustBuffer {
     return FfiConverterTypeClipsReport.lower(value)
+}
+
+
+/**
+ * What happened to one narration cue.
+ */
+public struct CueReport: Equatable, Hashable {
+    public var index: UInt32
+    public var start: Double
+    public var end: Double
+    public var text: String
+    public var status: FitStatus
+    public var naturalDuration: Double
+    public var duration: Double
+    public var rate: Double
+    public var stretch: Double
+    public var placedStart: Double?
+    public var placedEnd: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(index: UInt32, start: Double, end: Double, text: String, status: FitStatus, naturalDuration: Double, duration: Double, rate: Double, stretch: Double, placedStart: Double?, placedEnd: Double?) {
+        self.index = index
+        self.start = start
+        self.end = end
+        self.text = text
+        self.status = status
+        self.naturalDuration = naturalDuration
+        self.duration = duration
+        self.rate = rate
+        self.stretch = stretch
+        self.placedStart = placedStart
+        self.placedEnd = placedEnd
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CueReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCueReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CueReport {
+        return
+            try CueReport(
+                index: FfiConverterUInt32.read(from: &buf), 
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeFitStatus.read(from: &buf), 
+                naturalDuration: FfiConverterDouble.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                rate: FfiConverterDouble.read(from: &buf), 
+                stretch: FfiConverterDouble.read(from: &buf), 
+                placedStart: FfiConverterOptionDouble.read(from: &buf), 
+                placedEnd: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CueReport, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.index, into: &buf)
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterTypeFitStatus.write(value.status, into: &buf)
+        FfiConverterDouble.write(value.naturalDuration, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterDouble.write(value.rate, into: &buf)
+        FfiConverterDouble.write(value.stretch, into: &buf)
+        FfiConverterOptionDouble.write(value.placedStart, into: &buf)
+        FfiConverterOptionDouble.write(value.placedEnd, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCueReport_lift(_ buf: RustBuffer) throws -> CueReport {
+    return try FfiConverterTypeCueReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCueReport_lower(_ value: CueReport) -> RustBuffer {
+    return FfiConverterTypeCueReport.lower(value)
+}
+
+
+/**
+ * How to dub. `jobJson` (a `DubJob` as JSON, see `defaultDubJobJson()`) is
+ * read first; the fields set here override it.
+ */
+public struct DubOptions: Equatable, Hashable {
+    public var voice: String?
+    /**
+     * Integrated loudness of the mix in LUFS (default -14).
+     */
+    public var lufs: Double?
+    /**
+     * True-peak ceiling in dBTP (default -1).
+     */
+    public var truePeak: Double?
+    public var jobJson: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(voice: String? = nil, 
+        /**
+         * Integrated loudness of the mix in LUFS (default -14).
+         */lufs: Double? = nil, 
+        /**
+         * True-peak ceiling in dBTP (default -1).
+         */truePeak: Double? = nil, jobJson: String? = nil) {
+        self.voice = voice
+        self.lufs = lufs
+        self.truePeak = truePeak
+        self.jobJson = jobJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DubOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDubOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DubOptions {
+        return
+            try DubOptions(
+                voice: FfiConverterOptionString.read(from: &buf), 
+                lufs: FfiConverterOptionDouble.read(from: &buf), 
+                truePeak: FfiConverterOptionDouble.read(from: &buf), 
+                jobJson: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DubOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.voice, into: &buf)
+        FfiConverterOptionDouble.write(value.lufs, into: &buf)
+        FfiConverterOptionDouble.write(value.truePeak, into: &buf)
+        FfiConverterOptionString.write(value.jobJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDubOptions_lift(_ buf: RustBuffer) throws -> DubOptions {
+    return try FfiConverterTypeDubOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDubOptions_lower(_ value: DubOptions) -> RustBuffer {
+    return FfiConverterTypeDubOptions.lower(value)
+}
+
+
+/**
+ * What `dub` produced (`reelkit dub` prints the same report as JSON).
+ */
+public struct DubReport: Equatable, Hashable {
+    public var input: String
+    public var output: String
+    public var narration: String
+    public var bed: String
+    public var voice: String
+    public var sampleRate: UInt32
+    public var channels: UInt32
+    public var duration: Double
+    public var targetLufs: Double
+    public var targetTruePeak: Double
+    /**
+     * Loudness of the mix, measured on the written MP4.
+     */
+    public var mix: Loudness
+    public var narrationLoudness: Loudness
+    public var cues: [CueReport]
+    public var spedUp: [UInt32]
+    public var overrun: [UInt32]
+    public var unfit: [UInt32]
+    public var speechSeconds: Double
+    public var synthesisSeconds: Double
+    /**
+     * The whole report as JSON (what `reelkit dub` prints).
+     */
+    public var json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(input: String, output: String, narration: String, bed: String, voice: String, sampleRate: UInt32, channels: UInt32, duration: Double, targetLufs: Double, targetTruePeak: Double, 
+        /**
+         * Loudness of the mix, measured on the written MP4.
+         */mix: Loudness, narrationLoudness: Loudness, cues: [CueReport], spedUp: [UInt32], overrun: [UInt32], unfit: [UInt32], speechSeconds: Double, synthesisSeconds: Double, 
+        /**
+         * The whole report as JSON (what `reelkit dub` prints).
+         */json: String) {
+        self.input = input
+        self.output = output
+        self.narration = narration
+        self.bed = bed
+        self.voice = voice
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.duration = duration
+        self.targetLufs = targetLufs
+        self.targetTruePeak = targetTruePeak
+        self.mix = mix
+        self.narrationLoudness = narrationLoudness
+        self.cues = cues
+        self.spedUp = spedUp
+        self.overrun = overrun
+        self.unfit = unfit
+        self.speechSeconds = speechSeconds
+        self.synthesisSeconds = synthesisSeconds
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DubReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDubReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DubReport {
+        return
+            try DubReport(
+                input: FfiConverterString.read(from: &buf), 
+                output: FfiConverterString.read(from: &buf), 
+                narration: FfiConverterString.read(from: &buf), 
+                bed: FfiConverterString.read(from: &buf), 
+                voice: FfiConverterString.read(from: &buf), 
+                sampleRate: FfiConverterUInt32.read(from: &buf), 
+                channels: FfiConverterUInt32.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                targetLufs: FfiConverterDouble.read(from: &buf), 
+                targetTruePeak: FfiConverterDouble.read(from: &buf), 
+                mix: FfiConverterTypeLoudness.read(from: &buf), 
+                narrationLoudness: FfiConverterTypeLoudness.read(from: &buf), 
+                cues: FfiConverterSequenceTypeCueReport.read(from: &buf), 
+                spedUp: FfiConverterSequenceUInt32.read(from: &buf), 
+                overrun: FfiConverterSequenceUInt32.read(from: &buf), 
+                unfit: FfiConverterSequenceUInt32.read(from: &buf), 
+                speechSeconds: FfiConverterDouble.read(from: &buf), 
+                synthesisSeconds: FfiConverterDouble.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DubReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.input, into: &buf)
+        FfiConverterString.write(value.output, into: &buf)
+        FfiConverterString.write(value.narration, into: &buf)
+        FfiConverterString.write(value.bed, into: &buf)
+        FfiConverterString.write(value.voice, into: &buf)
+        FfiConverterUInt32.write(value.sampleRate, into: &buf)
+        FfiConverterUInt32.write(value.channels, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterDouble.write(value.targetLufs, into: &buf)
+        FfiConverterDouble.write(value.targetTruePeak, into: &buf)
+        FfiConverterTypeLoudness.write(value.mix, into: &buf)
+        FfiConverterTypeLoudness.write(value.narrationLoudness, into: &buf)
+        FfiConverterSequenceTypeCueReport.write(value.cues, into: &buf)
+        FfiConverterSequenceUInt32.write(value.spedUp, into: &buf)
+        FfiConverterSequenceUInt32.write(value.overrun, into: &buf)
+        FfiConverterSequenceUInt32.write(value.unfit, into: &buf)
+        FfiConverterDouble.write(value.speechSeconds, into: &buf)
+        FfiConverterDouble.write(value.synthesisSeconds, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDubReport_lift(_ buf: RustBuffer) throws -> DubReport {
+    return try FfiConverterTypeDubReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDubReport_lower(_ value: DubReport) -> RustBuffer {
+    return FfiConverterTypeDubReport.lower(value)
+}
+
+
+/**
+ * EBU R128 measurements.
+ */
+public struct Loudness: Equatable, Hashable {
+    /**
+     * Integrated loudness in LUFS (`nil` for silence).
+     */
+    public var integratedLufs: Double?
+    public var rangeLu: Double
+    public var truePeakDbtp: Double
+    public var samplePeakDbfs: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Integrated loudness in LUFS (`nil` for silence).
+         */integratedLufs: Double?, rangeLu: Double, truePeakDbtp: Double, samplePeakDbfs: Double) {
+        self.integratedLufs = integratedLufs
+        self.rangeLu = rangeLu
+        self.truePeakDbtp = truePeakDbtp
+        self.samplePeakDbfs = samplePeakDbfs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Loudness: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoudness: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Loudness {
+        return
+            try Loudness(
+                integratedLufs: FfiConverterOptionDouble.read(from: &buf), 
+                rangeLu: FfiConverterDouble.read(from: &buf), 
+                truePeakDbtp: FfiConverterDouble.read(from: &buf), 
+                samplePeakDbfs: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Loudness, into buf: inout [UInt8]) {
+        FfiConverterOptionDouble.write(value.integratedLufs, into: &buf)
+        FfiConverterDouble.write(value.rangeLu, into: &buf)
+        FfiConverterDouble.write(value.truePeakDbtp, into: &buf)
+        FfiConverterDouble.write(value.samplePeakDbfs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoudness_lift(_ buf: RustBuffer) throws -> Loudness {
+    return try FfiConverterTypeLoudness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoudness_lower(_ value: Loudness) -> RustBuffer {
+    return FfiConverterTypeLoudness.lower(value)
 }
 
 
@@ -2217,6 +2608,156 @@ public func FfiConverterTypeSignalScores_lower(_ value: SignalScores) -> RustBuf
 
 
 /**
+ * Synthesised speech: mono float samples in -1...1 at `sampleRate`.
+ */
+public struct Speech: Equatable, Hashable {
+    public var samples: [Float]
+    public var sampleRate: UInt32
+    public var duration: Double
+    public var voice: String
+    public var sentences: [SpokenSentence]
+    /**
+     * Phonemes the voice has no id for (skipped), with counts.
+     */
+    public var missingPhonemes: [String: UInt32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(samples: [Float], sampleRate: UInt32, duration: Double, voice: String, sentences: [SpokenSentence], 
+        /**
+         * Phonemes the voice has no id for (skipped), with counts.
+         */missingPhonemes: [String: UInt32]) {
+        self.samples = samples
+        self.sampleRate = sampleRate
+        self.duration = duration
+        self.voice = voice
+        self.sentences = sentences
+        self.missingPhonemes = missingPhonemes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Speech: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpeech: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Speech {
+        return
+            try Speech(
+                samples: FfiConverterSequenceFloat.read(from: &buf), 
+                sampleRate: FfiConverterUInt32.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                voice: FfiConverterString.read(from: &buf), 
+                sentences: FfiConverterSequenceTypeSpokenSentence.read(from: &buf), 
+                missingPhonemes: FfiConverterDictionaryStringUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Speech, into buf: inout [UInt8]) {
+        FfiConverterSequenceFloat.write(value.samples, into: &buf)
+        FfiConverterUInt32.write(value.sampleRate, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterString.write(value.voice, into: &buf)
+        FfiConverterSequenceTypeSpokenSentence.write(value.sentences, into: &buf)
+        FfiConverterDictionaryStringUInt32.write(value.missingPhonemes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpeech_lift(_ buf: RustBuffer) throws -> Speech {
+    return try FfiConverterTypeSpeech.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpeech_lower(_ value: Speech) -> RustBuffer {
+    return FfiConverterTypeSpeech.lower(value)
+}
+
+
+/**
+ * One sentence of a `Speech`; times in seconds.
+ */
+public struct SpokenSentence: Equatable, Hashable {
+    public var text: String
+    /**
+     * IPA read by a Piper voice (empty for espeak-ng voices).
+     */
+    public var phonemes: String
+    public var start: Double
+    public var end: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(text: String, 
+        /**
+         * IPA read by a Piper voice (empty for espeak-ng voices).
+         */phonemes: String, start: Double, end: Double) {
+        self.text = text
+        self.phonemes = phonemes
+        self.start = start
+        self.end = end
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SpokenSentence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpokenSentence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpokenSentence {
+        return
+            try SpokenSentence(
+                text: FfiConverterString.read(from: &buf), 
+                phonemes: FfiConverterString.read(from: &buf), 
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SpokenSentence, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.phonemes, into: &buf)
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpokenSentence_lift(_ buf: RustBuffer) throws -> SpokenSentence {
+    return try FfiConverterTypeSpokenSentence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpokenSentence_lower(_ value: SpokenSentence) -> RustBuffer {
+    return FfiConverterTypeSpokenSentence.lower(value)
+}
+
+
+/**
  * One stream of the container.
  */
 public struct StreamInfo: Equatable, Hashable {
@@ -2300,6 +2841,177 @@ public func FfiConverterTypeStreamInfo_lift(_ buf: RustBuffer) throws -> StreamI
 #endif
 public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer {
     return FfiConverterTypeStreamInfo.lower(value)
+}
+
+
+/**
+ * What `tts` wrote.
+ */
+public struct SynthesisSummary: Equatable, Hashable {
+    public var voice: String
+    public var sampleRate: UInt32
+    public var duration: Double
+    public var sentences: UInt32
+    public var missingPhonemes: [String: UInt32]
+    /**
+     * Wall-clock seconds until the first audio was written.
+     */
+    public var firstAudioAfter: Double
+    public var elapsed: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(voice: String, sampleRate: UInt32, duration: Double, sentences: UInt32, missingPhonemes: [String: UInt32], 
+        /**
+         * Wall-clock seconds until the first audio was written.
+         */firstAudioAfter: Double, elapsed: Double) {
+        self.voice = voice
+        self.sampleRate = sampleRate
+        self.duration = duration
+        self.sentences = sentences
+        self.missingPhonemes = missingPhonemes
+        self.firstAudioAfter = firstAudioAfter
+        self.elapsed = elapsed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SynthesisSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSynthesisSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SynthesisSummary {
+        return
+            try SynthesisSummary(
+                voice: FfiConverterString.read(from: &buf), 
+                sampleRate: FfiConverterUInt32.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                sentences: FfiConverterUInt32.read(from: &buf), 
+                missingPhonemes: FfiConverterDictionaryStringUInt32.read(from: &buf), 
+                firstAudioAfter: FfiConverterDouble.read(from: &buf), 
+                elapsed: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SynthesisSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.voice, into: &buf)
+        FfiConverterUInt32.write(value.sampleRate, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterUInt32.write(value.sentences, into: &buf)
+        FfiConverterDictionaryStringUInt32.write(value.missingPhonemes, into: &buf)
+        FfiConverterDouble.write(value.firstAudioAfter, into: &buf)
+        FfiConverterDouble.write(value.elapsed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesisSummary_lift(_ buf: RustBuffer) throws -> SynthesisSummary {
+    return try FfiConverterTypeSynthesisSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesisSummary_lower(_ value: SynthesisSummary) -> RustBuffer {
+    return FfiConverterTypeSynthesisSummary.lower(value)
+}
+
+
+/**
+ * How to speak. `configJson` (a `TtsConfig` as JSON, see
+ * `defaultTtsConfigJson()`) is read first; the fields set here override it.
+ */
+public struct SynthesizeOptions: Equatable, Hashable {
+    /**
+     * `joe` (default), a Piper `.onnx` path or voice directory, or `espeak:<language>`.
+     */
+    public var voice: String?
+    public var speaker: String?
+    /**
+     * Speaking rate (default 1; 1.5 is 50% faster).
+     */
+    public var rate: Float?
+    /**
+     * Seed of the voice's noise: equal seeds give identical audio.
+     */
+    public var seed: UInt64?
+    public var configJson: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `joe` (default), a Piper `.onnx` path or voice directory, or `espeak:<language>`.
+         */voice: String? = nil, speaker: String? = nil, 
+        /**
+         * Speaking rate (default 1; 1.5 is 50% faster).
+         */rate: Float? = nil, 
+        /**
+         * Seed of the voice's noise: equal seeds give identical audio.
+         */seed: UInt64? = nil, configJson: String? = nil) {
+        self.voice = voice
+        self.speaker = speaker
+        self.rate = rate
+        self.seed = seed
+        self.configJson = configJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SynthesizeOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSynthesizeOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SynthesizeOptions {
+        return
+            try SynthesizeOptions(
+                voice: FfiConverterOptionString.read(from: &buf), 
+                speaker: FfiConverterOptionString.read(from: &buf), 
+                rate: FfiConverterOptionFloat.read(from: &buf), 
+                seed: FfiConverterOptionUInt64.read(from: &buf), 
+                configJson: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SynthesizeOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.voice, into: &buf)
+        FfiConverterOptionString.write(value.speaker, into: &buf)
+        FfiConverterOptionFloat.write(value.rate, into: &buf)
+        FfiConverterOptionUInt64.write(value.seed, into: &buf)
+        FfiConverterOptionString.write(value.configJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesizeOptions_lift(_ buf: RustBuffer) throws -> SynthesizeOptions {
+    return try FfiConverterTypeSynthesizeOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesizeOptions_lower(_ value: SynthesizeOptions) -> RustBuffer {
+    return FfiConverterTypeSynthesizeOptions.lower(value)
 }
 
 
@@ -2619,6 +3331,99 @@ public func FfiConverterTypeVideoInfo_lower(_ value: VideoInfo) -> RustBuffer {
 
 
 /**
+ * A voice (`id` is what to pass as `voice`).
+ */
+public struct Voice: Equatable, Hashable {
+    public var id: String
+    public var engine: VoiceEngine
+    public var language: String
+    public var espeakVoice: String
+    public var sampleRate: UInt32
+    public var quality: String?
+    public var speakers: [String]
+    public var numSpeakers: UInt32
+    public var installed: Bool
+    public var path: String?
+    public var description: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, engine: VoiceEngine, language: String, espeakVoice: String, sampleRate: UInt32, quality: String?, speakers: [String], numSpeakers: UInt32, installed: Bool, path: String?, description: String) {
+        self.id = id
+        self.engine = engine
+        self.language = language
+        self.espeakVoice = espeakVoice
+        self.sampleRate = sampleRate
+        self.quality = quality
+        self.speakers = speakers
+        self.numSpeakers = numSpeakers
+        self.installed = installed
+        self.path = path
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Voice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Voice {
+        return
+            try Voice(
+                id: FfiConverterString.read(from: &buf), 
+                engine: FfiConverterTypeVoiceEngine.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                espeakVoice: FfiConverterString.read(from: &buf), 
+                sampleRate: FfiConverterUInt32.read(from: &buf), 
+                quality: FfiConverterOptionString.read(from: &buf), 
+                speakers: FfiConverterSequenceString.read(from: &buf), 
+                numSpeakers: FfiConverterUInt32.read(from: &buf), 
+                installed: FfiConverterBool.read(from: &buf), 
+                path: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Voice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeVoiceEngine.write(value.engine, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterString.write(value.espeakVoice, into: &buf)
+        FfiConverterUInt32.write(value.sampleRate, into: &buf)
+        FfiConverterOptionString.write(value.quality, into: &buf)
+        FfiConverterSequenceString.write(value.speakers, into: &buf)
+        FfiConverterUInt32.write(value.numSpeakers, into: &buf)
+        FfiConverterBool.write(value.installed, into: &buf)
+        FfiConverterOptionString.write(value.path, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoice_lift(_ buf: RustBuffer) throws -> Voice {
+    return try FfiConverterTypeVoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoice_lower(_ value: Voice) -> RustBuffer {
+    return FfiConverterTypeVoice.lower(value)
+}
+
+
+/**
  * One recognised word with its time span and confidence.
  */
 public struct Word: Equatable, Hashable {
@@ -2696,6 +3501,103 @@ public func FfiConverterTypeWord_lower(_ value: Word) -> RustBuffer {
 
 
 /**
+ * How a cue ended up in its slot.
+ */
+
+public enum FitStatus: Equatable, Hashable {
+    
+    case fits
+    case spedUp
+    case stretched
+    case overrun
+    case unfit
+    case empty
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FitStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFitStatus: FfiConverterRustBuffer {
+    typealias SwiftType = FitStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FitStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fits
+        
+        case 2: return .spedUp
+        
+        case 3: return .stretched
+        
+        case 4: return .overrun
+        
+        case 5: return .unfit
+        
+        case 6: return .empty
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FitStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .fits:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .spedUp:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .stretched:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .overrun:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .unfit:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .empty:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFitStatus_lift(_ buf: RustBuffer) throws -> FitStatus {
+    return try FfiConverterTypeFitStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFitStatus_lower(_ value: FitStatus) -> RustBuffer {
+    return FfiConverterTypeFitStatus.lower(value)
+}
+
+
+
+/**
  * Everything a reelkit call can fail with. Each case carries the one-line
  * `message` the core prints, plus the structured fields of its kind;
  * `code()` gives the same stable code as the core, the CLI and the server.
@@ -2762,6 +3664,11 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * The requested compute device is not available in this build or machine.
      */
     case DeviceUnavailable(message: String
+    )
+    /**
+     * Speech synthesis failed (voice model, ONNX Runtime or espeak-ng).
+     */
+    case Tts(message: String
     )
     /**
      * The call was cancelled through its `CancelHandle` (or its future was
@@ -2877,14 +3784,17 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
         case 11: return .DeviceUnavailable(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .Cancelled(
+        case 12: return .Tts(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Io(
+        case 13: return .Cancelled(
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 14: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 14: return .Internal(
+        case 15: return .Internal(
             message: try FfiConverterString.read(from: &buf)
             )
 
@@ -2964,19 +3874,24 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Cancelled(message):
+        case let .Tts(message):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Io(path,message):
+        case let .Cancelled(message):
             writeInt(&buf, Int32(13))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Io(path,message):
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Internal(message):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(15))
             FfiConverterString.write(message, into: &buf)
             
         }
@@ -3095,29 +4010,74 @@ public func FfiConverterTypeStreamKind_lower(_ value: StreamKind) -> RustBuffer 
 }
 
 
+
+/**
+ * Which synthesiser speaks a voice.
+ */
+
+public enum VoiceEngine: Equatable, Hashable {
+    
+    case piper
+    case espeak
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension VoiceEngine: Sendable {}
+#endif
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
-    typealias SwiftType = UInt8?
+public struct FfiConverterTypeVoiceEngine: FfiConverterRustBuffer {
+    typealias SwiftType = VoiceEngine
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoiceEngine {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .piper
+        
+        case 2: return .espeak
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
         }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt8.write(value, into: &buf)
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt8.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
+    public static func write(_ value: VoiceEngine, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .piper:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .espeak:
+            writeInt(&buf, Int32(2))
+        
         }
     }
 }
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoiceEngine_lift(_ buf: RustBuffer) throws -> VoiceEngine {
+    return try FfiConverterTypeVoiceEngine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoiceEngine_lower(_ value: VoiceEngine) -> RustBuffer {
+    return FfiConverterTypeVoiceEngine.lower(value)
+}
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -3162,6 +4122,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionFloat: FfiConverterRustBuffer {
+    typealias SwiftType = Float?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterFloat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterFloat.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3290,30 +4274,6 @@ fileprivate struct FfiConverterOptionTypeAudioInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
-    typealias SwiftType = BurnSubtitlesOptions?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeBurnSubtitlesOptions.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeBurnSubtitlesOptions.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeClipsOptions: FfiConverterRustBuffer {
     typealias SwiftType = ClipsOptions?
 
@@ -3330,6 +4290,54 @@ fileprivate struct FfiConverterOptionTypeClipsOptions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeClipsOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDubOptions: FfiConverterRustBuffer {
+    typealias SwiftType = DubOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDubOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDubOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSynthesizeOptions: FfiConverterRustBuffer {
+    typealias SwiftType = SynthesizeOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSynthesizeOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSynthesizeOptions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3386,6 +4394,81 @@ fileprivate struct FfiConverterOptionTypeVideoInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]
+
+    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceFloat: FfiConverterRustBuffer {
+    typealias SwiftType = [Float]
+
+    public static func write(_ value: [Float], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterFloat.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Float] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Float]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterFloat.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeClipReport: FfiConverterRustBuffer {
     typealias SwiftType = [ClipReport]
 
@@ -3403,6 +4486,31 @@ fileprivate struct FfiConverterSequenceTypeClipReport: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeClipReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCueReport: FfiConverterRustBuffer {
+    typealias SwiftType = [CueReport]
+
+    public static func write(_ value: [CueReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCueReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CueReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CueReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCueReport.read(from: &buf))
         }
         return seq
     }
@@ -3436,6 +4544,56 @@ fileprivate struct FfiConverterSequenceTypeSegment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSpeech: FfiConverterRustBuffer {
+    typealias SwiftType = [Speech]
+
+    public static func write(_ value: [Speech], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSpeech.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Speech] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Speech]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSpeech.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSpokenSentence: FfiConverterRustBuffer {
+    typealias SwiftType = [SpokenSentence]
+
+    public static func write(_ value: [SpokenSentence], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSpokenSentence.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpokenSentence] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SpokenSentence]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSpokenSentence.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
     typealias SwiftType = [StreamInfo]
 
@@ -3453,6 +4611,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVoice: FfiConverterRustBuffer {
+    typealias SwiftType = [Voice]
+
+    public static func write(_ value: [Voice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVoice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Voice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Voice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVoice.read(from: &buf))
         }
         return seq
     }
@@ -3480,6 +4663,32 @@ fileprivate struct FfiConverterSequenceTypeWord: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypeWord.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringUInt32: FfiConverterRustBuffer {
+    public static func write(_ value: [String: UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterUInt32.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: UInt32]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterUInt32.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
@@ -3554,62 +4763,22 @@ public func probe(path: String)throws  -> MediaInfo  {
 })
 }
 /**
- * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
- * to `output` with the audio copied; a brand kit adds its watermark and
- * intro/outro slates.
+ * The default dubbing job as pretty JSON (a template for `jobJson`).
  */
-public func burnSubtitles(input: String, script: String, output: String, options: BurnSubtitlesOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> BurnReport  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_reelkit_ffi_fn_func_burn_subtitles(FfiConverterString.lower(input),FfiConverterString.lower(script),FfiConverterString.lower(output),FfiConverterOptionTypeBurnSubtitlesOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
-                )
-            },
-            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeBurnReport_lift,
-            errorHandler: FfiConverterTypeReelkitError_lift
-        )
-}
-/**
- * Load and check a brand kit (a JSON file path, or the kit as JSON text);
- * returns it as JSON with every default filled in.
- */
-public func loadBrandKitJson(kit: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
-        uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_load_brand_kit_json(
-        FfiConverterString.lower(kit),uniffiCallStatus
-    )
-})
-}
-/**
- * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
- * on a `width` x `height` frame: `width * height * 4` bytes of RGBA with
- * straight alpha over a transparent background. With `fonts_dir`, only the
- * fonts in that folder (plus fonts embedded in the script) are used.
- */
-public func renderSubtitles(script: String, time: Double, width: UInt32, height: UInt32, fontsDir: String? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
-        uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_render_subtitles(
-        FfiConverterString.lower(script),
-        FfiConverterDouble.lower(time),
-        FfiConverterUInt32.lower(width),
-        FfiConverterUInt32.lower(height),
-        FfiConverterOptionString.lower(fontsDir),uniffiCallStatus
-    )
-})
-}
-/**
- * The caption presets (bold, clean, karaoke, pop) as JSON:
- * `[{"name", "description", "preset"}]`.
- */
-public func subtitlePresetsJson() -> String  {
+public func defaultDubJobJson() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_subtitle_presets_json(uniffiCallStatus
+    uniffi_reelkit_ffi_fn_func_default_dub_job_json(uniffiCallStatus
+    )
+})
+}
+/**
+ * The default synthesis settings as pretty JSON (a template for `configJson`).
+ */
+public func defaultTtsConfigJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_default_tts_config_json(uniffiCallStatus
     )
 })
 }
@@ -3635,16 +4804,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_func_probe() != 46540) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_burn_subtitles() != 62762) {
+    if (uniffi_reelkit_ffi_checksum_func_default_dub_job_json() != 64805) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_load_brand_kit_json() != 20646) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_func_render_subtitles() != 33412) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_func_subtitle_presets_json() != 42823) {
+    if (uniffi_reelkit_ffi_checksum_func_default_tts_config_json() != 54763) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_clips() != 59408) {
@@ -3668,10 +4831,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_method_progressobserver_on_progress() != 65354) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_dub() != 18092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_measure_loudness() != 12735) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize() != 17741) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize_batch() != 656) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_tts() != 40447) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_voices() != 27372) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_reelkit_ffi_checksum_constructor_engine_new() != 14440) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_constructor_cancelhandle_new() != 45092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_constructor_synthesizer_new() != 57544) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -340,6 +340,51 @@ void uniffi_reelkit_ffi_fn_init_callback_vtable_progressobserver(const UniffiVTa
 void uniffi_reelkit_ffi_fn_method_progressobserver_on_progress(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_CLONE_SYNTHESIZER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_CLONE_SYNTHESIZER
+uint64_t uniffi_reelkit_ffi_fn_clone_synthesizer(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FREE_SYNTHESIZER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FREE_SYNTHESIZER
+void uniffi_reelkit_ffi_fn_free_synthesizer(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_CONSTRUCTOR_SYNTHESIZER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_CONSTRUCTOR_SYNTHESIZER_NEW
+uint64_t uniffi_reelkit_ffi_fn_constructor_synthesizer_new(RustBuffer models_dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_DUB
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_DUB
+uint64_t uniffi_reelkit_ffi_fn_method_synthesizer_dub(uint64_t ptr, RustBuffer input, RustBuffer narration, RustBuffer out, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_MEASURE_LOUDNESS
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_MEASURE_LOUDNESS
+uint64_t uniffi_reelkit_ffi_fn_method_synthesizer_measure_loudness(uint64_t ptr, RustBuffer path, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_SYNTHESIZE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_SYNTHESIZE
+uint64_t uniffi_reelkit_ffi_fn_method_synthesizer_synthesize(uint64_t ptr, RustBuffer text, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_SYNTHESIZE_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_SYNTHESIZE_BATCH
+uint64_t uniffi_reelkit_ffi_fn_method_synthesizer_synthesize_batch(uint64_t ptr, RustBuffer texts, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_TTS
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_TTS
+uint64_t uniffi_reelkit_ffi_fn_method_synthesizer_tts(uint64_t ptr, RustBuffer text, RustBuffer out, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_VOICES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_SYNTHESIZER_VOICES
+RustBuffer uniffi_reelkit_ffi_fn_method_synthesizer_voices(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_CODE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_CODE
 RustBuffer uniffi_reelkit_ffi_fn_method_reelkiterror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -361,24 +406,15 @@ RustBuffer uniffi_reelkit_ffi_fn_func_default_clips_job_json(RustCallStatus *_No
 RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
-uint64_t uniffi_reelkit_ffi_fn_func_burn_subtitles(RustBuffer input, RustBuffer script, RustBuffer output, RustBuffer options, RustBuffer observer, RustBuffer cancel
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_DEFAULT_DUB_JOB_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_DEFAULT_DUB_JOB_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_default_dub_job_json(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_LOAD_BRAND_KIT_JSON
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_LOAD_BRAND_KIT_JSON
-RustBuffer uniffi_reelkit_ffi_fn_func_load_brand_kit_json(RustBuffer kit, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RENDER_SUBTITLES
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RENDER_SUBTITLES
-RustBuffer uniffi_reelkit_ffi_fn_func_render_subtitles(RustBuffer script, double time, uint32_t width, uint32_t height, RustBuffer fonts_dir, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
-RustBuffer uniffi_reelkit_ffi_fn_func_subtitle_presets_json(RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_DEFAULT_TTS_CONFIG_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_DEFAULT_TTS_CONFIG_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_default_tts_config_json(RustCallStatus *_Nonnull out_status
     
 );
 #endif
@@ -654,27 +690,15 @@ uint16_t uniffi_reelkit_ffi_checksum_func_probe(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
-uint16_t uniffi_reelkit_ffi_checksum_func_burn_subtitles(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_DEFAULT_DUB_JOB_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_DEFAULT_DUB_JOB_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_default_dub_job_json(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
-uint16_t uniffi_reelkit_ffi_checksum_func_load_brand_kit_json(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
-uint16_t uniffi_reelkit_ffi_checksum_func_render_subtitles(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
-uint16_t uniffi_reelkit_ffi_checksum_func_subtitle_presets_json(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_DEFAULT_TTS_CONFIG_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_DEFAULT_TTS_CONFIG_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_default_tts_config_json(void
     
 );
 #endif
@@ -720,6 +744,42 @@ uint16_t uniffi_reelkit_ffi_checksum_method_progressobserver_on_progress(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_DUB
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_DUB
+uint16_t uniffi_reelkit_ffi_checksum_method_synthesizer_dub(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_MEASURE_LOUDNESS
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_MEASURE_LOUDNESS
+uint16_t uniffi_reelkit_ffi_checksum_method_synthesizer_measure_loudness(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_SYNTHESIZE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_SYNTHESIZE
+uint16_t uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_SYNTHESIZE_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_SYNTHESIZE_BATCH
+uint16_t uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_TTS
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_TTS
+uint16_t uniffi_reelkit_ffi_checksum_method_synthesizer_tts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_VOICES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_SYNTHESIZER_VOICES
+uint16_t uniffi_reelkit_ffi_checksum_method_synthesizer_voices(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_CONSTRUCTOR_ENGINE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_CONSTRUCTOR_ENGINE_NEW
 uint16_t uniffi_reelkit_ffi_checksum_constructor_engine_new(void
@@ -729,6 +789,12 @@ uint16_t uniffi_reelkit_ffi_checksum_constructor_engine_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_CONSTRUCTOR_CANCELHANDLE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_CONSTRUCTOR_CANCELHANDLE_NEW
 uint16_t uniffi_reelkit_ffi_checksum_constructor_cancelhandle_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_CONSTRUCTOR_SYNTHESIZER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_CONSTRUCTOR_SYNTHESIZER_NEW
+uint16_t uniffi_reelkit_ffi_checksum_constructor_synthesizer_new(void
     
 );
 #endif

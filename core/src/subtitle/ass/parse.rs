@@ -495,12 +495,15 @@ mod tests {
     #[test]
     fn structural_errors_name_the_line() {
         let broken = SAMPLE.replace("Dialogue: 0,0:00:01.00,0:00:03.50,Default,,0,0,0,,Hello", "Dialogue: 0,0:00:01.00");
-        let err = Script::parse(&broken).unwrap_err().to_string();
-        assert!(err.contains("line 14"), "{err}");
-        let err = Script::parse(&SAMPLE.replace("0:00:03.50", "soon")).unwrap_err().to_string();
-        assert!(err.contains("line 14") && err.contains("not a time"), "{err}");
+        let line_of = |e: Error| match e {
+            Error::SubtitleParse { line, reason, .. } => (line, reason),
+            other => panic!("not a line-numbered error: {other}"),
+        };
+        assert_eq!(line_of(Script::parse(&broken).unwrap_err()).0, 14);
+        let (line, reason) = line_of(Script::parse(&SAMPLE.replace("0:00:03.50", "soon")).unwrap_err());
+        assert!(line == 14 && reason.contains("not a time"), "{reason}");
         assert!(Script::parse("hello world").is_err());
-        assert!(Script::parse("Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,x").unwrap_err().to_string().contains("line 1"));
+        assert_eq!(line_of(Script::parse("Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,x").unwrap_err()).0, 1);
     }
 
     #[test]

@@ -1,0 +1,71 @@
+//! `reelkit dub INPUT --narration SCRIPT.srt --voice joe --out OUT.mp4 [--lufs -14] [--true-peak -1]`
+
+use std::path::PathBuf;
+
+use clap::Args;
+use reelkit::audio::{dub_srt, DubJob};
+use reelkit::tts::Synthesizer;
+
+use super::tts_args::TtsArgs;
+use crate::output::{emit_json, with_progress, Result};
+
+#[derive(Debug, Args)]
+pub struct DubArgs {
+    /// Video (or audio) whose own sound becomes the bed under the narration.
+    pub input: PathBuf,
+    /// SRT script: each cue is spoken in its time slot.
+    #[arg(long)]
+    pub narration: PathBuf,
+    /// Output MP4 (video copied, mixed AAC track); OUT.narration.wav and OUT.bed.wav are written beside it.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub tts: TtsArgs,
+    /// Integrated loudness of the mix in LUFS.
+    #[arg(long, default_value_t = -14.0, allow_hyphen_values = true)]
+    pub lufs: f64,
+    /// True-peak ceiling of the mix in dBTP.
+    #[arg(long, default_value_t = -1.0, allow_hyphen_values = true)]
+    pub true_peak: f64,
+    /// How far the original audio is lowered under narration, in dB.
+    #[arg(long, default_value_t = -12.0, allow_hyphen_values = true)]
+    pub duck_depth: f64,
+    /// Ducking attack in seconds.
+    #[arg(long, default_value_t = 0.08)]
+    pub attack: f64,
+    /// Ducking release in seconds.
+    #[arg(long, default_value_t = 0.4)]
+    pub release: f64,
+    /// Gain on the original audio before ducking, in dB.
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub bed_gain: f64,
+    /// Fastest speaking rate used to fit a cue into its slot.
+    #[arg(long, default_value_t = 1.25)]
+    pub max_rate: f32,
+    /// Largest pitch-preserving time-stretch used after that.
+    #[arg(long, default_value_t = 1.15)]
+    pub max_stretch: f32,
+    /// Never let speech run past its cue's end (leave such cues out instead).
+    #[arg(long)]
+    pub no_overrun: bool,
+    /// Also write the JSON report to this file.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+pub fn run(args: DubArgs) -> Result<()> {
+    let mut job = DubJob::default().loudness(args.lufs, args.true_peak);
+    job.tts = args.tts.config()?;
+    job.duck = job.duck.depth_db(args.duck_depth).attack(args.attack).release(args.release);
+    job.bed_gain_db = args.bed_gain;
+    job.fit.max_rate = args.max_rate;
+    job.fit.max_stretch = args.max_stretch;
+    job.fit.allow_overrun = !args.no_overrun;
+    job.validate()?;
+    let synth = Synthesizer::from_env();
+    let report = with_progress(|ctl| dub_srt(&synth, &args.input, &args.narration, &args.out, &job, ctl))?;
+    if let Some(path) = &args.report {
+        emit_json(&report, Some(path))?;
+    }
+    emit_json(&report, None)
+}
