@@ -129,7 +129,7 @@ fn dub_rejects_bad_input_clearly() {
     let broken = dir.path().join("broken.srt");
     std::fs::write(&broken, "1\n00:00:01,000 -> 00:00:02,000\nhi\n").unwrap();
     let err = dub_srt(&tts, &input, &broken, &out, &DubJob::default(), &ctl).unwrap_err();
-    assert_eq!(err.code(), "invalid_parameter");
+    assert_eq!(err.code(), "subtitle_parse");
     assert!(err.to_string().contains("line 2"), "{err}");
     let ok_script = dir.path().join("ok.srt");
     std::fs::write(&ok_script, "1\n00:00:00,500 --> 00:00:02,500\nHello.\n").unwrap();

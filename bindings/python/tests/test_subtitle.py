@@ -44,8 +44,9 @@ def test_render_returns_rgba_with_straight_alpha(tmp_path: Path) -> None:
 def test_bad_input_raises_typed_errors(tmp_path: Path) -> None:
     with pytest.raises(reelkit.InvalidParameterError):
         reelkit.render_subtitles(SCRIPT, 1.0, 0, 240)
-    with pytest.raises(reelkit.InvalidParameterError, match="line 3"):
+    with pytest.raises(reelkit.SubtitleParseError) as info:
         reelkit.render_subtitles("[Events]\nFormat: Layer, Start, End, Style, Text\nDialogue: 0,zz,0:00:01.00,Default,x\n", 0.0, 10, 10)
+    assert info.value.line == 3
     with pytest.raises(reelkit.MediaNotFoundError):
         reelkit.render_subtitles(tmp_path / "missing.ass", 0.0, 10, 10)
     with pytest.raises(reelkit.InvalidParameterError, match="captions.text_color"):
