@@ -18,10 +18,12 @@ pub mod captions;
 pub mod clips;
 pub mod error;
 pub mod eval;
+pub mod ingest;
 pub mod media;
 pub mod pipeline;
 pub mod progress;
 pub mod scenes;
+pub mod transcode;
 
 pub use aspect::Aspect;
 pub use asr::{AsrConfig, Device, Transcriber, Transcript};

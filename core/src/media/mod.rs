@@ -16,6 +16,9 @@ pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use video::{VideoDecodeOptions, VideoFrames};
 
+// Shared with the transcoder, which drives FFmpeg directly.
+pub(crate) use input::{media_start, open_input};
+
 use std::sync::Once;
 
 /// Initialise FFmpeg once per process and keep its own logging quiet: reelkit
