@@ -29,6 +29,10 @@ enum Command {
     Scenes(cmd::scenes::ScenesArgs),
     /// Fetch, list and convert models.
     Models(cmd::models::ModelsArgs),
+    /// Bring a file or URL in: download, validate against a policy, fingerprint, store.
+    Ingest(cmd::ingest::IngestArgs),
+    /// Make an HLS ladder, a proxy MP4, thumbnails, sprites and waveform peaks from one decode.
+    Transcode(cmd::transcode::TranscodeArgs),
 }
 
 fn run(command: Command) -> output::Result<()> {
@@ -39,6 +43,8 @@ fn run(command: Command) -> output::Result<()> {
         Command::Cut(args) => cmd::cut::run(args),
         Command::Scenes(args) => cmd::scenes::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Transcode(args) => cmd::transcode::run(args),
     }
 }
 

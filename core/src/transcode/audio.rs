@@ -29,6 +29,9 @@ pub(crate) struct AudioOutput {
     pub hls: Option<Rendition>,
     pub proxy: Option<SharedProxy>,
     pub peaks: Option<Peaks>,
+    /// Samples per channel past which audio is dropped (the stream's
+    /// declared end: decoders pad their last frame).
+    pub limit: Option<u64>,
 }
 
 /// What came out.
@@ -152,7 +155,13 @@ impl Worker {
     }
 
     fn append(&mut self, planes: &[&[f32]]) -> Result<()> {
-        let n = planes.first().map_or(0, |p| p.len());
+        let room = self.out.limit.map_or(usize::MAX, |l| l.saturating_sub(self.placed) as usize);
+        let n = planes.first().map_or(0, |p| p.len()).min(room);
+        if n == 0 {
+            return Ok(());
+        }
+        let trimmed: Vec<&[f32]> = planes.iter().map(|p| &p[..n]).collect();
+        let planes = &trimmed[..];
         if let Some(peaks) = self.out.peaks.as_mut() {
             peaks.push(planes, n);
         }

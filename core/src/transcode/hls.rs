@@ -17,14 +17,20 @@ pub(crate) const MEDIA_PLAYLIST: &str = "index.m3u8";
 pub const MASTER_PLAYLIST: &str = "master.m3u8";
 
 /// A media playlist being written by FFmpeg's HLS muxer.
+///
+/// Every rendition's timestamps are moved later by the same `offset`, so
+/// that no rendition starts with a negative decode time (B-frame reorder
+/// delay, AAC priming): a muxer would otherwise shift each rendition by its
+/// own amount and put audio and video out of step.
 pub(crate) struct Rendition {
     octx: ff::format::context::Output,
     time_base: ff::Rational,
+    offset: i64,
 }
 
 impl Rendition {
     /// Start a rendition in `dir` for packets of `encoder`.
-    pub(crate) fn create(dir: &Path, config: &HlsConfig, encoder: &ff::codec::Context) -> Result<Self> {
+    pub(crate) fn create(dir: &Path, config: &HlsConfig, encoder: &ff::codec::Context, offset: f64) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let playlist = dir.join(MEDIA_PLAYLIST);
         let fail = |what: &str, e: ff::Error| Error::Encode(format!("HLS {}: {what}: {e}", playlist.display()));
@@ -50,13 +56,16 @@ impl Rendition {
         }
         octx.write_header_with(options).map_err(|e| fail("header", e))?;
         let time_base = octx.stream(0).map(|s| s.time_base()).unwrap_or(ff::Rational::new(1, 90_000));
-        Ok(Self { octx, time_base })
+        let offset = (offset * f64::from(time_base.denominator()) / f64::from(time_base.numerator().max(1))).round() as i64;
+        Ok(Self { octx, time_base, offset })
     }
 
     /// Write one encoded packet whose timestamps are in `from`.
     pub(crate) fn write(&mut self, packet: &mut ff::Packet, from: ff::Rational) -> Result<()> {
         packet.set_stream(0);
         packet.rescale_ts(from, self.time_base);
+        packet.set_pts(packet.pts().map(|t| t + self.offset));
+        packet.set_dts(packet.dts().map(|t| t + self.offset));
         packet
             .write_interleaved(&mut self.octx)
             .map_err(|e| Error::Encode(format!("cannot write an HLS segment: {e}")))

@@ -264,7 +264,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
 
     let mut video_outputs: Vec<(String, VideoOutput)> = Vec::new();
     let mut planned = Vec::new();
-    if let (Some(hls), Some(dir)) = (&job.hls, &hls_dir) {
+    if let (Some(hls), Some(_)) = (&job.hls, &hls_dir) {
         for (rung, &threads) in rungs.iter().zip(&threads) {
             let encoder = open_h264(&H264 {
                 width: rung.width,
@@ -277,8 +277,14 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
                 color: source.color(),
             })?;
             let codecs = avc_codec_string(&encoder);
-            let rendition = Rendition::create(&dir.join(&rung.name), hls, &encoder)?;
-            planned.push(PlannedRung { name: rung.name.clone(), width: rung.width, height: rung.height, codecs, threads });
+            planned.push((PlannedRung { name: rung.name.clone(), width: rung.width, height: rung.height, codecs, threads }, encoder));
+        }
+    }
+    let offset = hls_offset(planned.iter().map(|(_, e)| reorder_delay(e)).max().unwrap_or(0), fps);
+    let mut rung_reports = Vec::new();
+    if let (Some(hls), Some(dir)) = (&job.hls, &hls_dir) {
+        for (rung, encoder) in planned {
+            let rendition = Rendition::create(&dir.join(&rung.name), hls, &encoder, offset)?;
             let output = VideoOutput {
                 scaler: Scaler::new(rung.width, rung.height, rotation, ff::format::Pixel::YUV420P),
                 encoder,
@@ -286,6 +292,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
                 follow_boundaries: true,
             };
             video_outputs.push((rung.name.clone(), output));
+            rung_reports.push(rung);
         }
     }
 
@@ -302,7 +309,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
         _ => None,
     };
     let audio_rendition = match (&job.hls, &hls_dir, &aac) {
-        (Some(hls), Some(dir), Some(aac)) => Some(Rendition::create(&dir.join("audio"), hls, aac)?),
+        (Some(hls), Some(dir), Some(aac)) => Some(Rendition::create(&dir.join("audio"), hls, aac, offset)?),
         _ => None,
     };
 
@@ -375,6 +382,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
         hls: audio_rendition,
         proxy: proxy_mux.clone(),
         peaks: job.waveform.as_ref().map(|w| Peaks::new(rate, w.peaks_per_second, w.bits)),
+        limit: source.audio_end().map(|end| (end * f64::from(rate)).round().max(0.0) as u64),
     });
 
     let abort = Abort::new(ctl.cancel_token().clone());
@@ -390,7 +398,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
     let hls_report = match (&job.hls, &hls_dir) {
         (Some(hls), Some(dir)) => {
             let channels = audio_format.map_or(2, |(_, c)| c);
-            Some(finish_hls(hls, dir, &planned, &finished, fps, channels, skipped)?)
+            Some(finish_hls(hls, dir, &rung_reports, &finished, fps, channels, skipped)?)
         }
         _ => None,
     };
@@ -681,6 +689,20 @@ fn rational_fps(fps: f64) -> ff::Rational {
         return ff::Rational::new(fps.round() as i32, 1);
     }
     ff::Rational::new((fps * 1000.0).round() as i32, 1000)
+}
+
+/// Frames of B-frame reorder delay an opened encoder reports.
+fn reorder_delay(encoder: &ff::encoder::Video) -> i32 {
+    // SAFETY: reading a plain field of an opened codec context.
+    unsafe { (*encoder.as_ptr()).has_b_frames.max(0) }
+}
+
+/// The common start offset of all HLS renditions, in seconds: enough for
+/// the video reorder delay (plus a frame) and for AAC priming, at least
+/// 0.2 s.
+fn hls_offset(reorder_frames: i32, fps: f64) -> f64 {
+    let frame = if fps > 0.0 { 1.0 / fps } else { 0.1 };
+    (f64::from(reorder_frames + 1) * frame + 1024.0 / 44_100.0).max(0.2)
 }
 
 fn video_context(encoder: &ff::encoder::Video) -> &ff::codec::Context {

@@ -30,6 +30,8 @@ struct AudioIn {
     index: usize,
     decoder: ff::decoder::Audio,
     time_base: ff::Rational,
+    /// Where the stream says it ends, in seconds from the media start.
+    end: Option<f64>,
 }
 
 /// An opened input with the decoders the job needs.
@@ -72,7 +74,7 @@ impl Source {
             _ => None,
         };
         let audio = match (&info.audio, want_audio) {
-            (Some(a), true) => Some(open_audio(&ictx, a.stream_index)?),
+            (Some(a), true) => Some(open_audio(&ictx, a.stream_index, origin)?),
             _ => None,
         };
         Ok(Self { path: path.to_path_buf(), ictx, video, audio, origin, duration: info.duration })
@@ -97,6 +99,12 @@ impl Source {
     /// Sample rate and channel count of the audio stream.
     pub(crate) fn audio_format(&self) -> Option<(u32, u16)> {
         self.audio.as_ref().map(|a| (a.decoder.rate(), a.decoder.channels()))
+    }
+
+    /// Where the audio stream says it ends (decoders may add padding past
+    /// it), in seconds from the media start.
+    pub(crate) fn audio_end(&self) -> Option<f64> {
+        self.audio.as_ref().and_then(|a| a.end)
     }
 
     /// Decode everything, sending frames to `fanout`; stops at the first
@@ -151,6 +159,7 @@ impl Source {
             receive_audio(audio, origin, &fanout, &mut decoded)?;
         }
         if let Some(last) = clock.finish() {
+            decoded.video_frames += 1;
             decoded.video_end = last.time() + last.duration as f64 / 90_000.0;
             send_video(&fanout, last)?;
         }
@@ -190,12 +199,17 @@ fn open_video(ictx: &ff::format::context::Input, path: &Path, index: usize, rota
     Ok(VideoIn { index, decoder, time_base: stream.time_base(), fps, rotation })
 }
 
-fn open_audio(ictx: &ff::format::context::Input, index: usize) -> Result<AudioIn> {
+fn open_audio(ictx: &ff::format::context::Input, index: usize, origin: f64) -> Result<AudioIn> {
     let stream = ictx.stream(index).ok_or_else(|| Error::Decode("audio stream vanished".into()))?;
+    let start = match stream.start_time() {
+        ff::ffi::AV_NOPTS_VALUE => origin,
+        ts => seconds(ts, stream.time_base()),
+    };
+    let end = (stream.duration() > 0).then(|| start - origin + seconds(stream.duration(), stream.time_base()));
     let decoder = ff::codec::Context::from_parameters(stream.parameters())
         .and_then(|c| c.decoder().audio())
         .map_err(|e| Error::Decode(format!("cannot open the audio decoder: {e}")))?;
-    Ok(AudioIn { index, decoder, time_base: stream.time_base() })
+    Ok(AudioIn { index, decoder, time_base: stream.time_base(), end })
 }
 
 fn seconds(ts: i64, time_base: ff::Rational) -> f64 {
