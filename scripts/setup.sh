@@ -44,7 +44,7 @@ setup_venv() {
     mkdir -p "$(dirname "$VENV")"
     python3 -m venv "$VENV"
   fi
-  if ! "$VENV/bin/python" -c "import maturin, pytest, numpy" 2>/dev/null; then
+  if ! "$VENV/bin/python" -c "import maturin, pytest, numpy, yt_dlp" 2>/dev/null; then
     say "installing Python tools"
     "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/scripts/requirements-dev.txt"
   fi

@@ -449,7 +449,8 @@ fn progress_reports_fps_and_eta_and_cancel_leaves_no_playlist() {
     assert_eq!(last.stage.as_str(), "transcode");
     assert_eq!((last.unit, last.fraction()), ("frames", Some(1.0)));
     assert_eq!(last.done, report.decoded_frames as f64);
-    assert!(events.iter().all(|e| e.rate.is_some_and(|fps| fps > 0.0)), "every event has fps");
+    assert_eq!(events[0].done, 0.0, "work announces itself before the first frame");
+    assert!(events.iter().filter(|e| e.done > 0.0).all(|e| e.rate.is_some_and(|fps| fps > 0.0)), "fps once frames are done");
     assert!(events.windows(2).all(|w| w[1].done >= w[0].done));
 
     // Cancel as soon as work is under way, over an earlier complete output.

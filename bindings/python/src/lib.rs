@@ -5,12 +5,14 @@
 
 mod asr;
 mod errors;
+mod ingest;
 mod json;
 mod media;
 mod pipeline;
 mod progress;
 mod repr;
 mod scenes;
+mod transcode;
 
 use pyo3::prelude::*;
 
@@ -24,5 +26,7 @@ fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     asr::register(m)?;
     scenes::register(m)?;
     pipeline::register(m)?;
+    ingest::register(m)?;
+    transcode::register(m)?;
     Ok(())
 }

@@ -118,6 +118,7 @@ impl Source {
         let video_index = self.video.as_ref().map(|v| v.index);
         let audio_index = self.audio.as_ref().map(|a| a.index);
         let mut packet = ff::Packet::empty();
+        ctl.emit(progress.event(&decoded, 0.0, 0.0, None));
         loop {
             abort.check()?;
             ctl.check()?;
@@ -374,10 +375,10 @@ impl Progress {
         let speed = if elapsed > 0.0 { position / elapsed } else { 0.0 };
         let (done, total, unit, rate) = if self.video {
             let total = (self.duration > 0.0 && self.fps > 0.0).then(|| (self.duration * self.fps).round());
-            let fps = if elapsed > 0.0 { decoded.video_frames as f64 / elapsed } else { 0.0 };
-            (decoded.video_frames as f64, total, "frames", Some(fps))
+            let fps = (elapsed > 0.0 && decoded.video_frames > 0).then(|| decoded.video_frames as f64 / elapsed);
+            (decoded.video_frames as f64, total, "frames", fps)
         } else {
-            (position, (self.duration > 0.0).then_some(self.duration), "seconds", Some(speed))
+            (position, (self.duration > 0.0).then_some(self.duration), "seconds", (speed > 0.0).then_some(speed))
         };
         ProgressEvent {
             stage: Stage::Transcode,
