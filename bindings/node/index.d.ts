@@ -137,6 +137,88 @@ export interface DetectScenesOptions {
   signal?: CancelToken | AbortSignal
 }
 
+/** The lowercase hex SHA-256 of a file's bytes. */
+export declare function fingerprint(path: string, options?: RunOptions | undefined | null): Promise<string>
+
+/** An HLS ladder written into `dir`. */
+export interface HlsOptions {
+  dir: string
+  /**
+   * Rungs by the short side of the picture (default `[1080, 720, 480]`);
+   * rungs above the source are skipped.
+   */
+  ladder?: Array<number>
+  /** Segment length in seconds (default 4). */
+  segmentSeconds?: number
+  /** `fmp4` (default) or `ts`. */
+  segmentFormat?: string
+  /** x264 preset (default `veryfast`). */
+  preset?: string
+  /** x264 constant rate factor (default 23). */
+  crf?: number
+  /** AAC bits per second of the shared audio rendition (default 128000). */
+  audioBitrate?: number
+}
+
+/** The HLS output. */
+export interface HlsReport {
+  dir: string
+  master: string
+  segmentFormat: string
+  segmentSeconds: number
+  renditions: Array<RenditionReport>
+  skippedRungs: Array<number>
+}
+
+/**
+ * Fetch (http(s) URLs: directly, or through yt-dlp for pages and
+ * playlists), fingerprint, probe and validate `source`; with `dest`, store
+ * it there by content. Rejects with `code` `policy_violation` (naming the
+ * rule), `download_failed`, `timeout`, `tool_failed`, `not_media`...
+ */
+export declare function ingest(source: string, options?: IngestOptions | undefined | null): Promise<IngestReport>
+
+/** How `ingest` fetches URLs and where it stores what it accepts. */
+export interface IngestOptions {
+  /** Store accepted media here as `<sha256>.<ext>` (required for URLs). */
+  dest?: string
+  policy?: PolicyOptions
+  /** Longest a whole download may take, in seconds (default 3600). */
+  timeout?: number
+  /** Longest to wait for a connection, in seconds (default 15). */
+  connectTimeout?: number
+  /** Longest a transfer may stall, in seconds (default 30). */
+  idleTimeout?: number
+  /** `auto` (default: yt-dlp for pages and playlists), `always` or `never`. */
+  ytDlpMode?: string
+  /** The yt-dlp executable (default: on PATH, then the reelkit venv). */
+  ytDlp?: string
+  /** yt-dlp format selector (`-f`). */
+  format?: string
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/** What `ingest` produced (the content of `<sha256>.json` in the store). */
+export interface IngestReport {
+  /** The source as given. */
+  source: string
+  /** `file`, `http` or `yt-dlp`. */
+  method: string
+  /** The accepted file: in the store, or the source file itself. */
+  path: string
+  /** Lowercase hex SHA-256 of the bytes. */
+  sha256: string
+  sizeBytes: number
+  /** Sniffed from the bytes: `mp4`, `mov`, `mkv`, `webm`, `mpegts`... */
+  container: string
+  /** The store already held these exact bytes. */
+  duplicate: boolean
+  /** Title reported by yt-dlp. */
+  title?: string
+  media: MediaInfo
+}
+
 /** What `probe` learns about a file. */
 export interface MediaInfo {
   path: string
@@ -200,6 +282,27 @@ export interface ModelStatus {
   default: boolean
 }
 
+/** Limits an ingested file must meet; unset limits accept anything. */
+export interface PolicyOptions {
+  /** Largest accepted file in bytes (checked before and during downloads). */
+  maxBytes?: number
+  maxDuration?: number
+  /** Shortest accepted duration (default 0.01 s: no duration at all is rejected). */
+  minDuration?: number
+  /** Containers accepted, sniffed from the bytes (`mp4`, `mov`, `mkv`, `webm`, `mpegts`...). */
+  allowedContainers?: Array<string>
+  /** Video codecs accepted (`h264`, `hevc`, `vp9`, `av1`...). */
+  allowedVideoCodecs?: Array<string>
+  /** Audio codecs accepted (`aac`, `opus`, `mp3`...). */
+  allowedAudioCodecs?: Array<string>
+  minWidth?: number
+  minHeight?: number
+  maxWidth?: number
+  maxHeight?: number
+  requireVideo?: boolean
+  requireAudio?: boolean
+}
+
 /**
  * Read container, streams, codecs, duration, frame rate, size, rotation and
  * audio format of a media file. Rejects with `code` `not_found`,
@@ -214,7 +317,7 @@ export declare function probeSync(path: string): MediaInfo
 export interface ProgressEvent {
   /**
    * `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-   * `render` or `export`.
+   * `render`, `export`, `download`, `fingerprint` or `transcode`.
    */
   stage: string
   /** Work done so far, in `unit`s. */
@@ -227,6 +330,55 @@ export interface ProgressEvent {
   unit: string
   /** Detail, e.g. the clip being exported. */
   message?: string
+  /**
+   * Throughput in `unit`s per second of wall-clock time (frames per
+   * second while transcoding, bytes per second while downloading).
+   */
+  rate?: number
+  /** Estimated seconds left in this stage. */
+  eta?: number
+}
+
+/** A proxy/mezzanine MP4 for editing. */
+export interface ProxyOptions {
+  path: string
+  /** Short side in pixels (default 720; never above the source). */
+  height?: number
+  /** Seconds between keyframes (default 1; 0 = every frame). */
+  keyframeInterval?: number
+  preset?: string
+  /** x264 constant rate factor (default 20). */
+  crf?: number
+}
+
+/** The proxy MP4. */
+export interface ProxyReport {
+  path: string
+  width?: number
+  height?: number
+  frames: number
+  audio: boolean
+}
+
+/** One HLS rendition as written. */
+export interface RenditionReport {
+  /** `1080p`, `720p`... or `audio`; also its directory. */
+  name: string
+  /** `video` or `audio`. */
+  kind: string
+  /** Media playlist, relative to the HLS directory. */
+  playlist: string
+  width?: number
+  height?: number
+  codecs: string
+  /** Peak segment bit rate, bits per second. */
+  bandwidth: number
+  averageBandwidth: number
+  segments: number
+  duration: number
+  /** Frames encoded (video) or samples per channel (audio). */
+  units: number
+  threads?: number
 }
 
 /** Progress and cancellation of a call. */
@@ -276,6 +428,48 @@ export interface SignalScores {
   wordsPerSecond: number
 }
 
+/**
+ * The container as the file's bytes say (`mp4`, `mov`, `mkv`, `webm`,
+ * `mpegts`...), or `null` when no signature matches. Reads 8 KiB, so
+ * synchronous.
+ */
+export declare function sniffContainer(path: string): string | null
+
+/** Sprite sheets and a WebVTT thumbnail track (`thumbnails.vtt`). */
+export interface SpriteOptions {
+  dir: string
+  /** Seconds between tiles (default 2). */
+  interval?: number
+  /** Tile width in pixels (default 160). */
+  tileWidth?: number
+  /** Tiles per row (default 10). */
+  columns?: number
+  /** Rows per sheet (default 10). */
+  rows?: number
+  /** JPEG quality 1..=100 (default 75). */
+  quality?: number
+}
+
+/** The sprite sheets and their WebVTT track. */
+export interface SpriteReport {
+  dir: string
+  /** The WebVTT track, relative to `dir`. */
+  vtt: string
+  sheets: Array<string>
+  tiles: number
+  tileWidth: number
+  tileHeight: number
+  columns: number
+  rows: number
+  interval: number
+}
+
+/** One still: the time of the frame shown and its file name. */
+export interface Still {
+  time: number
+  file: string
+}
+
 /** One stream of the container. */
 export interface StreamInfo {
   index: number
@@ -287,6 +481,63 @@ export interface StreamInfo {
   duration?: number
   /** ISO 639 language tag from the stream metadata. */
   language?: string
+}
+
+/** JPEG thumbnails at evenly spaced times. */
+export interface ThumbnailOptions {
+  dir: string
+  /** How many (default 10). */
+  count?: number
+  /** Width in pixels (default 320). */
+  width?: number
+  /** JPEG quality 1..=100 (default 85). */
+  quality?: number
+}
+
+/** The thumbnails. */
+export interface ThumbnailsReport {
+  dir: string
+  width: number
+  height: number
+  files: Array<Still>
+}
+
+/**
+ * Make every output in `options` from one decode of `input`: an HLS
+ * ladder (master.m3u8, one directory per rung, audio/), a proxy MP4,
+ * thumbnails, sprite sheets with a WebVTT track, waveform peaks. Progress
+ * events (stage `transcode`) carry `rate` (fps) and `eta`. A rejected or
+ * aborted job leaves nothing at the output paths.
+ */
+export declare function transcode(input: string, options: TranscodeOptions): Promise<TranscodeReport>
+
+/** What to make; at least one output. */
+export interface TranscodeOptions {
+  hls?: HlsOptions
+  proxy?: ProxyOptions
+  thumbnails?: ThumbnailOptions
+  sprite?: SpriteOptions
+  waveform?: WaveformOptions
+  /** CPU threads to spread the encoders over (default 0: every core). */
+  threads?: number
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/** What `transcode` made. */
+export interface TranscodeReport {
+  input: string
+  duration: number
+  /** Video frames decoded: once, whatever the number of outputs. */
+  decodedFrames: number
+  /** Wall-clock seconds. */
+  elapsed: number
+  fps: number
+  hls?: HlsReport
+  proxy?: ProxyReport
+  thumbnails?: ThumbnailsReport
+  sprite?: SpriteReport
+  waveform?: WaveformReport
 }
 
 /**
@@ -342,6 +593,24 @@ export interface VideoInfo {
   pixelFormat: string
   /** Frame count when the container states it. */
   frames?: number
+}
+
+/** Waveform peaks as audiowaveform JSON. */
+export interface WaveformOptions {
+  path: string
+  /** Min/max pairs per second (default 100). */
+  peaksPerSecond?: number
+  /** 8 (default) or 16. */
+  bits?: number
+}
+
+/** The waveform file. */
+export interface WaveformReport {
+  path: string
+  peaksPerSecond: number
+  samplesPerPixel: number
+  sampleRate: number
+  length: number
 }
 
 /** One recognised word with its time span and confidence. */

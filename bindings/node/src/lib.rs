@@ -7,7 +7,7 @@
 //! stable [`reelkit::Error::code`] ([`error`]).
 //!
 //! One binding file per core module: [`media`], [`asr`], [`scenes`],
-//! [`pipeline`], [`models`].
+//! [`pipeline`], [`models`], [`ingest`], [`transcode`].
 
 use std::sync::LazyLock;
 
@@ -15,12 +15,14 @@ use reelkit::Engine;
 
 pub mod asr;
 pub mod error;
+pub mod ingest;
 pub mod media;
 pub mod models;
 pub mod pipeline;
 pub mod progress;
 pub mod scenes;
 pub mod task;
+pub mod transcode;
 
 /// The process-wide engine: models are loaded once and shared by every call.
 pub(crate) fn engine() -> &'static Engine {

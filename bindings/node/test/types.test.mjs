@@ -20,6 +20,10 @@ const FUNCTIONS = {
   detectScenes: 'detectScenes(path: string, options?: DetectScenesOptions | undefined | null): Promise<SceneList>',
   modelsList: 'modelsList(): Promise<Array<ModelStatus>>',
   modelsFetch: 'modelsFetch(ids?: Array<string> | undefined | null, options?: ModelsFetchOptions | undefined | null): Promise<Array<ModelStatus>>',
+  ingest: 'ingest(source: string, options?: IngestOptions | undefined | null): Promise<IngestReport>',
+  fingerprint: 'fingerprint(path: string, options?: RunOptions | undefined | null): Promise<string>',
+  sniffContainer: 'sniffContainer(path: string): string | null',
+  transcode: 'transcode(input: string, options: TranscodeOptions): Promise<TranscodeReport>',
 }
 
 const INTERFACES = {
@@ -31,11 +35,19 @@ const INTERFACES = {
   Word: ['word: string', 'start: number', 'end: number', 'probability: number'],
   ClipsReport: ['clips: Array<ClipReport>', 'aspect: string'],
   ClipReport: ['video: string', 'srt: string', 'vtt: string', 'signals: SignalScores'],
-  ProgressEvent: ['stage: string', 'done: number', 'total?: number', 'fraction?: number', 'unit: string', 'message?: string'],
+  ProgressEvent: ['stage: string', 'done: number', 'total?: number', 'fraction?: number', 'unit: string', 'message?: string', 'rate?: number', 'eta?: number'],
   TranscribeOptions: ['model?: string', 'language?: string', 'threads?: number', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   ClipsOptions: ['top?: number', 'aspect?: string', 'minDuration?: number', 'maxDuration?: number', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   DecodeAudioOptions: ['sampleRate?: number', 'channels?: number', 'start?: number', 'end?: number'],
   ModelStatus: ['id: string', 'installed: boolean', 'default: boolean'],
+  IngestReport: ['method: string', 'sha256: string', 'container: string', 'duplicate: boolean', 'title?: string', 'media: MediaInfo'],
+  IngestOptions: ['dest?: string', 'policy?: PolicyOptions', 'idleTimeout?: number', 'ytDlpMode?: string', 'ytDlp?: string', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  PolicyOptions: ['maxBytes?: number', 'maxDuration?: number', 'allowedContainers?: Array<string>', 'minWidth?: number', 'requireAudio?: boolean'],
+  TranscodeOptions: ['hls?: HlsOptions', 'proxy?: ProxyOptions', 'thumbnails?: ThumbnailOptions', 'sprite?: SpriteOptions', 'waveform?: WaveformOptions', 'threads?: number', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  HlsOptions: ['dir: string', 'ladder?: Array<number>', 'segmentSeconds?: number', 'segmentFormat?: string', 'preset?: string', 'crf?: number'],
+  TranscodeReport: ['decodedFrames: number', 'fps: number', 'hls?: HlsReport', 'proxy?: ProxyReport', 'thumbnails?: ThumbnailsReport', 'sprite?: SpriteReport', 'waveform?: WaveformReport'],
+  HlsReport: ['master: string', 'renditions: Array<RenditionReport>', 'skippedRungs: Array<number>'],
+  RenditionReport: ['name: string', 'kind: string', 'playlist: string', 'width?: number', 'codecs: string', 'bandwidth: number', 'units: number'],
 }
 
 /** The body of `export interface <name> { ... }`. */
