@@ -2,7 +2,8 @@
 //!
 //! This crate is the whole foreign surface: records that mirror the core's
 //! result types, one error enum filled from [`reelkit::Error`], an
-//! [`Engine`] object whose long calls are `async` (Swift `async throws`), a
+//! [`Engine`] object whose long calls are `async` (Swift `async throws`),
+//! async `ingest` and `transcode` functions, a
 //! [`CancelHandle`] and a foreign-implemented [`ProgressObserver`]. The core
 //! crate knows nothing about UniFFI.
 //!
@@ -15,11 +16,17 @@ mod engine;
 mod error;
 mod progress;
 mod task;
+mod transcode;
 mod types;
 
 pub use engine::{default_clips_job_json, probe, Engine};
 pub use error::ReelkitError;
 pub use progress::{CancelHandle, ProgressEvent, ProgressObserver};
+pub use transcode::{
+    fingerprint, ingest, sniff_container, transcode, HlsOptions, HlsReport, IngestOptions, IngestReport, ProxyOptions,
+    ProxyReport, RenditionReport, SpriteOptions, SpriteReport, Still, ThumbnailOptions, ThumbnailsReport,
+    TranscodeOptions, TranscodeReport, WaveformOptions, WaveformReport,
+};
 pub use types::{
     AudioInfo, ClipReport, ClipsOptions, ClipsReport, MediaInfo, Segment, SignalScores, StreamInfo, StreamKind,
     TranscribeOptions, Transcript, VideoInfo, Word,

@@ -361,6 +361,26 @@ RustBuffer uniffi_reelkit_ffi_fn_func_default_clips_job_json(RustCallStatus *_No
 RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
+uint64_t uniffi_reelkit_ffi_fn_func_fingerprint(RustBuffer path, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
+uint64_t uniffi_reelkit_ffi_fn_func_ingest(RustBuffer source, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
+RustBuffer uniffi_reelkit_ffi_fn_func_sniff_container(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
+uint64_t uniffi_reelkit_ffi_fn_func_transcode(RustBuffer input, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_REELKIT_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_REELKIT_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_reelkit_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -630,6 +650,30 @@ uint16_t uniffi_reelkit_ffi_checksum_func_default_clips_job_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_PROBE
 uint16_t uniffi_reelkit_ffi_checksum_func_probe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_FINGERPRINT
+uint16_t uniffi_reelkit_ffi_checksum_func_fingerprint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_INGEST
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_INGEST
+uint16_t uniffi_reelkit_ffi_checksum_func_ingest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SNIFF_CONTAINER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SNIFF_CONTAINER
+uint16_t uniffi_reelkit_ffi_checksum_func_sniff_container(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_TRANSCODE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_TRANSCODE
+uint16_t uniffi_reelkit_ffi_checksum_func_transcode(void
     
 );
 #endif
