@@ -25,9 +25,10 @@ where
     if !given.is_object() {
         return Err(errors::invalid_parameter(py, name, "expected a dict"));
     }
-    let config: T =
-        serde_json::from_value(given.clone()).map_err(|e| errors::invalid_parameter(py, name, e))?;
-    let known = serde_json::to_value(&config).map_err(|e| errors::invalid_parameter(py, name, e))?;
+    let config: T = serde_json::from_value(given.clone())
+        .map_err(|e| errors::invalid_parameter(py, name, e))?;
+    let known =
+        serde_json::to_value(&config).map_err(|e| errors::invalid_parameter(py, name, e))?;
     let unknown = json::unknown_keys(&given, &known);
     if !unknown.is_empty() {
         return Err(errors::invalid_parameter(

@@ -66,7 +66,11 @@ pub fn transcode<'py>(
         sprite,
         waveform,
     };
-    let job = job(py, config_from::<TranscodeJob>(options, "options")?, overrides)?;
+    let job = job(
+        py,
+        config_from::<TranscodeJob>(options, "options")?,
+        overrides,
+    )?;
     let report = run(py, progress, cancel, |w| {
         reelkit::transcode::transcode(&input, &job, w.ctl())
     })?;

@@ -203,7 +203,7 @@ impl ValidationPolicy {
             }
         }
         if let Some(min) = self.min_duration {
-            if !(info.duration >= min) {
+            if info.duration.is_nan() || info.duration < min {
                 return Err(violation(path, "min_duration", format!("{:.3} s is shorter than {min} s", info.duration)));
             }
         }

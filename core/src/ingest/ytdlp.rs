@@ -210,8 +210,12 @@ fn boxed<R: Read + Send + 'static>(r: R) -> Box<dyn Read + Send> {
     Box::new(r)
 }
 
-/// `(downloaded, total, bytes/s, eta s)` from one of our progress lines.
-fn parse_progress(line: &str) -> Option<(u64, Option<u64>, Option<f64>, Option<f64>)> {
+/// Bytes downloaded, the total when known, bytes per second and seconds
+/// left, as yt-dlp reports them.
+type DownloadProgress = (u64, Option<u64>, Option<f64>, Option<f64>);
+
+/// The download state in one of our progress lines.
+fn parse_progress(line: &str) -> Option<DownloadProgress> {
     let rest = line.trim().strip_prefix(PROGRESS_TAG)?;
     let fields: Vec<Option<f64>> = rest.split_whitespace().map(|f| f.parse::<f64>().ok()).collect();
     let field = |i: usize| fields.get(i).copied().flatten().filter(|v| v.is_finite() && *v >= 0.0);

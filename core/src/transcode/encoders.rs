@@ -181,6 +181,8 @@ impl Jpeg {
             .video()
             .map_err(|e| Error::Encode(format!("cannot create the JPEG encoder: {e}")))?;
         let qscale = 2 + (100 - i32::from(quality.clamp(1, 100))) * 29 / 99;
+        // The constant's integer type differs between FFmpeg bindings.
+        #[allow(clippy::unnecessary_cast)]
         let lambda = qscale * ff::ffi::FF_QP2LAMBDA as i32;
         enc.set_width(width);
         enc.set_height(height);

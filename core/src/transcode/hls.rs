@@ -79,6 +79,8 @@ impl Rendition {
 
 /// An output context for a muxer that opens its own files (`hls`), or that
 /// is given a file to write (`mp4`): `path` must be a plain local path.
+// The flag constants' integer types differ between FFmpeg bindings.
+#[allow(clippy::unnecessary_cast)]
 pub(crate) fn alloc_output(format: &str, path: &Path) -> Result<ff::format::context::Output> {
     crate::media::init();
     let name = CString::new(format).map_err(|_| Error::Encode("bad muxer name".into()))?;
