@@ -13,12 +13,17 @@ Peers:
   split-agroup the same with one shared audio rendition
                (-var_stream_map "a:0,agroup:aud v:0,agroup:aud ...")
 
-Runs are interleaved (reelkit, then each peer, repeated) and the median wall
-time of each is reported with the ratios. The source is made once and kept.
+Runs are interleaved (reelkit, then each peer: one round) and the median
+wall and CPU time of each is reported with the ratios. On a shared machine
+other processes steal CPU from a run; the script measures how much (busy
+time in /proc/stat not spent by the run) and keeps only rounds in which
+every run had less than --max-interference of the machine taken by others,
+trying up to --max-rounds rounds. The source is made once and kept.
 
 usage: transcode_ladder.py [--reelkit PATH] [--seconds 20] [--runs 3]
                            [--preset veryfast] [--crf 23] [--work DIR]
                            [--cores 0,1]   (pin every run to these CPUs)
+                           [--max-interference 0.05] [--max-rounds 12]
 """
 
 import argparse
@@ -35,16 +40,43 @@ RUNGS = [(1920, 1080), (1280, 720), (854, 480)]
 SEGMENT = 4
 
 
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class Meter:
+    """Wall time, CPU time of our children, and CPU time taken by everything else."""
+
+    def __init__(self):
+        self.wall = self.cpu = self.others = 0.0
+
+    def run(self, cmd, pin):
+        if pin:
+            cmd = ["taskset", "-c", pin] + cmd
+        busy = busy_seconds()
+        started = time.perf_counter()
+        before = os.times()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        after = os.times()
+        wall = time.perf_counter() - started
+        cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+        self.wall += wall
+        self.cpu += cpu
+        self.others += max(0.0, busy_seconds() - busy - cpu)
+        return self
+
+    def interference(self) -> float:
+        """Share of the machine's CPUs used by other processes during the run."""
+        cpus = len(os.sched_getaffinity(0))
+        return self.others / (cpus * self.wall) if self.wall > 0 else 0.0
+
+
 def sh(cmd, pin):
-    if pin:
-        cmd = ["taskset", "-c", pin] + cmd
-    started = time.perf_counter()
-    before = os.times()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    after = os.times()
-    wall = time.perf_counter() - started
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return wall, cpu
+    return Meter().run(cmd, pin)
 
 
 def make_source(path: Path, seconds: int) -> None:
@@ -76,17 +108,15 @@ def reelkit_cmd(binary: str, src: Path, out: Path, preset: str, crf: int) -> lis
 
 
 def three_runs(src: Path, out: Path, preset: str, crf: int, pin: str):
-    wall = cpu = 0.0
+    meter = Meter()
     for w, h in RUNGS:
         rung = out / f"{h}p"
         rung.mkdir(parents=True, exist_ok=True)
         cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
                "-vf", f"scale={w}:{h}", *x264_args(preset, crf), "-c:a", "aac", "-b:a", "128k",
                *hls_args(), "-hls_segment_filename", str(rung / "seg_%05d.m4s"), str(rung / "index.m3u8")]
-        a, b = sh(cmd, pin)
-        wall += a
-        cpu += b
-    return wall, cpu
+        meter.run(cmd, pin)
+    return meter
 
 
 def split_cmd(src: Path, out: Path, preset: str, crf: int, shared_audio: bool) -> list:
@@ -131,6 +161,8 @@ def main() -> int:
     parser.add_argument("--crf", type=int, default=23)
     parser.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "reelkit-bench-ladder"))
     parser.add_argument("--cores", default="", help="taskset CPU list for every run, e.g. 0,1")
+    parser.add_argument("--max-interference", type=float, default=0.05)
+    parser.add_argument("--max-rounds", type=int, default=12)
     args = parser.parse_args()
     if not Path(args.reelkit).exists():
         sys.exit(f"{args.reelkit} not found: build it (cargo build -p reelkit-cli) or pass --reelkit")
@@ -147,25 +179,39 @@ def main() -> int:
     }
     times = {name: [] for name in peers}
     cpus = {name: [] for name in peers}
-    for run in range(args.runs):
+    noisy = {name: [] for name in peers}
+    noisy_cpus = {name: [] for name in peers}
+    rounds = 0
+    while rounds < args.max_rounds and len(times["reelkit"]) < args.runs:
+        rounds += 1
+        measured = {}
         for name, go in peers.items():
-            out = work / f"{name}-{run}"
+            out = work / f"{name}-{rounds}"
             shutil.rmtree(out, ignore_errors=True)
-            out.mkdir()
-            if name == "reelkit":
-                out.rmdir()
-            wall, cpu = go(out)
+            if name != "reelkit":
+                out.mkdir()
+            meter = go(out)
             check_ladder(out)
-            times[name].append(wall)
-            cpus[name].append(cpu)
-            print(f"run {run + 1}: {name:13s} {wall:7.2f} s wall {cpu:7.2f} s cpu", file=sys.stderr, flush=True)
+            measured[name] = meter
+            print(f"round {rounds}: {name:13s} {meter.wall:7.2f} s wall {meter.cpu:7.2f} s cpu, "
+                  f"others took {100 * meter.interference():4.1f} % of the CPUs", file=sys.stderr, flush=True)
             shutil.rmtree(out, ignore_errors=True)
+        quiet = all(m.interference() < args.max_interference for m in measured.values())
+        for name, meter in measured.items():
+            (times[name] if quiet else noisy[name]).append(meter.wall)
+            (cpus[name] if quiet else noisy_cpus[name]).append(meter.cpu)
+        if not quiet:
+            print(f"round {rounds}: other processes were busy; not counted", file=sys.stderr, flush=True)
+    if not times["reelkit"]:
+        print("warning: no quiet round; the medians below include busy rounds", file=sys.stderr)
+        times, cpus = noisy, noisy_cpus
 
     median = {name: statistics.median(v) for name, v in times.items()}
     cpu = {name: statistics.median(v) for name, v in cpus.items()}
     print(f"\n{args.seconds} s 1080p30 source, ladder 1080/720/480, x264 {args.preset} CRF {args.crf}, "
-          f"{SEGMENT} s fMP4 segments, {os.cpu_count()} CPUs{' pinned to ' + args.cores if args.cores else ''}, "
-          f"median of {args.runs}")
+          f"{SEGMENT} s fMP4 segments, {len(os.sched_getaffinity(0))} CPUs"
+          f"{' pinned to ' + args.cores if args.cores else ''}, median of {len(times['reelkit'])} "
+          f"{'quiet' if times is not noisy else 'busy'} rounds (of {rounds})")
     print(f"{'':14s}{'wall s':>9s}{'cpu s':>9s}")
     for name in peers:
         print(f"{name:14s}{median[name]:9.2f}{cpu[name]:9.2f}")

@@ -9,6 +9,11 @@
 //! [`captions`] (SRT/VTT, rendered with fontdue + tiny-skia and burned in) →
 //! [`pipeline`] (the whole job, as `reelkit clips` runs it).
 //!
+//! Before that, [`ingest`] turns a file or URL (direct link or yt-dlp) into
+//! a validated, fingerprinted asset, and [`transcode`] makes it playable and
+//! seekable: an HLS ladder from one decode, a proxy MP4, thumbnails, sprite
+//! sheets with a WebVTT track, waveform peaks.
+//!
 //! Every long call takes a [`RunCtl`]: a progress sink and a cancellation
 //! token.
 

@@ -21,6 +21,12 @@
 //! threads are shared out by pixel count. Segment starts are decided once,
 //! on the decoded frames, so every rung has closed GOPs at the same
 //! instants. Outputs appear only when the whole job succeeded.
+//!
+//! Timestamps: every HLS rendition is moved later by the same small offset
+//! (at least 0.2 s, enough for B-frame reordering and AAC priming) so that
+//! none starts below zero; otherwise the muxer would shift each rendition by
+//! its own amount and put audio and video out of step. The proxy MP4 keeps
+//! the source clock (edit lists cover reordering and priming).
 
 mod audio;
 mod config;
