@@ -17,10 +17,11 @@
 //! and puts the frames on the media clock; every video output (each rung,
 //! the proxy, the stills) runs in its own thread with its own scaler and
 //! x264 instance, reading the same reference-counted frames; one audio
-//! thread encodes AAC once for the HLS rendition and the proxy alike. x264
-//! threads are shared out by pixel count. Segment starts are decided once,
-//! on the decoded frames, so every rung has closed GOPs at the same
-//! instants. Outputs appear only when the whole job succeeded.
+//! thread encodes AAC once for the HLS rendition and the proxy alike. The
+//! largest encoder gets x264's own thread count for the machine, the others
+//! a share by pixel count. Segment starts are decided once, on the decoded
+//! frames, so every rung has closed GOPs at the same instants. Outputs
+//! appear only when the whole job succeeded.
 //!
 //! Timestamps: every HLS rendition is moved later by the same small offset
 //! (at least 0.2 s, enough for B-frame reordering and AAC priming) so that

@@ -86,15 +86,17 @@ fn down_to_even(x: f64) -> u32 {
 }
 
 /// x264 threads for encoders of the given pixel counts sharing `cores`
-/// cores: each gets a share of 1.5 threads per core (x264's own ratio)
-/// proportional to its pixels, at least one.
+/// cores. The largest encoder, which bounds the wall time, gets what x264
+/// would take alone (1.5 threads per core), so it can use the whole machine
+/// whenever the smaller ones wait for it; the others get a share in
+/// proportion to their pixels, at least one thread.
 pub(crate) fn encoder_threads(cores: usize, pixels: &[u64]) -> Vec<usize> {
-    let total: u64 = pixels.iter().sum();
-    if total == 0 {
+    let largest = pixels.iter().copied().max().unwrap_or(0);
+    if largest == 0 {
         return vec![1; pixels.len()];
     }
-    let budget = cores.max(1) as f64 * 1.5;
-    pixels.iter().map(|&p| ((budget * p as f64 / total as f64).round() as usize).max(1)).collect()
+    let full = cores.max(1) as f64 * 1.5;
+    pixels.iter().map(|&p| ((full * p as f64 / largest as f64).round() as usize).max(1)).collect()
 }
 
 #[cfg(test)]
@@ -134,8 +136,8 @@ mod tests {
     #[test]
     fn threads_follow_pixels() {
         let pixels = [1920 * 1080, 1280 * 720, 854 * 480];
-        assert_eq!(encoder_threads(2, &pixels), vec![2, 1, 1]);
-        assert_eq!(encoder_threads(16, &pixels), vec![15, 6, 3]);
+        assert_eq!(encoder_threads(2, &pixels), vec![3, 1, 1]);
+        assert_eq!(encoder_threads(16, &pixels), vec![24, 11, 5]);
         assert_eq!(encoder_threads(4, &[0, 0]), vec![1, 1]);
     }
 }
