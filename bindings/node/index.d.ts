@@ -33,6 +33,49 @@ export interface AudioInfo {
   sampleFormat: string
 }
 
+/** What a burn produced. */
+export interface BurnReport {
+  output: string
+  width: number
+  height: number
+  /** Frames encoded (slates included). */
+  frames: number
+  /**
+   * How often the subtitle layer was rendered (it is reused while it does
+   * not change).
+   */
+  overlayRenders: number
+  duration: number
+  /** `copied`, `none`, or why the audio was left out. */
+  audio: string
+  introSeconds: number
+  outroSeconds: number
+}
+
+/**
+ * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
+ * to `output` with the audio copied; a brand kit adds its watermark and
+ * intro/outro slates.
+ */
+export declare function burnSubtitles(input: string, script: string, output: string, options?: BurnSubtitlesOptions | undefined | null): Promise<BurnReport>
+
+/** How to burn. */
+export interface BurnSubtitlesOptions {
+  /** x264 CRF 0..51 (default 20). */
+  crf?: number
+  /** x264 preset (default `veryfast`). */
+  preset?: string
+  /** Use only the fonts in this folder (plus fonts embedded in the script). */
+  fontsDir?: string
+  /**
+   * A brand kit: JSON file path, or the kit object (relative paths
+   * resolve against the current folder).
+   */
+  brand?: string | Record<string, unknown>
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
 /** One exported clip, as listed in `clips.json`. */
 export interface ClipReport {
   /** 1-based rank. */
@@ -41,6 +84,8 @@ export interface ClipReport {
   video: string
   srt: string
   vtt: string
+  /** The styled captions as an ASS script. */
+  ass: string
   start: number
   end: number
   duration: number
@@ -72,6 +117,10 @@ export interface ClipsOptions {
   /** Target clip length range in seconds (default 15–60). */
   minDuration?: number
   maxDuration?: number
+  /** Caption preset: `bold` (default), `clean`, `karaoke` or `pop`. */
+  style?: string
+  /** Brand kit JSON file (fonts, colours, watermark, intro/outro slates). */
+  brand?: string
   /**
    * A partial job in the core's JSON form, with its snake_case keys (as in
    * the CLI and the HTTP API), e.g.
@@ -202,6 +251,95 @@ export interface DubReport {
   synthesisSeconds: number
 }
 
+/** The lowercase hex SHA-256 of a file's bytes. */
+export declare function fingerprint(path: string, options?: RunOptions | undefined | null): Promise<string>
+
+/** An HLS ladder written into `dir`. */
+export interface HlsOptions {
+  dir: string
+  /**
+   * Rungs by the short side of the picture (default `[1080, 720, 480]`);
+   * rungs above the source are skipped.
+   */
+  ladder?: Array<number>
+  /** Segment length in seconds (default 4). */
+  segmentSeconds?: number
+  /** `fmp4` (default) or `ts`. */
+  segmentFormat?: string
+  /** x264 preset (default `veryfast`). */
+  preset?: string
+  /** x264 constant rate factor (default 23). */
+  crf?: number
+  /** AAC bits per second of the shared audio rendition (default 128000). */
+  audioBitrate?: number
+}
+
+/** The HLS output. */
+export interface HlsReport {
+  dir: string
+  master: string
+  segmentFormat: string
+  segmentSeconds: number
+  renditions: Array<RenditionReport>
+  skippedRungs: Array<number>
+}
+
+/**
+ * Fetch (http(s) URLs: directly, or through yt-dlp for pages and
+ * playlists), fingerprint, probe and validate `source`; with `dest`, store
+ * it there by content. Rejects with `code` `policy_violation` (naming the
+ * rule), `download_failed`, `timeout`, `tool_failed`, `not_media`...
+ */
+export declare function ingest(source: string, options?: IngestOptions | undefined | null): Promise<IngestReport>
+
+/** How `ingest` fetches URLs and where it stores what it accepts. */
+export interface IngestOptions {
+  /** Store accepted media here as `<sha256>.<ext>` (required for URLs). */
+  dest?: string
+  policy?: PolicyOptions
+  /** Longest a whole download may take, in seconds (default 3600). */
+  timeout?: number
+  /** Longest to wait for a connection, in seconds (default 15). */
+  connectTimeout?: number
+  /** Longest a transfer may stall, in seconds (default 30). */
+  idleTimeout?: number
+  /** `auto` (default: yt-dlp for pages and playlists), `always` or `never`. */
+  ytDlpMode?: string
+  /** The yt-dlp executable (default: on PATH, then the reelkit venv). */
+  ytDlp?: string
+  /** yt-dlp format selector (`-f`). */
+  format?: string
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/** What `ingest` produced (the content of `<sha256>.json` in the store). */
+export interface IngestReport {
+  /** The source as given. */
+  source: string
+  /** `file`, `http` or `yt-dlp`. */
+  method: string
+  /** The accepted file: in the store, or the source file itself. */
+  path: string
+  /** Lowercase hex SHA-256 of the bytes. */
+  sha256: string
+  sizeBytes: number
+  /** Sniffed from the bytes: `mp4`, `mov`, `mkv`, `webm`, `mpegts`... */
+  container: string
+  /** The store already held these exact bytes. */
+  duplicate: boolean
+  /** Title reported by yt-dlp. */
+  title?: string
+  media: MediaInfo
+}
+
+/**
+ * Load and check a brand kit (a JSON file path or the kit object); returns
+ * it with every default filled in. Throws with `code` `invalid_parameter`
+ * naming the bad field, or `not_found` for a missing file.
+ */
+export declare function loadBrandKit(kit: string | Record<string, unknown>): Record<string, unknown>
+
 /** EBU R128 measurements. */
 export interface Loudness {
   /** Integrated loudness in LUFS (null for silence). */
@@ -277,6 +415,27 @@ export interface ModelStatus {
   default: boolean
 }
 
+/** Limits an ingested file must meet; unset limits accept anything. */
+export interface PolicyOptions {
+  /** Largest accepted file in bytes (checked before and during downloads). */
+  maxBytes?: number
+  maxDuration?: number
+  /** Shortest accepted duration (default 0.01 s: no duration at all is rejected). */
+  minDuration?: number
+  /** Containers accepted, sniffed from the bytes (`mp4`, `mov`, `mkv`, `webm`, `mpegts`...). */
+  allowedContainers?: Array<string>
+  /** Video codecs accepted (`h264`, `hevc`, `vp9`, `av1`...). */
+  allowedVideoCodecs?: Array<string>
+  /** Audio codecs accepted (`aac`, `opus`, `mp3`...). */
+  allowedAudioCodecs?: Array<string>
+  minWidth?: number
+  minHeight?: number
+  maxWidth?: number
+  maxHeight?: number
+  requireVideo?: boolean
+  requireAudio?: boolean
+}
+
 /**
  * Read container, streams, codecs, duration, frame rate, size, rotation and
  * audio format of a media file. Rejects with `code` `not_found`,
@@ -291,7 +450,7 @@ export declare function probeSync(path: string): MediaInfo
 export interface ProgressEvent {
   /**
    * `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-   * `render` or `export`.
+   * `render`, `export`, `download`, `fingerprint` or `transcode`.
    */
   stage: string
   /** Work done so far, in `unit`s. */
@@ -304,6 +463,88 @@ export interface ProgressEvent {
   unit: string
   /** Detail, e.g. the clip being exported. */
   message?: string
+  /**
+   * Throughput in `unit`s per second of wall-clock time (frames per
+   * second while transcoding, bytes per second while downloading).
+   */
+  rate?: number
+  /** Estimated seconds left in this stage. */
+  eta?: number
+}
+
+/** A proxy/mezzanine MP4 for editing. */
+export interface ProxyOptions {
+  path: string
+  /** Short side in pixels (default 720; never above the source). */
+  height?: number
+  /** Seconds between keyframes (default 1; 0 = every frame). */
+  keyframeInterval?: number
+  preset?: string
+  /** x264 constant rate factor (default 20). */
+  crf?: number
+}
+
+/** The proxy MP4. */
+export interface ProxyReport {
+  path: string
+  width?: number
+  height?: number
+  frames: number
+  audio: boolean
+}
+
+/**
+ * Read an SRT or WebVTT file (format chosen from its content). Malformed
+ * files throw with code `subtitle_parse` and the line number in the message.
+ */
+export declare function readSubtitles(path: string): Array<SubtitleCue>
+
+/**
+ * Re-time a corrected transcript against the audio of `path`: words the
+ * edit kept keep their times, edited runs are re-timed and flagged
+ * `estimated`. `transcript` is what `transcribe` returned.
+ */
+export declare function realign(path: string, transcript: Transcript, editedText: string, options?: RealignOptions | undefined | null): Promise<Transcript>
+
+/** Options of `realign`. */
+export interface RealignOptions {
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/**
+ * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
+ * on a `width` x `height` frame, over a transparent background.
+ */
+export declare function renderSubtitles(script: string, time: number, width: number, height: number, options?: RenderSubtitlesOptions | undefined | null): Promise<SubtitleFrame>
+
+/** How to render. */
+export interface RenderSubtitlesOptions {
+  /** Use only the fonts in this folder (plus fonts embedded in the script). */
+  fontsDir?: string
+  /** Premultiplied instead of straight alpha. */
+  premultiplied?: boolean
+}
+
+/** One HLS rendition as written. */
+export interface RenditionReport {
+  /** `1080p`, `720p`... or `audio`; also its directory. */
+  name: string
+  /** `video` or `audio`. */
+  kind: string
+  /** Media playlist, relative to the HLS directory. */
+  playlist: string
+  width?: number
+  height?: number
+  codecs: string
+  /** Peak segment bit rate, bits per second. */
+  bandwidth: number
+  averageBandwidth: number
+  segments: number
+  duration: number
+  /** Frames encoded (video) or samples per channel (audio). */
+  units: number
+  threads?: number
 }
 
 /** Progress and cancellation of a call. */
@@ -353,6 +594,13 @@ export interface SignalScores {
   wordsPerSecond: number
 }
 
+/**
+ * The container as the file's bytes say (`mp4`, `mov`, `mkv`, `webm`,
+ * `mpegts`...), or `null` when no signature matches. Reads 8 KiB, so
+ * synchronous.
+ */
+export declare function sniffContainer(path: string): string | null
+
 /** Synthesised speech: mono samples in -1..1 at `sampleRate`. */
 export interface Speech {
   audio: Float32Array
@@ -373,6 +621,41 @@ export interface SpokenSentence {
   end: number
 }
 
+/** Sprite sheets and a WebVTT thumbnail track (`thumbnails.vtt`). */
+export interface SpriteOptions {
+  dir: string
+  /** Seconds between tiles (default 2). */
+  interval?: number
+  /** Tile width in pixels (default 160). */
+  tileWidth?: number
+  /** Tiles per row (default 10). */
+  columns?: number
+  /** Rows per sheet (default 10). */
+  rows?: number
+  /** JPEG quality 1..=100 (default 75). */
+  quality?: number
+}
+
+/** The sprite sheets and their WebVTT track. */
+export interface SpriteReport {
+  dir: string
+  /** The WebVTT track, relative to `dir`. */
+  vtt: string
+  sheets: Array<string>
+  tiles: number
+  tileWidth: number
+  tileHeight: number
+  columns: number
+  rows: number
+  interval: number
+}
+
+/** One still: the time of the frame shown and its file name. */
+export interface Still {
+  time: number
+  file: string
+}
+
 /** One stream of the container. */
 export interface StreamInfo {
   index: number
@@ -385,6 +668,37 @@ export interface StreamInfo {
   /** ISO 639 language tag from the stream metadata. */
   language?: string
 }
+
+/** One cue read from a subtitle file. */
+export interface SubtitleCue {
+  id?: string
+  start: number
+  end: number
+  lines: Array<string>
+  /** WebVTT cue settings, when present. */
+  settings?: string
+}
+
+/** A rendered subtitle layer: `width * height * 4` bytes of RGBA. */
+export interface SubtitleFrame {
+  width: number
+  height: number
+  /** Straight alpha unless `premultiplied` was asked for. */
+  premultiplied: boolean
+  data: Buffer
+}
+
+/** A caption preset. */
+export interface SubtitlePreset {
+  /** `bold`, `clean`, `karaoke` or `pop`. */
+  name: string
+  description: string
+  /** Every value of the preset (snake_case keys, as in brand kits). */
+  preset: Record<string, unknown>
+}
+
+/** The caption presets. */
+export declare function subtitlePresets(): Array<SubtitlePreset>
 
 /** What `tts` wrote. */
 export interface SynthesisSummary {
@@ -425,6 +739,63 @@ export interface SynthesizeOptions {
   signal?: CancelToken | AbortSignal
 }
 
+/** JPEG thumbnails at evenly spaced times. */
+export interface ThumbnailOptions {
+  dir: string
+  /** How many (default 10). */
+  count?: number
+  /** Width in pixels (default 320). */
+  width?: number
+  /** JPEG quality 1..=100 (default 85). */
+  quality?: number
+}
+
+/** The thumbnails. */
+export interface ThumbnailsReport {
+  dir: string
+  width: number
+  height: number
+  files: Array<Still>
+}
+
+/**
+ * Make every output in `options` from one decode of `input`: an HLS
+ * ladder (master.m3u8, one directory per rung, audio/), a proxy MP4,
+ * thumbnails, sprite sheets with a WebVTT track, waveform peaks. Progress
+ * events (stage `transcode`) carry `rate` (fps) and `eta`. A rejected or
+ * aborted job leaves nothing at the output paths.
+ */
+export declare function transcode(input: string, options: TranscodeOptions): Promise<TranscodeReport>
+
+/** What to make; at least one output. */
+export interface TranscodeOptions {
+  hls?: HlsOptions
+  proxy?: ProxyOptions
+  thumbnails?: ThumbnailOptions
+  sprite?: SpriteOptions
+  waveform?: WaveformOptions
+  /** CPU threads to spread the encoders over (default 0: every core). */
+  threads?: number
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
+}
+
+/** What `transcode` made. */
+export interface TranscodeReport {
+  input: string
+  duration: number
+  /** Video frames decoded: once, whatever the number of outputs. */
+  decodedFrames: number
+  /** Wall-clock seconds. */
+  elapsed: number
+  fps: number
+  hls?: HlsReport
+  proxy?: ProxyReport
+  thumbnails?: ThumbnailsReport
+  sprite?: SpriteReport
+  waveform?: WaveformReport
+}
+
 /**
  * Transcribe any media file FFmpeg can open: segments with per-word
  * timestamps and confidences.
@@ -446,6 +817,12 @@ export interface TranscribeOptions {
   initialPrompt?: string
   /** Beam size 1..=16; greedy decoding (faster) when omitted. */
   beamSize?: number
+  /** Chunks decoded in parallel (default 1). */
+  workers?: number
+  /** Voice activity detection: only detected speech is recognised (default true). */
+  vad?: boolean
+  /** Source of word times: `"hybrid"` (default), `"dtw"` or `"tokens"`. */
+  wordTiming?: 'hybrid' | 'dtw' | 'tokens'
   onProgress?: (event: ProgressEvent) => void
   signal?: CancelToken | AbortSignal
 }
@@ -502,6 +879,24 @@ export interface Voice {
 /** Piper voices of the model store and espeak-ng's voices (`espeak:<language>`). */
 export declare function voices(): Promise<Voice[]>
 
+/** Waveform peaks as audiowaveform JSON. */
+export interface WaveformOptions {
+  path: string
+  /** Min/max pairs per second (default 100). */
+  peaksPerSecond?: number
+  /** 8 (default) or 16. */
+  bits?: number
+}
+
+/** The waveform file. */
+export interface WaveformReport {
+  path: string
+  peaksPerSecond: number
+  samplesPerPixel: number
+  sampleRate: number
+  length: number
+}
+
 /** One recognised word with its time span and confidence. */
 export interface Word {
   /** The word as written, with attached punctuation (`"Hello,"`). */
@@ -511,4 +906,9 @@ export interface Word {
   end: number
   /** Recogniser confidence in `0..=1`. */
   probability: number
+  /**
+   * True when the times were estimated (re-timed after an edit) rather
+   * than measured.
+   */
+  estimated: boolean
 }

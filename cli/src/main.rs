@@ -37,6 +37,10 @@ enum Command {
     Models(cmd::models::ModelsArgs),
     /// Styled ASS subtitles: render a frame, burn into a video, list presets.
     Subs(cmd::subs::SubsArgs),
+    /// Bring a file or URL in: download, validate against a policy, fingerprint, store.
+    Ingest(cmd::ingest::IngestArgs),
+    /// Make an HLS ladder, a proxy MP4, thumbnails, sprites and waveform peaks from one decode.
+    Transcode(cmd::transcode::TranscodeArgs),
 }
 
 fn run(command: Command) -> output::Result<()> {
@@ -51,6 +55,8 @@ fn run(command: Command) -> output::Result<()> {
         Command::Dub(args) => cmd::dub::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Subs(args) => cmd::subs::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Transcode(args) => cmd::transcode::run(args),
     }
 }
 

@@ -62,6 +62,20 @@ pub enum Error {
     /// The work was cancelled through a [`crate::CancelToken`].
     #[error("cancelled")]
     Cancelled,
+    /// A source URL could not be fetched: an HTTP error status, a refused
+    /// connection, an unknown host, or a downloader that gave up.
+    #[error("{url}: download failed ({reason})")]
+    Download { url: String, reason: String },
+    /// A network transfer or an external tool did not finish in time.
+    #[error("{what}: timed out after {seconds} s")]
+    Timeout { what: String, seconds: f64 },
+    /// Media broke a rule of the caller's validation policy; `rule` names
+    /// the policy field (`max_bytes`, `max_duration`, `allowed_containers`...).
+    #[error("{path}: rejected by policy rule `{rule}`: {detail}")]
+    PolicyViolation { path: PathBuf, rule: &'static str, detail: String },
+    /// An external program reelkit drives (yt-dlp) is missing or failed.
+    #[error("{tool}: {reason}")]
+    Tool { tool: &'static str, reason: String },
 }
 
 impl Error {
@@ -83,6 +97,10 @@ impl Error {
             Error::DeviceUnavailable(_) => "device_unavailable",
             Error::Tts(_) => "tts",
             Error::Cancelled => "cancelled",
+            Error::Download { .. } => "download_failed",
+            Error::Timeout { .. } => "timeout",
+            Error::PolicyViolation { .. } => "policy_violation",
+            Error::Tool { .. } => "tool_failed",
         }
     }
 
@@ -97,6 +115,8 @@ impl Error {
                 | Error::CorruptMedia { .. }
                 | Error::InvalidParameter { .. }
                 | Error::SubtitleParse { .. }
+                | Error::Download { .. }
+                | Error::PolicyViolation { .. }
         )
     }
 

@@ -10,6 +10,11 @@
 //! [`pipeline`] (the whole job, as `reelkit clips` runs it); [`tts`] (Piper and
 //! espeak-ng voices) and [`audio`] (fitting, ducking, loudness, dubbing).
 //!
+//! Before that, [`ingest`] turns a file or URL (direct link or yt-dlp) into
+//! a validated, fingerprinted asset, and [`transcode`] makes it playable and
+//! seekable: an HLS ladder from one decode, a proxy MP4, thumbnails, sprite
+//! sheets with a WebVTT track, waveform peaks.
+//!
 //! Every long call takes a [`RunCtl`]: a progress sink and a cancellation
 //! token.
 
@@ -20,12 +25,14 @@ pub mod captions;
 pub mod clips;
 pub mod error;
 pub mod eval;
+pub mod ingest;
 pub mod media;
 pub mod pipeline;
 pub mod progress;
 pub mod scenes;
 pub mod subtitle;
 pub mod tts;
+pub mod transcode;
 
 pub use aspect::Aspect;
 pub use asr::{AsrConfig, Device, Transcriber, Transcript};

@@ -331,6 +331,8 @@ fn clip_progress(ctl: &RunCtl, index: usize, total: f64, name: &str) -> RunCtl {
             total: Some(total),
             unit: "clips",
             message: Some(name.clone()),
+            rate: None,
+            eta: None,
         });
     };
     RunCtl::new(Arc::new(sink), ctl.cancel_token().clone())

@@ -29,6 +29,12 @@ pub enum Stage {
     Synthesize,
     /// Fitting, ducking, loudness and mixing of audio tracks.
     Mix,
+    /// Fetching a URL (yt-dlp or direct HTTP); counted in bytes.
+    Download,
+    /// Hashing media bytes for the content fingerprint; counted in bytes.
+    Fingerprint,
+    /// Decoding once and encoding every output (HLS rungs, proxy, images).
+    Transcode,
 }
 
 impl Stage {
@@ -44,6 +50,9 @@ impl Stage {
             Stage::Export => "export",
             Stage::Synthesize => "synthesize",
             Stage::Mix => "mix",
+            Stage::Download => "download",
+            Stage::Fingerprint => "fingerprint",
+            Stage::Transcode => "transcode",
         }
     }
 }
@@ -66,6 +75,14 @@ pub struct ProgressEvent {
     pub unit: &'static str,
     /// Optional detail, e.g. the clip being exported.
     pub message: Option<String>,
+    /// Throughput in `unit`s per second of wall-clock time (frames per
+    /// second while transcoding, bytes per second while downloading), when
+    /// the stage measures it.
+    #[serde(default)]
+    pub rate: Option<f64>,
+    /// Estimated seconds of wall-clock time left in this stage, when known.
+    #[serde(default)]
+    pub eta: Option<f64>,
 }
 
 impl ProgressEvent {
@@ -177,7 +194,7 @@ impl RunCtl {
 
     /// Report `done` of `total` units in `stage`.
     pub fn report(&self, stage: Stage, done: f64, total: Option<f64>, unit: &'static str) {
-        self.emit(ProgressEvent { stage, done, total, unit, message: None });
+        self.emit(ProgressEvent { stage, done, total, unit, message: None, rate: None, eta: None });
     }
 }
 

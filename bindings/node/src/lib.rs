@@ -7,7 +7,8 @@
 //! stable [`reelkit::Error::code`] ([`error`]).
 //!
 //! One binding file per core module: [`media`], [`asr`], [`scenes`],
-//! [`pipeline`], [`models`], [`subtitle`], [`tts`] (speech synthesis and dubbing).
+//! [`pipeline`], [`models`], [`subtitle`], [`tts`] (speech synthesis and dubbing),
+//! [`ingest`], [`transcode`].
 
 use std::sync::LazyLock;
 
@@ -15,6 +16,7 @@ use reelkit::Engine;
 
 pub mod asr;
 pub mod error;
+pub mod ingest;
 pub mod media;
 pub mod models;
 pub mod pipeline;
@@ -23,6 +25,7 @@ pub mod scenes;
 pub mod subtitle;
 pub mod task;
 pub mod tts;
+pub mod transcode;
 
 /// The process-wide engine: models are loaded once and shared by every call.
 pub(crate) fn engine() -> &'static Engine {

@@ -179,6 +179,8 @@ mod tests {
             fraction: total.map(|t| done / t),
             unit: "seconds".into(),
             message: None,
+            rate: None,
+            eta: None,
         }
     }
 

@@ -32,6 +32,10 @@ const FUNCTIONS = {
   voices: 'voices(): Promise<Voice[]>',
   dub: 'dub(input: string, narration: string, out: string, options?: DubOptions | undefined | null): Promise<DubReport>',
   measureLoudness: 'measureLoudness(path: string): Promise<Loudness>',
+  ingest: 'ingest(source: string, options?: IngestOptions | undefined | null): Promise<IngestReport>',
+  fingerprint: 'fingerprint(path: string, options?: RunOptions | undefined | null): Promise<string>',
+  sniffContainer: 'sniffContainer(path: string): string | null',
+  transcode: 'transcode(input: string, options: TranscodeOptions): Promise<TranscodeReport>',
 }
 
 const INTERFACES = {
@@ -46,7 +50,6 @@ const INTERFACES = {
   ClipReport: ['video: string', 'srt: string', 'vtt: string', 'ass: string', 'signals: SignalScores'],
   SubtitleFrame: ['width: number', 'height: number', 'premultiplied: boolean', 'data: Buffer'],
   BurnReport: ['frames: number', 'overlayRenders: number', 'audio: string', 'introSeconds: number'],
-  ProgressEvent: ['stage: string', 'done: number', 'total?: number', 'fraction?: number', 'unit: string', 'message?: string'],
   TranscribeOptions: ['model?: string', 'language?: string', 'threads?: number', 'workers?: number', 'vad?: boolean', "wordTiming?: 'hybrid' | 'dtw' | 'tokens'", 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   ClipsOptions: ['top?: number', 'aspect?: string', 'minDuration?: number', 'maxDuration?: number', 'style?: string', 'brand?: string', 'options?: Record<string, unknown>', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
   DecodeAudioOptions: ['sampleRate?: number', 'channels?: number', 'start?: number', 'end?: number'],
@@ -57,6 +60,15 @@ const INTERFACES = {
   DubReport: ['narration: string', 'bed: string', 'mix: Loudness', 'cues: Array<CueReport>', 'spedUp: Array<number>', 'unfit: Array<number>'],
   Voice: ['id: string', 'engine: string', 'language: string', 'sampleRate: number'],
   Loudness: ['integratedLufs?: number', 'truePeakDbtp: number'],
+  ProgressEvent: ['stage: string', 'done: number', 'total?: number', 'fraction?: number', 'unit: string', 'message?: string', 'rate?: number', 'eta?: number'],
+  IngestReport: ['method: string', 'sha256: string', 'container: string', 'duplicate: boolean', 'title?: string', 'media: MediaInfo'],
+  IngestOptions: ['dest?: string', 'policy?: PolicyOptions', 'idleTimeout?: number', 'ytDlpMode?: string', 'ytDlp?: string', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  PolicyOptions: ['maxBytes?: number', 'maxDuration?: number', 'allowedContainers?: Array<string>', 'minWidth?: number', 'requireAudio?: boolean'],
+  TranscodeOptions: ['hls?: HlsOptions', 'proxy?: ProxyOptions', 'thumbnails?: ThumbnailOptions', 'sprite?: SpriteOptions', 'waveform?: WaveformOptions', 'threads?: number', 'onProgress?: (event: ProgressEvent) => void', 'signal?: CancelToken | AbortSignal'],
+  HlsOptions: ['dir: string', 'ladder?: Array<number>', 'segmentSeconds?: number', 'segmentFormat?: string', 'preset?: string', 'crf?: number'],
+  TranscodeReport: ['decodedFrames: number', 'fps: number', 'hls?: HlsReport', 'proxy?: ProxyReport', 'thumbnails?: ThumbnailsReport', 'sprite?: SpriteReport', 'waveform?: WaveformReport'],
+  HlsReport: ['master: string', 'renditions: Array<RenditionReport>', 'skippedRungs: Array<number>'],
+  RenditionReport: ['name: string', 'kind: string', 'playlist: string', 'width?: number', 'codecs: string', 'bandwidth: number', 'units: number'],
 }
 
 /** The body of `export interface <name> { ... }`. */

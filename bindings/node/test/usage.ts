@@ -8,12 +8,16 @@ import {
   detectScenes,
   dub,
   measureLoudness,
+  fingerprint,
+  ingest,
   modelsFetch,
   modelsList,
   probe,
   probeSync,
   synthesize,
   synthesizeBatch,
+  sniffContainer,
+  transcode,
   transcribe,
   renderSubtitles,
   burnSubtitles,
@@ -25,6 +29,8 @@ import {
   voices,
   type ClipsReport,
   type DubReport,
+  type IngestReport,
+  type TranscodeReport,
   type MediaInfo,
   type ProgressEvent,
   type Speech,
@@ -71,6 +77,24 @@ export async function usage(): Promise<void> {
   const installed: boolean[] = (await modelsList()).map((m) => m.installed)
   await modelsFetch(['tiny.en'], { onProgress: (e) => console.log(e.event, e.id, e.done, e.total) })
 
+  const asset: IngestReport = await ingest('https://example.com/talk.mp4', {
+    dest: 'library',
+    policy: { maxBytes: 2e9, allowedContainers: ['mp4', 'mkv'], minHeight: 360 },
+    idleTimeout: 30,
+    onProgress: (e) => console.log(e.rate, e.eta),
+  })
+  const sha: string = (await fingerprint(asset.path)) + (sniffContainer(asset.path) ?? '')
+  const made: TranscodeReport = await transcode(asset.path, {
+    hls: { dir: 'hls', ladder: [1080, 720, 480], preset: 'veryfast', crf: 23, segmentFormat: 'fmp4' },
+    proxy: { path: 'proxy.mp4', height: 540 },
+    thumbnails: { dir: 'thumbs', count: 5 },
+    sprite: { dir: 'sprites' },
+    waveform: { path: 'peaks.json', peaksPerSecond: 50 },
+    signal: controller.signal,
+  })
+  const master: string | undefined = made.hls?.master
+  console.log(sha, master, made.hls?.renditions.map((r) => r.bandwidth))
+
   try {
     await probe('x')
   } catch (e) {
@@ -94,4 +118,6 @@ export async function usage(): Promise<void> {
   await transcribe('in.mp4', { modle: 'base' })
   // @ts-expect-error: a signal is a CancelToken or an AbortSignal
   await cut('in.mp4', 'out.mp4', 0, 1, { signal: 'stop' })
+  // @ts-expect-error: an HLS output needs its directory
+  await transcode('in.mp4', { hls: { ladder: [720] } })
 }

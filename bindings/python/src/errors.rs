@@ -87,9 +87,29 @@ create_exception!(
     "The requested compute device is not available in this build or on this machine."
 );
 
+create_exception!(
+    reelkit,
+    DownloadError,
+    ReelkitError,
+    "A URL could not be fetched: an HTTP error status, a refused connection, a downloader that gave up."
+);
+create_exception!(
+    reelkit,
+    PolicyViolationError,
+    ReelkitError,
+    "Media broke a rule of the validation policy; `rule` names it (`max_bytes`, `allowed_containers`...)."
+);
+create_exception!(
+    reelkit,
+    ExternalToolError,
+    ReelkitError,
+    "An external program reelkit drives (yt-dlp) is missing or failed."
+);
+
 static MEDIA_NOT_FOUND: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static FILE_IO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INVALID_PARAMETER: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static TIMED_OUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `class <name>(ReelkitError, <builtin>)`, created once.
 fn two_base_type<'py>(
@@ -140,6 +160,16 @@ pub fn invalid_parameter_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
     )
 }
 
+pub fn timed_out_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+    two_base_type(
+        py,
+        &TIMED_OUT,
+        "TimedOutError",
+        "A download or an external tool did not finish in time (also a TimeoutError).",
+        py.get_type::<pyo3::exceptions::PyTimeoutError>(),
+    )
+}
+
 /// Every class with the `code` its instances carry unless they say otherwise.
 pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)>> {
     Ok(vec![
@@ -162,6 +192,10 @@ pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)
             py.get_type::<DeviceUnavailableError>(),
             "device_unavailable",
         ),
+        (py.get_type::<DownloadError>(), "download_failed"),
+        (timed_out_error(py)?, "timeout"),
+        (py.get_type::<PolicyViolationError>(), "policy_violation"),
+        (py.get_type::<ExternalToolError>(), "tool_failed"),
     ])
 }
 
@@ -234,6 +268,14 @@ fn convert(py: Python<'_>, error: reelkit::Error) -> PyErr {
             let _ = err.value(py).setattr("line", *line);
             err
         }
+        E::Download { .. } => raise(Ok(py.get_type::<DownloadError>()), (message,), code),
+        E::Timeout { .. } => raise(timed_out_error(py), (message,), code),
+        E::PolicyViolation { rule, .. } => {
+            let err = raise(Ok(py.get_type::<PolicyViolationError>()), (message,), code);
+            let _ = err.value(py).setattr("rule", *rule);
+            err
+        }
+        E::Tool { .. } => raise(Ok(py.get_type::<ExternalToolError>()), (message,), code),
         // A variant added to the core after this binding was written.
         _ => raise(Ok(py.get_type::<ReelkitError>()), (message,), code),
     }
@@ -247,5 +289,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     // Instances carry the line where the file goes wrong; 0 = unknown.
     py.get_type::<SubtitleParseError>().setattr("line", 0)?;
+    // Set per instance; the class default says "no rule known".
+    py.get_type::<PolicyViolationError>()
+        .setattr("rule", py.None())?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 mod asr;
 mod errors;
+mod ingest;
 mod json;
 mod media;
 mod pipeline;
@@ -13,6 +14,7 @@ mod repr;
 mod scenes;
 mod subtitle;
 mod tts;
+mod transcode;
 
 use pyo3::prelude::*;
 
@@ -28,5 +30,7 @@ fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     pipeline::register(m)?;
     subtitle::register(m)?;
     tts::register(m)?;
+    ingest::register(m)?;
+    transcode::register(m)?;
     Ok(())
 }

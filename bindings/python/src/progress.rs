@@ -74,7 +74,8 @@ impl CancelToken {
 #[derive(Clone, Debug)]
 pub struct ProgressEvent {
     /// `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-    /// `render`, `export`, or `fetch` for model downloads.
+    /// `render`, `export`, `download`, `fingerprint`, `transcode`, or
+    /// `fetch` for model downloads.
     pub stage: String,
     pub done: f64,
     /// Total work when known.
@@ -84,6 +85,11 @@ pub struct ProgressEvent {
     /// What is counted: `seconds`, `frames`, `clips`, `bytes`...
     pub unit: String,
     pub message: Option<String>,
+    /// Throughput in `unit`s per second of wall-clock time (frames per
+    /// second while transcoding, bytes per second while downloading).
+    pub rate: Option<f64>,
+    /// Estimated seconds left in this stage.
+    pub eta: Option<f64>,
 }
 
 impl ProgressEvent {
@@ -104,6 +110,8 @@ impl ProgressEvent {
             fraction,
             unit: unit.into(),
             message,
+            rate: None,
+            eta: None,
         }
     }
 }
@@ -117,6 +125,8 @@ impl From<&reelkit::ProgressEvent> for ProgressEvent {
             fraction: e.fraction(),
             unit: e.unit.to_owned(),
             message: e.message.clone(),
+            rate: e.rate,
+            eta: e.eta,
         }
     }
 }
@@ -132,17 +142,21 @@ impl ProgressEvent {
         d.set_item("fraction", self.fraction)?;
         d.set_item("unit", &self.unit)?;
         d.set_item("message", &self.message)?;
+        d.set_item("rate", self.rate)?;
+        d.set_item("eta", self.eta)?;
         Ok(d)
     }
 
     fn __repr__(&self) -> String {
         format!(
-            "ProgressEvent(stage={}, done={}, total={}, unit={}, message={})",
+            "ProgressEvent(stage={}, done={}, total={}, unit={}, message={}, rate={}, eta={})",
             repr::string(&self.stage),
             repr::float(self.done),
             repr::opt_float(self.total),
             repr::string(&self.unit),
-            repr::opt_string(self.message.as_deref())
+            repr::opt_string(self.message.as_deref()),
+            repr::opt_float(self.rate),
+            repr::opt_float(self.eta)
         )
     }
 }

@@ -75,6 +75,8 @@ def test_progress_fractions_increase(jfk_run: tuple[reelkit.Transcript, list[ree
         "fraction": last.fraction,
         "unit": last.unit,
         "message": last.message,
+        "rate": last.rate,
+        "eta": last.eta,
     }
 
 

@@ -57,6 +57,20 @@ pub enum ReelkitError {
     /// A failure inside reelkit or these bindings (a bug: please report it).
     #[error("{message}")]
     Internal { message: String },
+    /// A URL could not be fetched (HTTP error status, refused connection,
+    /// unknown host, a downloader that gave up).
+    #[error("{message}")]
+    Download { url: String, reason: String, message: String },
+    /// A download or an external tool did not finish within `seconds`.
+    #[error("{message}")]
+    Timeout { what: String, seconds: f64, message: String },
+    /// Media broke a rule of the validation policy; `rule` names it
+    /// (`max_bytes`, `allowed_containers`, `min_width`...).
+    #[error("{message}")]
+    PolicyViolation { path: String, rule: String, detail: String, message: String },
+    /// An external program reelkit drives (yt-dlp) is missing or failed.
+    #[error("{message}")]
+    Tool { tool: String, reason: String, message: String },
 }
 
 #[uniffi::export]
@@ -81,6 +95,10 @@ impl ReelkitError {
             ReelkitError::Cancelled { .. } => "cancelled".into(),
             ReelkitError::Io { .. } => "io".into(),
             ReelkitError::Internal { .. } => "internal".into(),
+            ReelkitError::Download { .. } => "download_failed".into(),
+            ReelkitError::Timeout { .. } => "timeout".into(),
+            ReelkitError::PolicyViolation { .. } => "policy_violation".into(),
+            ReelkitError::Tool { .. } => "tool_failed".into(),
         }
     }
 
@@ -95,6 +113,8 @@ impl ReelkitError {
                 | ReelkitError::CorruptMedia { .. }
                 | ReelkitError::InvalidParameter { .. }
                 | ReelkitError::SubtitleParse { .. }
+                | ReelkitError::Download { .. }
+                | ReelkitError::PolicyViolation { .. }
         )
     }
 }
@@ -148,6 +168,15 @@ impl From<reelkit::Error> for ReelkitError {
             E::Tts(_) => ReelkitError::Tts { message },
             E::Cancelled => ReelkitError::Cancelled { message },
             E::Io { path, .. } => ReelkitError::Io { path: path.display().to_string(), message },
+            E::Download { url, reason } => ReelkitError::Download { url, reason, message },
+            E::Timeout { what, seconds } => ReelkitError::Timeout { what, seconds, message },
+            E::PolicyViolation { path, rule, detail } => ReelkitError::PolicyViolation {
+                path: path.display().to_string(),
+                rule: rule.to_owned(),
+                detail,
+                message,
+            },
+            E::Tool { tool, reason } => ReelkitError::Tool { tool: tool.to_owned(), reason, message },
             // The core error is `#[non_exhaustive]`: a kind added there shows
             // up here, with its message, until it gets a case of its own.
             _ => ReelkitError::Internal { message },
@@ -176,6 +205,10 @@ mod tests {
             reelkit::Error::Tts("x".into()),
             reelkit::Error::Cancelled,
             reelkit::Error::Io { path: "a".into(), source: std::io::Error::other("denied") },
+            reelkit::Error::Download { url: "http://x/a.mp4".into(), reason: "HTTP 404".into() },
+            reelkit::Error::Timeout { what: "http://x/a.mp4".into(), seconds: 30.0 },
+            reelkit::Error::PolicyViolation { path: "a.mp4".into(), rule: "max_bytes", detail: "too big".into() },
+            reelkit::Error::Tool { tool: "yt-dlp", reason: "not found".into() },
         ];
         for core in cases {
             let (code, message, input) = (core.code(), core.to_string(), core.is_input_error());

@@ -8,7 +8,7 @@ use reelkit::{CancelToken, ProgressSink};
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ProgressEvent {
     /// `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-    /// `render` or `export`.
+    /// `render`, `export`, `download`, `fingerprint` or `transcode`.
     pub stage: String,
     /// Work done so far, in `unit`s.
     pub done: f64,
@@ -20,6 +20,11 @@ pub struct ProgressEvent {
     pub unit: String,
     /// Optional detail, e.g. the clip being exported.
     pub message: Option<String>,
+    /// Throughput in `unit`s per second of wall-clock time (frames per
+    /// second while transcoding, bytes per second while downloading).
+    pub rate: Option<f64>,
+    /// Estimated seconds left in this stage.
+    pub eta: Option<f64>,
 }
 
 impl From<&reelkit::ProgressEvent> for ProgressEvent {
@@ -31,6 +36,8 @@ impl From<&reelkit::ProgressEvent> for ProgressEvent {
             fraction: e.fraction(),
             unit: e.unit.to_owned(),
             message: e.message.clone(),
+            rate: e.rate,
+            eta: e.eta,
         }
     }
 }

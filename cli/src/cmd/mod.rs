@@ -9,6 +9,8 @@ pub mod models;
 pub mod probe;
 pub mod scenes;
 pub mod subs;
+pub mod ingest;
+pub mod transcode;
 pub mod transcribe;
 pub mod tts;
 pub mod tts_args;

@@ -17,6 +17,7 @@ pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use subtitles::read_subtitle_stream;
 pub use video::{VideoDecodeOptions, VideoFrames};
+// Shared with the transcoder, which drives FFmpeg directly.
 pub(crate) use input::{media_start, open_input};
 
 use std::sync::Once;

@@ -291,6 +291,8 @@ impl Synthesizer {
                     total: Some(total_chars as f64),
                     unit: "characters",
                     message: None,
+                    rate: None,
+                    eta: None,
                 });
                 Ok(())
             },

@@ -18,6 +18,13 @@ from reelkit._types import (
     SpokenSentence,
     SynthesisSummary,
     Voice,
+    FetchOptions,
+    IngestReport,
+    ModelStatus,
+    PolicyOptions,
+    SceneList,
+    TranscodeOptions,
+    TranscodeReport,
 )
 
 _Path = str | os.PathLike[str]
@@ -80,6 +87,21 @@ class CancelledError(ReelkitError):
 class DeviceUnavailableError(ReelkitError):
     """The requested compute device is not available."""
 
+class DownloadError(ReelkitError):
+    """A URL could not be fetched (HTTP error status, refused connection...)."""
+
+class TimedOutError(ReelkitError, TimeoutError):
+    """A download or an external tool did not finish in time."""
+
+class PolicyViolationError(ReelkitError):
+    """Media broke a rule of the validation policy."""
+
+    rule: str | None
+    """The policy field broken (``max_bytes``, ``allowed_containers``, ``min_width``...)."""
+
+class ExternalToolError(ReelkitError):
+    """An external program reelkit drives (yt-dlp) is missing or failed."""
+
 # --- progress and cancellation -----------------------------------------------
 
 @final
@@ -99,7 +121,8 @@ class ProgressEvent:
     @property
     def stage(self) -> str:
         """``probe``, ``decode_audio``, ``transcribe``, ``scenes``, ``signals``,
-        ``rank``, ``render``, ``export``, or ``fetch`` for model downloads."""
+        ``rank``, ``render``, ``export``, ``download``, ``fingerprint``,
+        ``transcode``, or ``fetch`` for model downloads."""
     @property
     def done(self) -> float: ...
     @property
@@ -111,6 +134,12 @@ class ProgressEvent:
     def unit(self) -> str: ...
     @property
     def message(self) -> str | None: ...
+    @property
+    def rate(self) -> float | None:
+        """``unit``s per second of wall-clock time (fps while transcoding)."""
+    @property
+    def eta(self) -> float | None:
+        """Estimated seconds left in this stage."""
     def to_dict(self) -> dict[str, Any]: ...
 
 # --- media -------------------------------------------------------------------
@@ -567,3 +596,52 @@ def measure_loudness(
     cancel: CancelToken | None = None,
 ) -> Loudness:
     """EBU R128 integrated loudness, loudness range and true peak of a file's audio."""
+# --- ingest and transcode ----------------------------------------------------
+
+def ingest(
+    source: _Path,
+    dest: _Path | None = None,
+    *,
+    policy: PolicyOptions | None = None,
+    fetch: FetchOptions | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> IngestReport:
+    """Fetch (http(s) URLs: directly, or through yt-dlp for pages and playlists),
+    fingerprint, probe and validate ``source``; with ``dest``, store it there as
+    ``<sha256>.<ext>`` and recognise duplicates."""
+
+def fingerprint(
+    path: _Path,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> str:
+    """The lowercase hex SHA-256 of a file's bytes."""
+
+def sniff_container(path: _Path) -> str | None:
+    """The container as the file's bytes say (``mp4``, ``mkv``, ``mpegts``...)."""
+
+def transcode(
+    input: _Path,
+    *,
+    hls: _Path | None = None,
+    ladder: list[int] | None = None,
+    preset: str | None = None,
+    crf: int | None = None,
+    segment_seconds: float | None = None,
+    segment_format: str | None = None,
+    proxy: _Path | None = None,
+    thumbnails: _Path | None = None,
+    sprite: _Path | None = None,
+    waveform: _Path | None = None,
+    options: TranscodeOptions | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> TranscodeReport:
+    """An HLS ladder, a proxy MP4, thumbnails, sprite sheets and waveform peaks
+    from one decode of ``input``.
+
+    ``options`` is a partial TranscodeJob dict; explicit arguments override it.
+    HLS defaults: ladder 1080/720/480, preset ``veryfast``, CRF 23, 4 s
+    ``fmp4`` segments.
+    """

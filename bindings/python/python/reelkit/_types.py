@@ -7,6 +7,7 @@ status); the tests check them against real results.
 from __future__ import annotations
 
 from typing import Dict, List, Optional, TypedDict
+from typing import Any, Dict, List, Optional, TypedDict
 
 
 class SignalScores(TypedDict):
@@ -179,3 +180,164 @@ class DubReport(TypedDict):
     unfit: List[int]
     speech_seconds: float
     synthesis_seconds: float
+class IngestReport(TypedDict):
+    """What :func:`reelkit.ingest` returns (also ``<sha256>.json`` in the store)."""
+
+    source: str
+    method: str
+    """``file``, ``http`` or ``yt-dlp``."""
+    path: str
+    sha256: str
+    size_bytes: int
+    container: str
+    """Sniffed from the bytes: ``mp4``, ``mov``, ``mkv``, ``webm``, ``mpegts``..."""
+    duplicate: bool
+    title: Optional[str]
+    media: Dict[str, Any]
+    """The probe of the stored file (``MediaInfo.to_dict()``)."""
+
+
+class PolicyOptions(TypedDict, total=False):
+    """The ``policy`` of :func:`reelkit.ingest`; every key is optional."""
+
+    max_bytes: Optional[int]
+    max_duration: Optional[float]
+    min_duration: Optional[float]
+    allowed_containers: List[str]
+    allowed_video_codecs: List[str]
+    allowed_audio_codecs: List[str]
+    min_width: Optional[int]
+    min_height: Optional[int]
+    max_width: Optional[int]
+    max_height: Optional[int]
+    require_video: bool
+    require_audio: bool
+
+
+class FetchOptions(TypedDict, total=False):
+    """The ``fetch`` settings of :func:`reelkit.ingest`; every key is optional."""
+
+    timeout: float
+    connect_timeout: float
+    idle_timeout: float
+    yt_dlp_mode: str
+    """``auto`` (default), ``always`` or ``never``."""
+    yt_dlp: Optional[str]
+    format: Optional[str]
+    user_agent: str
+
+
+class TranscodeOptions(TypedDict, total=False):
+    """A partial TranscodeJob: ``hls``, ``proxy``, ``thumbnails``, ``sprite``,
+    ``waveform`` sections (dicts of their settings) and ``threads``."""
+
+    hls: Optional[Dict[str, Any]]
+    proxy: Optional[Dict[str, Any]]
+    thumbnails: Optional[Dict[str, Any]]
+    sprite: Optional[Dict[str, Any]]
+    waveform: Optional[Dict[str, Any]]
+    threads: int
+
+
+class RenditionReport(TypedDict):
+    """One HLS rendition: a video rung or the shared audio."""
+
+    name: str
+    kind: str
+    playlist: str
+    width: Optional[int]
+    height: Optional[int]
+    codecs: str
+    bandwidth: int
+    average_bandwidth: int
+    segments: int
+    duration: float
+    units: int
+    """Frames encoded (video) or samples per channel (audio)."""
+    threads: Optional[int]
+
+
+class HlsReport(TypedDict):
+    dir: str
+    master: str
+    segment_format: str
+    segment_seconds: float
+    renditions: List[RenditionReport]
+    skipped_rungs: List[int]
+
+
+class ProxyReport(TypedDict):
+    path: str
+    width: Optional[int]
+    height: Optional[int]
+    frames: int
+    audio: bool
+
+
+class Still(TypedDict):
+    time: float
+    file: str
+
+
+class ThumbnailsReport(TypedDict):
+    dir: str
+    width: int
+    height: int
+    files: List[Still]
+
+
+class SpriteReport(TypedDict):
+    dir: str
+    vtt: str
+    sheets: List[str]
+    tiles: int
+    tile_width: int
+    tile_height: int
+    columns: int
+    rows: int
+    interval: float
+
+
+class WaveformReport(TypedDict):
+    path: str
+    peaks_per_second: int
+    samples_per_pixel: int
+    sample_rate: int
+    length: int
+
+
+class TranscodeReport(TypedDict):
+    """What :func:`reelkit.transcode` returns."""
+
+    input: str
+    duration: float
+    decoded_frames: int
+    elapsed: float
+    fps: float
+    hls: Optional[HlsReport]
+    proxy: Optional[ProxyReport]
+    thumbnails: Optional[ThumbnailsReport]
+    sprite: Optional[SpriteReport]
+    waveform: Optional[WaveformReport]
+
+
+__all__ = [
+    "ClipReport",
+    "ClipsReport",
+    "FetchOptions",
+    "HlsReport",
+    "IngestReport",
+    "ModelStatus",
+    "PolicyOptions",
+    "ProxyReport",
+    "RenditionReport",
+    "Scene",
+    "SceneList",
+    "SignalScores",
+    "SpriteReport",
+    "Still",
+    "ThumbnailsReport",
+    "TranscodeOptions",
+    "TranscodeReport",
+    "WaveformReport",
+]

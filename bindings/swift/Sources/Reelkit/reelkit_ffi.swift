@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -615,6 +631,24 @@ fileprivate struct FfiConverterString: FfiConverter {
         let len = Int32(value.utf8.count)
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
     }
 }
 
@@ -799,6 +833,13 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func modelsDir()  -> String
     
     /**
+     * Re-time a corrected transcript against the audio of `path`: words the
+     * edit kept keep their times, edited runs are re-timed and their words
+     * flagged `estimated`.
+     */
+    func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
+    
+    /**
      * Transcribe any media file FFmpeg can open, with word timestamps.
      */
     func transcribe(path: String, options: TranscribeOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
@@ -925,6 +966,27 @@ open func modelsDir() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Re-time a corrected transcript against the audio of `path`: words the
+     * edit kept keep their times, edited runs are re-timed and their words
+     * flagged `estimated`.
+     */
+open func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> Transcript  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_engine_realign(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterTypeTranscript_lower(transcript),FfiConverterString.lower(editedText),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTranscript_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
 }
     
     /**
@@ -1540,6 +1602,198 @@ public func FfiConverterTypeAudioInfo_lower(_ value: AudioInfo) -> RustBuffer {
 
 
 /**
+ * What a burn produced.
+ */
+public struct BurnReport: Equatable, Hashable {
+    public var output: String
+    public var width: UInt32
+    public var height: UInt32
+    /**
+     * Frames encoded (slates included).
+     */
+    public var frames: UInt64
+    /**
+     * How often the subtitle layer was rendered (reused while unchanged).
+     */
+    public var overlayRenders: UInt64
+    public var duration: Double
+    /**
+     * `copied`, `none`, or why the audio was left out.
+     */
+    public var audio: String
+    public var introSeconds: Double
+    public var outroSeconds: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(output: String, width: UInt32, height: UInt32, 
+        /**
+         * Frames encoded (slates included).
+         */frames: UInt64, 
+        /**
+         * How often the subtitle layer was rendered (reused while unchanged).
+         */overlayRenders: UInt64, duration: Double, 
+        /**
+         * `copied`, `none`, or why the audio was left out.
+         */audio: String, introSeconds: Double, outroSeconds: Double) {
+        self.output = output
+        self.width = width
+        self.height = height
+        self.frames = frames
+        self.overlayRenders = overlayRenders
+        self.duration = duration
+        self.audio = audio
+        self.introSeconds = introSeconds
+        self.outroSeconds = outroSeconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BurnReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBurnReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnReport {
+        return
+            try BurnReport(
+                output: FfiConverterString.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf), 
+                frames: FfiConverterUInt64.read(from: &buf), 
+                overlayRenders: FfiConverterUInt64.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                audio: FfiConverterString.read(from: &buf), 
+                introSeconds: FfiConverterDouble.read(from: &buf), 
+                outroSeconds: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BurnReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.output, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+        FfiConverterUInt64.write(value.frames, into: &buf)
+        FfiConverterUInt64.write(value.overlayRenders, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterString.write(value.audio, into: &buf)
+        FfiConverterDouble.write(value.introSeconds, into: &buf)
+        FfiConverterDouble.write(value.outroSeconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnReport_lift(_ buf: RustBuffer) throws -> BurnReport {
+    return try FfiConverterTypeBurnReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnReport_lower(_ value: BurnReport) -> RustBuffer {
+    return FfiConverterTypeBurnReport.lower(value)
+}
+
+
+/**
+ * How to burn subtitles.
+ */
+public struct BurnSubtitlesOptions: Equatable, Hashable {
+    /**
+     * x264 CRF 0...51 (default 20).
+     */
+    public var crf: UInt8?
+    /**
+     * x264 preset (default `veryfast`).
+     */
+    public var preset: String?
+    /**
+     * Use only the fonts in this folder (plus fonts embedded in the script).
+     */
+    public var fontsDir: String?
+    /**
+     * A brand kit: a JSON file path, or the kit itself as JSON text.
+     */
+    public var brandKit: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * x264 CRF 0...51 (default 20).
+         */crf: UInt8? = nil, 
+        /**
+         * x264 preset (default `veryfast`).
+         */preset: String? = nil, 
+        /**
+         * Use only the fonts in this folder (plus fonts embedded in the script).
+         */fontsDir: String? = nil, 
+        /**
+         * A brand kit: a JSON file path, or the kit itself as JSON text.
+         */brandKit: String? = nil) {
+        self.crf = crf
+        self.preset = preset
+        self.fontsDir = fontsDir
+        self.brandKit = brandKit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BurnSubtitlesOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnSubtitlesOptions {
+        return
+            try BurnSubtitlesOptions(
+                crf: FfiConverterOptionUInt8.read(from: &buf), 
+                preset: FfiConverterOptionString.read(from: &buf), 
+                fontsDir: FfiConverterOptionString.read(from: &buf), 
+                brandKit: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BurnSubtitlesOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt8.write(value.crf, into: &buf)
+        FfiConverterOptionString.write(value.preset, into: &buf)
+        FfiConverterOptionString.write(value.fontsDir, into: &buf)
+        FfiConverterOptionString.write(value.brandKit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnSubtitlesOptions_lift(_ buf: RustBuffer) throws -> BurnSubtitlesOptions {
+    return try FfiConverterTypeBurnSubtitlesOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnSubtitlesOptions_lower(_ value: BurnSubtitlesOptions) -> RustBuffer {
+    return FfiConverterTypeBurnSubtitlesOptions.lower(value)
+}
+
+
+/**
  * One exported clip, as listed in `clips.json`.
  */
 public struct ClipReport: Equatable, Hashable {
@@ -1553,6 +1807,10 @@ public struct ClipReport: Equatable, Hashable {
     public var video: String
     public var srt: String
     public var vtt: String
+    /**
+     * The styled captions as an ASS script.
+     */
+    public var ass: String
     public var start: Double
     public var end: Double
     public var duration: Double
@@ -1569,11 +1827,15 @@ public struct ClipReport: Equatable, Hashable {
          */index: UInt32, 
         /**
          * File names inside the output directory.
-         */video: String, srt: String, vtt: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
+         */video: String, srt: String, vtt: String, 
+        /**
+         * The styled captions as an ASS script.
+         */ass: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
         self.index = index
         self.video = video
         self.srt = srt
         self.vtt = vtt
+        self.ass = ass
         self.start = start
         self.end = end
         self.duration = duration
@@ -1603,6 +1865,7 @@ public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
                 video: FfiConverterString.read(from: &buf), 
                 srt: FfiConverterString.read(from: &buf), 
                 vtt: FfiConverterString.read(from: &buf), 
+                ass: FfiConverterString.read(from: &buf), 
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
                 duration: FfiConverterDouble.read(from: &buf), 
@@ -1618,6 +1881,7 @@ public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
         FfiConverterString.write(value.video, into: &buf)
         FfiConverterString.write(value.srt, into: &buf)
         FfiConverterString.write(value.vtt, into: &buf)
+        FfiConverterString.write(value.ass, into: &buf)
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterDouble.write(value.duration, into: &buf)
@@ -1672,6 +1936,14 @@ public struct ClipsOptions: Equatable, Hashable {
     public var minDuration: Double?
     public var maxDuration: Double?
     /**
+     * Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
+     */
+    public var style: String?
+    /**
+     * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
+     */
+    public var brandKit: String?
+    /**
      * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
      * keys take their defaults.
      */
@@ -1696,6 +1968,12 @@ public struct ClipsOptions: Equatable, Hashable {
          * Clip length range in seconds (default 15...60).
          */minDuration: Double? = nil, maxDuration: Double? = nil, 
         /**
+         * Caption preset: `bold` (default), `clean`, `karaoke` or `pop`.
+         */style: String? = nil, 
+        /**
+         * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
+         */brandKit: String? = nil, 
+        /**
          * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
          * keys take their defaults.
          */jobJson: String? = nil) {
@@ -1705,6 +1983,8 @@ public struct ClipsOptions: Equatable, Hashable {
         self.aspect = aspect
         self.minDuration = minDuration
         self.maxDuration = maxDuration
+        self.style = style
+        self.brandKit = brandKit
         self.jobJson = jobJson
     }
 
@@ -1730,6 +2010,8 @@ public struct FfiConverterTypeClipsOptions: FfiConverterRustBuffer {
                 aspect: FfiConverterOptionString.read(from: &buf), 
                 minDuration: FfiConverterOptionDouble.read(from: &buf), 
                 maxDuration: FfiConverterOptionDouble.read(from: &buf), 
+                style: FfiConverterOptionString.read(from: &buf), 
+                brandKit: FfiConverterOptionString.read(from: &buf), 
                 jobJson: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -1741,6 +2023,8 @@ public struct FfiConverterTypeClipsOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.aspect, into: &buf)
         FfiConverterOptionDouble.write(value.minDuration, into: &buf)
         FfiConverterOptionDouble.write(value.maxDuration, into: &buf)
+        FfiConverterOptionString.write(value.style, into: &buf)
+        FfiConverterOptionString.write(value.brandKit, into: &buf)
         FfiConverterOptionString.write(value.jobJson, into: &buf)
     }
 }
@@ -2167,6 +2451,500 @@ public func FfiConverterTypeDubReport_lower(_ value: DubReport) -> RustBuffer {
 
 
 /**
+ * An HLS ladder written into `dir`.
+ */
+public struct HlsOptions: Equatable, Hashable {
+    public var dir: String
+    /**
+     * Rungs by the short side of the picture (default 1080, 720, 480).
+     */
+    public var ladder: [UInt32]?
+    /**
+     * Segment length in seconds (default 4).
+     */
+    public var segmentSeconds: Double?
+    /**
+     * `fmp4` (default) or `ts`.
+     */
+    public var segmentFormat: String?
+    /**
+     * x264 preset (default `veryfast`).
+     */
+    public var preset: String?
+    /**
+     * x264 constant rate factor (default 23).
+     */
+    public var crf: UInt8?
+    /**
+     * AAC bits per second (default 128000).
+     */
+    public var audioBitrate: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dir: String, 
+        /**
+         * Rungs by the short side of the picture (default 1080, 720, 480).
+         */ladder: [UInt32]? = nil, 
+        /**
+         * Segment length in seconds (default 4).
+         */segmentSeconds: Double? = nil, 
+        /**
+         * `fmp4` (default) or `ts`.
+         */segmentFormat: String? = nil, 
+        /**
+         * x264 preset (default `veryfast`).
+         */preset: String? = nil, 
+        /**
+         * x264 constant rate factor (default 23).
+         */crf: UInt8? = nil, 
+        /**
+         * AAC bits per second (default 128000).
+         */audioBitrate: UInt32? = nil) {
+        self.dir = dir
+        self.ladder = ladder
+        self.segmentSeconds = segmentSeconds
+        self.segmentFormat = segmentFormat
+        self.preset = preset
+        self.crf = crf
+        self.audioBitrate = audioBitrate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HlsOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHlsOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HlsOptions {
+        return
+            try HlsOptions(
+                dir: FfiConverterString.read(from: &buf), 
+                ladder: FfiConverterOptionSequenceUInt32.read(from: &buf), 
+                segmentSeconds: FfiConverterOptionDouble.read(from: &buf), 
+                segmentFormat: FfiConverterOptionString.read(from: &buf), 
+                preset: FfiConverterOptionString.read(from: &buf), 
+                crf: FfiConverterOptionUInt8.read(from: &buf), 
+                audioBitrate: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HlsOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dir, into: &buf)
+        FfiConverterOptionSequenceUInt32.write(value.ladder, into: &buf)
+        FfiConverterOptionDouble.write(value.segmentSeconds, into: &buf)
+        FfiConverterOptionString.write(value.segmentFormat, into: &buf)
+        FfiConverterOptionString.write(value.preset, into: &buf)
+        FfiConverterOptionUInt8.write(value.crf, into: &buf)
+        FfiConverterOptionUInt32.write(value.audioBitrate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHlsOptions_lift(_ buf: RustBuffer) throws -> HlsOptions {
+    return try FfiConverterTypeHlsOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHlsOptions_lower(_ value: HlsOptions) -> RustBuffer {
+    return FfiConverterTypeHlsOptions.lower(value)
+}
+
+
+/**
+ * The HLS output.
+ */
+public struct HlsReport: Equatable, Hashable {
+    public var dir: String
+    public var master: String
+    public var segmentFormat: String
+    public var segmentSeconds: Double
+    public var renditions: [RenditionReport]
+    public var skippedRungs: [UInt32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dir: String, master: String, segmentFormat: String, segmentSeconds: Double, renditions: [RenditionReport], skippedRungs: [UInt32]) {
+        self.dir = dir
+        self.master = master
+        self.segmentFormat = segmentFormat
+        self.segmentSeconds = segmentSeconds
+        self.renditions = renditions
+        self.skippedRungs = skippedRungs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HlsReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHlsReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HlsReport {
+        return
+            try HlsReport(
+                dir: FfiConverterString.read(from: &buf), 
+                master: FfiConverterString.read(from: &buf), 
+                segmentFormat: FfiConverterString.read(from: &buf), 
+                segmentSeconds: FfiConverterDouble.read(from: &buf), 
+                renditions: FfiConverterSequenceTypeRenditionReport.read(from: &buf), 
+                skippedRungs: FfiConverterSequenceUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HlsReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dir, into: &buf)
+        FfiConverterString.write(value.master, into: &buf)
+        FfiConverterString.write(value.segmentFormat, into: &buf)
+        FfiConverterDouble.write(value.segmentSeconds, into: &buf)
+        FfiConverterSequenceTypeRenditionReport.write(value.renditions, into: &buf)
+        FfiConverterSequenceUInt32.write(value.skippedRungs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHlsReport_lift(_ buf: RustBuffer) throws -> HlsReport {
+    return try FfiConverterTypeHlsReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHlsReport_lower(_ value: HlsReport) -> RustBuffer {
+    return FfiConverterTypeHlsReport.lower(value)
+}
+
+
+/**
+ * How `ingest` validates, fetches and stores. Every field is optional.
+ */
+public struct IngestOptions: Equatable, Hashable {
+    /**
+     * Store accepted media here as `<sha256>.<ext>` (required for URLs).
+     */
+    public var dest: String?
+    /**
+     * Largest accepted file in bytes (checked before and during downloads).
+     */
+    public var maxBytes: UInt64?
+    public var maxDuration: Double?
+    /**
+     * Shortest accepted duration (default 0.01 s).
+     */
+    public var minDuration: Double?
+    /**
+     * Containers accepted, sniffed from the bytes (`mp4`, `mov`, `mkv`,
+     * `webm`, `mpegts`...); empty accepts any.
+     */
+    public var allowedContainers: [String]
+    public var allowedVideoCodecs: [String]
+    public var allowedAudioCodecs: [String]
+    public var minWidth: UInt32?
+    public var minHeight: UInt32?
+    public var maxWidth: UInt32?
+    public var maxHeight: UInt32?
+    public var requireVideo: Bool
+    public var requireAudio: Bool
+    /**
+     * Longest a whole download may take, in seconds (default 3600).
+     */
+    public var timeout: Double?
+    /**
+     * Longest to wait for a connection (default 15 s).
+     */
+    public var connectTimeout: Double?
+    /**
+     * Longest a transfer may stall (default 30 s).
+     */
+    public var idleTimeout: Double?
+    /**
+     * `auto` (default), `always` or `never`.
+     */
+    public var ytDlpMode: String?
+    /**
+     * The yt-dlp executable (default: on PATH, then the reelkit venv).
+     */
+    public var ytDlp: String?
+    /**
+     * yt-dlp format selector (`-f`).
+     */
+    public var format: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Store accepted media here as `<sha256>.<ext>` (required for URLs).
+         */dest: String? = nil, 
+        /**
+         * Largest accepted file in bytes (checked before and during downloads).
+         */maxBytes: UInt64? = nil, maxDuration: Double? = nil, 
+        /**
+         * Shortest accepted duration (default 0.01 s).
+         */minDuration: Double? = nil, 
+        /**
+         * Containers accepted, sniffed from the bytes (`mp4`, `mov`, `mkv`,
+         * `webm`, `mpegts`...); empty accepts any.
+         */allowedContainers: [String] = [], allowedVideoCodecs: [String] = [], allowedAudioCodecs: [String] = [], minWidth: UInt32? = nil, minHeight: UInt32? = nil, maxWidth: UInt32? = nil, maxHeight: UInt32? = nil, requireVideo: Bool = false, requireAudio: Bool = false, 
+        /**
+         * Longest a whole download may take, in seconds (default 3600).
+         */timeout: Double? = nil, 
+        /**
+         * Longest to wait for a connection (default 15 s).
+         */connectTimeout: Double? = nil, 
+        /**
+         * Longest a transfer may stall (default 30 s).
+         */idleTimeout: Double? = nil, 
+        /**
+         * `auto` (default), `always` or `never`.
+         */ytDlpMode: String? = nil, 
+        /**
+         * The yt-dlp executable (default: on PATH, then the reelkit venv).
+         */ytDlp: String? = nil, 
+        /**
+         * yt-dlp format selector (`-f`).
+         */format: String? = nil) {
+        self.dest = dest
+        self.maxBytes = maxBytes
+        self.maxDuration = maxDuration
+        self.minDuration = minDuration
+        self.allowedContainers = allowedContainers
+        self.allowedVideoCodecs = allowedVideoCodecs
+        self.allowedAudioCodecs = allowedAudioCodecs
+        self.minWidth = minWidth
+        self.minHeight = minHeight
+        self.maxWidth = maxWidth
+        self.maxHeight = maxHeight
+        self.requireVideo = requireVideo
+        self.requireAudio = requireAudio
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+        self.ytDlpMode = ytDlpMode
+        self.ytDlp = ytDlp
+        self.format = format
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IngestOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIngestOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IngestOptions {
+        return
+            try IngestOptions(
+                dest: FfiConverterOptionString.read(from: &buf), 
+                maxBytes: FfiConverterOptionUInt64.read(from: &buf), 
+                maxDuration: FfiConverterOptionDouble.read(from: &buf), 
+                minDuration: FfiConverterOptionDouble.read(from: &buf), 
+                allowedContainers: FfiConverterSequenceString.read(from: &buf), 
+                allowedVideoCodecs: FfiConverterSequenceString.read(from: &buf), 
+                allowedAudioCodecs: FfiConverterSequenceString.read(from: &buf), 
+                minWidth: FfiConverterOptionUInt32.read(from: &buf), 
+                minHeight: FfiConverterOptionUInt32.read(from: &buf), 
+                maxWidth: FfiConverterOptionUInt32.read(from: &buf), 
+                maxHeight: FfiConverterOptionUInt32.read(from: &buf), 
+                requireVideo: FfiConverterBool.read(from: &buf), 
+                requireAudio: FfiConverterBool.read(from: &buf), 
+                timeout: FfiConverterOptionDouble.read(from: &buf), 
+                connectTimeout: FfiConverterOptionDouble.read(from: &buf), 
+                idleTimeout: FfiConverterOptionDouble.read(from: &buf), 
+                ytDlpMode: FfiConverterOptionString.read(from: &buf), 
+                ytDlp: FfiConverterOptionString.read(from: &buf), 
+                format: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IngestOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.dest, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxBytes, into: &buf)
+        FfiConverterOptionDouble.write(value.maxDuration, into: &buf)
+        FfiConverterOptionDouble.write(value.minDuration, into: &buf)
+        FfiConverterSequenceString.write(value.allowedContainers, into: &buf)
+        FfiConverterSequenceString.write(value.allowedVideoCodecs, into: &buf)
+        FfiConverterSequenceString.write(value.allowedAudioCodecs, into: &buf)
+        FfiConverterOptionUInt32.write(value.minWidth, into: &buf)
+        FfiConverterOptionUInt32.write(value.minHeight, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxWidth, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxHeight, into: &buf)
+        FfiConverterBool.write(value.requireVideo, into: &buf)
+        FfiConverterBool.write(value.requireAudio, into: &buf)
+        FfiConverterOptionDouble.write(value.timeout, into: &buf)
+        FfiConverterOptionDouble.write(value.connectTimeout, into: &buf)
+        FfiConverterOptionDouble.write(value.idleTimeout, into: &buf)
+        FfiConverterOptionString.write(value.ytDlpMode, into: &buf)
+        FfiConverterOptionString.write(value.ytDlp, into: &buf)
+        FfiConverterOptionString.write(value.format, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestOptions_lift(_ buf: RustBuffer) throws -> IngestOptions {
+    return try FfiConverterTypeIngestOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestOptions_lower(_ value: IngestOptions) -> RustBuffer {
+    return FfiConverterTypeIngestOptions.lower(value)
+}
+
+
+/**
+ * What `ingest` produced (the content of `<sha256>.json` in the store).
+ */
+public struct IngestReport: Equatable, Hashable {
+    public var source: String
+    /**
+     * `file`, `http` or `yt-dlp`.
+     */
+    public var method: String
+    /**
+     * The accepted file: in the store, or the source file itself.
+     */
+    public var path: String
+    /**
+     * Lowercase hex SHA-256 of the bytes.
+     */
+    public var sha256: String
+    public var sizeBytes: UInt64
+    /**
+     * Sniffed from the bytes (`mp4`, `mov`, `mkv`, `webm`, `mpegts`...).
+     */
+    public var container: String
+    /**
+     * The store already held these exact bytes.
+     */
+    public var duplicate: Bool
+    /**
+     * Title reported by yt-dlp.
+     */
+    public var title: String?
+    public var media: MediaInfo
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(source: String, 
+        /**
+         * `file`, `http` or `yt-dlp`.
+         */method: String, 
+        /**
+         * The accepted file: in the store, or the source file itself.
+         */path: String, 
+        /**
+         * Lowercase hex SHA-256 of the bytes.
+         */sha256: String, sizeBytes: UInt64, 
+        /**
+         * Sniffed from the bytes (`mp4`, `mov`, `mkv`, `webm`, `mpegts`...).
+         */container: String, 
+        /**
+         * The store already held these exact bytes.
+         */duplicate: Bool, 
+        /**
+         * Title reported by yt-dlp.
+         */title: String?, media: MediaInfo) {
+        self.source = source
+        self.method = method
+        self.path = path
+        self.sha256 = sha256
+        self.sizeBytes = sizeBytes
+        self.container = container
+        self.duplicate = duplicate
+        self.title = title
+        self.media = media
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IngestReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIngestReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IngestReport {
+        return
+            try IngestReport(
+                source: FfiConverterString.read(from: &buf), 
+                method: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterString.read(from: &buf), 
+                sizeBytes: FfiConverterUInt64.read(from: &buf), 
+                container: FfiConverterString.read(from: &buf), 
+                duplicate: FfiConverterBool.read(from: &buf), 
+                title: FfiConverterOptionString.read(from: &buf), 
+                media: FfiConverterTypeMediaInfo.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IngestReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.sizeBytes, into: &buf)
+        FfiConverterString.write(value.container, into: &buf)
+        FfiConverterBool.write(value.duplicate, into: &buf)
+        FfiConverterOptionString.write(value.title, into: &buf)
+        FfiConverterTypeMediaInfo.write(value.media, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestReport_lift(_ buf: RustBuffer) throws -> IngestReport {
+    return try FfiConverterTypeIngestReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestReport_lower(_ value: IngestReport) -> RustBuffer {
+    return FfiConverterTypeIngestReport.lower(value)
+}
+
+
+/**
  * EBU R128 measurements.
  */
 public struct Loudness: Equatable, Hashable {
@@ -2352,7 +3130,7 @@ public func FfiConverterTypeMediaInfo_lower(_ value: MediaInfo) -> RustBuffer {
 public struct ProgressEvent: Equatable, Hashable {
     /**
      * `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-     * `render` or `export`.
+     * `render`, `export`, `download`, `fingerprint` or `transcode`.
      */
     public var stage: String
     /**
@@ -2375,13 +3153,22 @@ public struct ProgressEvent: Equatable, Hashable {
      * Optional detail, e.g. the clip being exported.
      */
     public var message: String?
+    /**
+     * Throughput in `unit`s per second of wall-clock time (frames per
+     * second while transcoding, bytes per second while downloading).
+     */
+    public var rate: Double?
+    /**
+     * Estimated seconds left in this stage.
+     */
+    public var eta: Double?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-         * `render` or `export`.
+         * `render`, `export`, `download`, `fingerprint` or `transcode`.
          */stage: String, 
         /**
          * Work done so far, in `unit`s.
@@ -2397,13 +3184,22 @@ public struct ProgressEvent: Equatable, Hashable {
          */unit: String, 
         /**
          * Optional detail, e.g. the clip being exported.
-         */message: String?) {
+         */message: String?, 
+        /**
+         * Throughput in `unit`s per second of wall-clock time (frames per
+         * second while transcoding, bytes per second while downloading).
+         */rate: Double?, 
+        /**
+         * Estimated seconds left in this stage.
+         */eta: Double?) {
         self.stage = stage
         self.done = done
         self.total = total
         self.fraction = fraction
         self.unit = unit
         self.message = message
+        self.rate = rate
+        self.eta = eta
     }
 
     
@@ -2427,7 +3223,9 @@ public struct FfiConverterTypeProgressEvent: FfiConverterRustBuffer {
                 total: FfiConverterOptionDouble.read(from: &buf), 
                 fraction: FfiConverterOptionDouble.read(from: &buf), 
                 unit: FfiConverterString.read(from: &buf), 
-                message: FfiConverterOptionString.read(from: &buf)
+                message: FfiConverterOptionString.read(from: &buf), 
+                rate: FfiConverterOptionDouble.read(from: &buf), 
+                eta: FfiConverterOptionDouble.read(from: &buf)
         )
     }
 
@@ -2438,6 +3236,8 @@ public struct FfiConverterTypeProgressEvent: FfiConverterRustBuffer {
         FfiConverterOptionDouble.write(value.fraction, into: &buf)
         FfiConverterString.write(value.unit, into: &buf)
         FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterOptionDouble.write(value.rate, into: &buf)
+        FfiConverterOptionDouble.write(value.eta, into: &buf)
     }
 }
 
@@ -2454,6 +3254,289 @@ public func FfiConverterTypeProgressEvent_lift(_ buf: RustBuffer) throws -> Prog
 #endif
 public func FfiConverterTypeProgressEvent_lower(_ value: ProgressEvent) -> RustBuffer {
     return FfiConverterTypeProgressEvent.lower(value)
+}
+
+
+/**
+ * A proxy/mezzanine MP4 for editing.
+ */
+public struct ProxyOptions: Equatable, Hashable {
+    public var path: String
+    /**
+     * Short side in pixels (default 720; never above the source).
+     */
+    public var height: UInt32?
+    /**
+     * Seconds between keyframes (default 1; 0 = every frame).
+     */
+    public var keyframeInterval: Double?
+    public var preset: String?
+    /**
+     * x264 constant rate factor (default 20).
+     */
+    public var crf: UInt8?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, 
+        /**
+         * Short side in pixels (default 720; never above the source).
+         */height: UInt32? = nil, 
+        /**
+         * Seconds between keyframes (default 1; 0 = every frame).
+         */keyframeInterval: Double? = nil, preset: String? = nil, 
+        /**
+         * x264 constant rate factor (default 20).
+         */crf: UInt8? = nil) {
+        self.path = path
+        self.height = height
+        self.keyframeInterval = keyframeInterval
+        self.preset = preset
+        self.crf = crf
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProxyOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProxyOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProxyOptions {
+        return
+            try ProxyOptions(
+                path: FfiConverterString.read(from: &buf), 
+                height: FfiConverterOptionUInt32.read(from: &buf), 
+                keyframeInterval: FfiConverterOptionDouble.read(from: &buf), 
+                preset: FfiConverterOptionString.read(from: &buf), 
+                crf: FfiConverterOptionUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProxyOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionUInt32.write(value.height, into: &buf)
+        FfiConverterOptionDouble.write(value.keyframeInterval, into: &buf)
+        FfiConverterOptionString.write(value.preset, into: &buf)
+        FfiConverterOptionUInt8.write(value.crf, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProxyOptions_lift(_ buf: RustBuffer) throws -> ProxyOptions {
+    return try FfiConverterTypeProxyOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProxyOptions_lower(_ value: ProxyOptions) -> RustBuffer {
+    return FfiConverterTypeProxyOptions.lower(value)
+}
+
+
+/**
+ * The proxy MP4.
+ */
+public struct ProxyReport: Equatable, Hashable {
+    public var path: String
+    public var width: UInt32?
+    public var height: UInt32?
+    public var frames: UInt64
+    public var audio: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, width: UInt32?, height: UInt32?, frames: UInt64, audio: Bool) {
+        self.path = path
+        self.width = width
+        self.height = height
+        self.frames = frames
+        self.audio = audio
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProxyReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProxyReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProxyReport {
+        return
+            try ProxyReport(
+                path: FfiConverterString.read(from: &buf), 
+                width: FfiConverterOptionUInt32.read(from: &buf), 
+                height: FfiConverterOptionUInt32.read(from: &buf), 
+                frames: FfiConverterUInt64.read(from: &buf), 
+                audio: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProxyReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionUInt32.write(value.width, into: &buf)
+        FfiConverterOptionUInt32.write(value.height, into: &buf)
+        FfiConverterUInt64.write(value.frames, into: &buf)
+        FfiConverterBool.write(value.audio, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProxyReport_lift(_ buf: RustBuffer) throws -> ProxyReport {
+    return try FfiConverterTypeProxyReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProxyReport_lower(_ value: ProxyReport) -> RustBuffer {
+    return FfiConverterTypeProxyReport.lower(value)
+}
+
+
+/**
+ * One HLS rendition as written.
+ */
+public struct RenditionReport: Equatable, Hashable {
+    /**
+     * `1080p`, `720p`... or `audio`; also its directory.
+     */
+    public var name: String
+    /**
+     * `video` or `audio`.
+     */
+    public var kind: String
+    /**
+     * Media playlist, relative to the HLS directory.
+     */
+    public var playlist: String
+    public var width: UInt32?
+    public var height: UInt32?
+    public var codecs: String
+    /**
+     * Peak segment bit rate, bits per second.
+     */
+    public var bandwidth: UInt64
+    public var averageBandwidth: UInt64
+    public var segments: UInt32
+    public var duration: Double
+    /**
+     * Frames encoded (video) or samples per channel (audio).
+     */
+    public var units: UInt64
+    public var threads: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `1080p`, `720p`... or `audio`; also its directory.
+         */name: String, 
+        /**
+         * `video` or `audio`.
+         */kind: String, 
+        /**
+         * Media playlist, relative to the HLS directory.
+         */playlist: String, width: UInt32?, height: UInt32?, codecs: String, 
+        /**
+         * Peak segment bit rate, bits per second.
+         */bandwidth: UInt64, averageBandwidth: UInt64, segments: UInt32, duration: Double, 
+        /**
+         * Frames encoded (video) or samples per channel (audio).
+         */units: UInt64, threads: UInt32?) {
+        self.name = name
+        self.kind = kind
+        self.playlist = playlist
+        self.width = width
+        self.height = height
+        self.codecs = codecs
+        self.bandwidth = bandwidth
+        self.averageBandwidth = averageBandwidth
+        self.segments = segments
+        self.duration = duration
+        self.units = units
+        self.threads = threads
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RenditionReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRenditionReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RenditionReport {
+        return
+            try RenditionReport(
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterString.read(from: &buf), 
+                playlist: FfiConverterString.read(from: &buf), 
+                width: FfiConverterOptionUInt32.read(from: &buf), 
+                height: FfiConverterOptionUInt32.read(from: &buf), 
+                codecs: FfiConverterString.read(from: &buf), 
+                bandwidth: FfiConverterUInt64.read(from: &buf), 
+                averageBandwidth: FfiConverterUInt64.read(from: &buf), 
+                segments: FfiConverterUInt32.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                units: FfiConverterUInt64.read(from: &buf), 
+                threads: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RenditionReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.playlist, into: &buf)
+        FfiConverterOptionUInt32.write(value.width, into: &buf)
+        FfiConverterOptionUInt32.write(value.height, into: &buf)
+        FfiConverterString.write(value.codecs, into: &buf)
+        FfiConverterUInt64.write(value.bandwidth, into: &buf)
+        FfiConverterUInt64.write(value.averageBandwidth, into: &buf)
+        FfiConverterUInt32.write(value.segments, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterUInt64.write(value.units, into: &buf)
+        FfiConverterOptionUInt32.write(value.threads, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRenditionReport_lift(_ buf: RustBuffer) throws -> RenditionReport {
+    return try FfiConverterTypeRenditionReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRenditionReport_lower(_ value: RenditionReport) -> RustBuffer {
+    return FfiConverterTypeRenditionReport.lower(value)
 }
 
 
@@ -2758,6 +3841,241 @@ public func FfiConverterTypeSpokenSentence_lower(_ value: SpokenSentence) -> Rus
 
 
 /**
+ * Sprite sheets and a WebVTT thumbnail track (`thumbnails.vtt`).
+ */
+public struct SpriteOptions: Equatable, Hashable {
+    public var dir: String
+    /**
+     * Seconds between tiles (default 2).
+     */
+    public var interval: Double?
+    /**
+     * Tile width in pixels (default 160).
+     */
+    public var tileWidth: UInt32?
+    /**
+     * Tiles per row and rows per sheet (default 10 x 10).
+     */
+    public var columns: UInt32?
+    public var rows: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dir: String, 
+        /**
+         * Seconds between tiles (default 2).
+         */interval: Double? = nil, 
+        /**
+         * Tile width in pixels (default 160).
+         */tileWidth: UInt32? = nil, 
+        /**
+         * Tiles per row and rows per sheet (default 10 x 10).
+         */columns: UInt32? = nil, rows: UInt32? = nil) {
+        self.dir = dir
+        self.interval = interval
+        self.tileWidth = tileWidth
+        self.columns = columns
+        self.rows = rows
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SpriteOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpriteOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpriteOptions {
+        return
+            try SpriteOptions(
+                dir: FfiConverterString.read(from: &buf), 
+                interval: FfiConverterOptionDouble.read(from: &buf), 
+                tileWidth: FfiConverterOptionUInt32.read(from: &buf), 
+                columns: FfiConverterOptionUInt32.read(from: &buf), 
+                rows: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SpriteOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dir, into: &buf)
+        FfiConverterOptionDouble.write(value.interval, into: &buf)
+        FfiConverterOptionUInt32.write(value.tileWidth, into: &buf)
+        FfiConverterOptionUInt32.write(value.columns, into: &buf)
+        FfiConverterOptionUInt32.write(value.rows, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpriteOptions_lift(_ buf: RustBuffer) throws -> SpriteOptions {
+    return try FfiConverterTypeSpriteOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpriteOptions_lower(_ value: SpriteOptions) -> RustBuffer {
+    return FfiConverterTypeSpriteOptions.lower(value)
+}
+
+
+/**
+ * The sprite sheets and their WebVTT track.
+ */
+public struct SpriteReport: Equatable, Hashable {
+    public var dir: String
+    /**
+     * The WebVTT track, relative to `dir`.
+     */
+    public var vtt: String
+    public var sheets: [String]
+    public var tiles: UInt32
+    public var tileWidth: UInt32
+    public var tileHeight: UInt32
+    public var columns: UInt32
+    public var rows: UInt32
+    public var interval: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dir: String, 
+        /**
+         * The WebVTT track, relative to `dir`.
+         */vtt: String, sheets: [String], tiles: UInt32, tileWidth: UInt32, tileHeight: UInt32, columns: UInt32, rows: UInt32, interval: Double) {
+        self.dir = dir
+        self.vtt = vtt
+        self.sheets = sheets
+        self.tiles = tiles
+        self.tileWidth = tileWidth
+        self.tileHeight = tileHeight
+        self.columns = columns
+        self.rows = rows
+        self.interval = interval
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SpriteReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpriteReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpriteReport {
+        return
+            try SpriteReport(
+                dir: FfiConverterString.read(from: &buf), 
+                vtt: FfiConverterString.read(from: &buf), 
+                sheets: FfiConverterSequenceString.read(from: &buf), 
+                tiles: FfiConverterUInt32.read(from: &buf), 
+                tileWidth: FfiConverterUInt32.read(from: &buf), 
+                tileHeight: FfiConverterUInt32.read(from: &buf), 
+                columns: FfiConverterUInt32.read(from: &buf), 
+                rows: FfiConverterUInt32.read(from: &buf), 
+                interval: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SpriteReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dir, into: &buf)
+        FfiConverterString.write(value.vtt, into: &buf)
+        FfiConverterSequenceString.write(value.sheets, into: &buf)
+        FfiConverterUInt32.write(value.tiles, into: &buf)
+        FfiConverterUInt32.write(value.tileWidth, into: &buf)
+        FfiConverterUInt32.write(value.tileHeight, into: &buf)
+        FfiConverterUInt32.write(value.columns, into: &buf)
+        FfiConverterUInt32.write(value.rows, into: &buf)
+        FfiConverterDouble.write(value.interval, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpriteReport_lift(_ buf: RustBuffer) throws -> SpriteReport {
+    return try FfiConverterTypeSpriteReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpriteReport_lower(_ value: SpriteReport) -> RustBuffer {
+    return FfiConverterTypeSpriteReport.lower(value)
+}
+
+
+/**
+ * One still: the time of the frame shown and its file name.
+ */
+public struct Still: Equatable, Hashable {
+    public var time: Double
+    public var file: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(time: Double, file: String) {
+        self.time = time
+        self.file = file
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Still: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStill: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Still {
+        return
+            try Still(
+                time: FfiConverterDouble.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Still, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.time, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStill_lift(_ buf: RustBuffer) throws -> Still {
+    return try FfiConverterTypeStill.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStill_lower(_ value: Still) -> RustBuffer {
+    return FfiConverterTypeStill.lower(value)
+}
+
+
+/**
  * One stream of the container.
  */
 public struct StreamInfo: Equatable, Hashable {
@@ -2841,6 +4159,81 @@ public func FfiConverterTypeStreamInfo_lift(_ buf: RustBuffer) throws -> StreamI
 #endif
 public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer {
     return FfiConverterTypeStreamInfo.lower(value)
+}
+
+
+/**
+ * One cue read from an SRT or WebVTT file.
+ */
+public struct SubtitleCue: Equatable, Hashable {
+    public var id: String?
+    public var start: Double
+    public var end: Double
+    public var lines: [String]
+    /**
+     * WebVTT cue settings, when present.
+     */
+    public var settings: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String?, start: Double, end: Double, lines: [String], 
+        /**
+         * WebVTT cue settings, when present.
+         */settings: String?) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.lines = lines
+        self.settings = settings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SubtitleCue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubtitleCue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubtitleCue {
+        return
+            try SubtitleCue(
+                id: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterDouble.read(from: &buf), 
+                end: FfiConverterDouble.read(from: &buf), 
+                lines: FfiConverterSequenceString.read(from: &buf), 
+                settings: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SubtitleCue, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterDouble.write(value.start, into: &buf)
+        FfiConverterDouble.write(value.end, into: &buf)
+        FfiConverterSequenceString.write(value.lines, into: &buf)
+        FfiConverterOptionString.write(value.settings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitleCue_lift(_ buf: RustBuffer) throws -> SubtitleCue {
+    return try FfiConverterTypeSubtitleCue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitleCue_lower(_ value: SubtitleCue) -> RustBuffer {
+    return FfiConverterTypeSubtitleCue.lower(value)
 }
 
 
@@ -3016,6 +4409,324 @@ public func FfiConverterTypeSynthesizeOptions_lower(_ value: SynthesizeOptions) 
 
 
 /**
+ * JPEG thumbnails at evenly spaced times.
+ */
+public struct ThumbnailOptions: Equatable, Hashable {
+    public var dir: String
+    /**
+     * How many (default 10).
+     */
+    public var count: UInt32?
+    /**
+     * Width in pixels (default 320).
+     */
+    public var width: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dir: String, 
+        /**
+         * How many (default 10).
+         */count: UInt32? = nil, 
+        /**
+         * Width in pixels (default 320).
+         */width: UInt32? = nil) {
+        self.dir = dir
+        self.count = count
+        self.width = width
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ThumbnailOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThumbnailOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ThumbnailOptions {
+        return
+            try ThumbnailOptions(
+                dir: FfiConverterString.read(from: &buf), 
+                count: FfiConverterOptionUInt32.read(from: &buf), 
+                width: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ThumbnailOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dir, into: &buf)
+        FfiConverterOptionUInt32.write(value.count, into: &buf)
+        FfiConverterOptionUInt32.write(value.width, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnailOptions_lift(_ buf: RustBuffer) throws -> ThumbnailOptions {
+    return try FfiConverterTypeThumbnailOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnailOptions_lower(_ value: ThumbnailOptions) -> RustBuffer {
+    return FfiConverterTypeThumbnailOptions.lower(value)
+}
+
+
+/**
+ * The thumbnails.
+ */
+public struct ThumbnailsReport: Equatable, Hashable {
+    public var dir: String
+    public var width: UInt32
+    public var height: UInt32
+    public var files: [Still]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(dir: String, width: UInt32, height: UInt32, files: [Still]) {
+        self.dir = dir
+        self.width = width
+        self.height = height
+        self.files = files
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ThumbnailsReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThumbnailsReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ThumbnailsReport {
+        return
+            try ThumbnailsReport(
+                dir: FfiConverterString.read(from: &buf), 
+                width: FfiConverterUInt32.read(from: &buf), 
+                height: FfiConverterUInt32.read(from: &buf), 
+                files: FfiConverterSequenceTypeStill.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ThumbnailsReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.dir, into: &buf)
+        FfiConverterUInt32.write(value.width, into: &buf)
+        FfiConverterUInt32.write(value.height, into: &buf)
+        FfiConverterSequenceTypeStill.write(value.files, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnailsReport_lift(_ buf: RustBuffer) throws -> ThumbnailsReport {
+    return try FfiConverterTypeThumbnailsReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThumbnailsReport_lower(_ value: ThumbnailsReport) -> RustBuffer {
+    return FfiConverterTypeThumbnailsReport.lower(value)
+}
+
+
+/**
+ * What `transcode` makes: at least one output. `jobJson` (a full
+ * transcode job as JSON, as the CLI and the server accept it) is read
+ * first; the sections that are set replace its sections.
+ */
+public struct TranscodeOptions: Equatable, Hashable {
+    public var hls: HlsOptions?
+    public var proxy: ProxyOptions?
+    public var thumbnails: ThumbnailOptions?
+    public var sprite: SpriteOptions?
+    public var waveform: WaveformOptions?
+    /**
+     * CPU threads to spread the encoders over (`nil`: every core).
+     */
+    public var threads: UInt32?
+    public var jobJson: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(hls: HlsOptions? = nil, proxy: ProxyOptions? = nil, thumbnails: ThumbnailOptions? = nil, sprite: SpriteOptions? = nil, waveform: WaveformOptions? = nil, 
+        /**
+         * CPU threads to spread the encoders over (`nil`: every core).
+         */threads: UInt32? = nil, jobJson: String? = nil) {
+        self.hls = hls
+        self.proxy = proxy
+        self.thumbnails = thumbnails
+        self.sprite = sprite
+        self.waveform = waveform
+        self.threads = threads
+        self.jobJson = jobJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TranscodeOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTranscodeOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TranscodeOptions {
+        return
+            try TranscodeOptions(
+                hls: FfiConverterOptionTypeHlsOptions.read(from: &buf), 
+                proxy: FfiConverterOptionTypeProxyOptions.read(from: &buf), 
+                thumbnails: FfiConverterOptionTypeThumbnailOptions.read(from: &buf), 
+                sprite: FfiConverterOptionTypeSpriteOptions.read(from: &buf), 
+                waveform: FfiConverterOptionTypeWaveformOptions.read(from: &buf), 
+                threads: FfiConverterOptionUInt32.read(from: &buf), 
+                jobJson: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TranscodeOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeHlsOptions.write(value.hls, into: &buf)
+        FfiConverterOptionTypeProxyOptions.write(value.proxy, into: &buf)
+        FfiConverterOptionTypeThumbnailOptions.write(value.thumbnails, into: &buf)
+        FfiConverterOptionTypeSpriteOptions.write(value.sprite, into: &buf)
+        FfiConverterOptionTypeWaveformOptions.write(value.waveform, into: &buf)
+        FfiConverterOptionUInt32.write(value.threads, into: &buf)
+        FfiConverterOptionString.write(value.jobJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscodeOptions_lift(_ buf: RustBuffer) throws -> TranscodeOptions {
+    return try FfiConverterTypeTranscodeOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscodeOptions_lower(_ value: TranscodeOptions) -> RustBuffer {
+    return FfiConverterTypeTranscodeOptions.lower(value)
+}
+
+
+/**
+ * What `transcode` made.
+ */
+public struct TranscodeReport: Equatable, Hashable {
+    public var input: String
+    public var duration: Double
+    /**
+     * Video frames decoded: once, whatever the number of outputs.
+     */
+    public var decodedFrames: UInt64
+    public var elapsed: Double
+    public var fps: Double
+    public var hls: HlsReport?
+    public var proxy: ProxyReport?
+    public var thumbnails: ThumbnailsReport?
+    public var sprite: SpriteReport?
+    public var waveform: WaveformReport?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(input: String, duration: Double, 
+        /**
+         * Video frames decoded: once, whatever the number of outputs.
+         */decodedFrames: UInt64, elapsed: Double, fps: Double, hls: HlsReport?, proxy: ProxyReport?, thumbnails: ThumbnailsReport?, sprite: SpriteReport?, waveform: WaveformReport?) {
+        self.input = input
+        self.duration = duration
+        self.decodedFrames = decodedFrames
+        self.elapsed = elapsed
+        self.fps = fps
+        self.hls = hls
+        self.proxy = proxy
+        self.thumbnails = thumbnails
+        self.sprite = sprite
+        self.waveform = waveform
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TranscodeReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTranscodeReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TranscodeReport {
+        return
+            try TranscodeReport(
+                input: FfiConverterString.read(from: &buf), 
+                duration: FfiConverterDouble.read(from: &buf), 
+                decodedFrames: FfiConverterUInt64.read(from: &buf), 
+                elapsed: FfiConverterDouble.read(from: &buf), 
+                fps: FfiConverterDouble.read(from: &buf), 
+                hls: FfiConverterOptionTypeHlsReport.read(from: &buf), 
+                proxy: FfiConverterOptionTypeProxyReport.read(from: &buf), 
+                thumbnails: FfiConverterOptionTypeThumbnailsReport.read(from: &buf), 
+                sprite: FfiConverterOptionTypeSpriteReport.read(from: &buf), 
+                waveform: FfiConverterOptionTypeWaveformReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TranscodeReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.input, into: &buf)
+        FfiConverterDouble.write(value.duration, into: &buf)
+        FfiConverterUInt64.write(value.decodedFrames, into: &buf)
+        FfiConverterDouble.write(value.elapsed, into: &buf)
+        FfiConverterDouble.write(value.fps, into: &buf)
+        FfiConverterOptionTypeHlsReport.write(value.hls, into: &buf)
+        FfiConverterOptionTypeProxyReport.write(value.proxy, into: &buf)
+        FfiConverterOptionTypeThumbnailsReport.write(value.thumbnails, into: &buf)
+        FfiConverterOptionTypeSpriteReport.write(value.sprite, into: &buf)
+        FfiConverterOptionTypeWaveformReport.write(value.waveform, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscodeReport_lift(_ buf: RustBuffer) throws -> TranscodeReport {
+    return try FfiConverterTypeTranscodeReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscodeReport_lower(_ value: TranscodeReport) -> RustBuffer {
+    return FfiConverterTypeTranscodeReport.lower(value)
+}
+
+
+/**
  * Speech recognition settings for `Engine.transcribe`.
  */
 public struct TranscribeOptions: Equatable, Hashable {
@@ -3045,6 +4756,18 @@ public struct TranscribeOptions: Equatable, Hashable {
      * Beam size 1...16; `nil` decodes greedily (faster).
      */
     public var beamSize: UInt32?
+    /**
+     * Chunks decoded in parallel.
+     */
+    public var workers: UInt32
+    /**
+     * Send only detected speech to the recogniser.
+     */
+    public var vad: Bool
+    /**
+     * Source of word times: `hybrid`, `dtw` or `tokens`.
+     */
+    public var wordTiming: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3068,13 +4791,25 @@ public struct TranscribeOptions: Equatable, Hashable {
          */initialPrompt: String? = nil, 
         /**
          * Beam size 1...16; `nil` decodes greedily (faster).
-         */beamSize: UInt32? = nil) {
+         */beamSize: UInt32? = nil, 
+        /**
+         * Chunks decoded in parallel.
+         */workers: UInt32 = UInt32(1), 
+        /**
+         * Send only detected speech to the recogniser.
+         */vad: Bool = true, 
+        /**
+         * Source of word times: `hybrid`, `dtw` or `tokens`.
+         */wordTiming: String = "hybrid") {
         self.model = model
         self.language = language
         self.threads = threads
         self.device = device
         self.initialPrompt = initialPrompt
         self.beamSize = beamSize
+        self.workers = workers
+        self.vad = vad
+        self.wordTiming = wordTiming
     }
 
     
@@ -3098,7 +4833,10 @@ public struct FfiConverterTypeTranscribeOptions: FfiConverterRustBuffer {
                 threads: FfiConverterUInt32.read(from: &buf), 
                 device: FfiConverterString.read(from: &buf), 
                 initialPrompt: FfiConverterOptionString.read(from: &buf), 
-                beamSize: FfiConverterOptionUInt32.read(from: &buf)
+                beamSize: FfiConverterOptionUInt32.read(from: &buf), 
+                workers: FfiConverterUInt32.read(from: &buf), 
+                vad: FfiConverterBool.read(from: &buf), 
+                wordTiming: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -3109,6 +4847,9 @@ public struct FfiConverterTypeTranscribeOptions: FfiConverterRustBuffer {
         FfiConverterString.write(value.device, into: &buf)
         FfiConverterOptionString.write(value.initialPrompt, into: &buf)
         FfiConverterOptionUInt32.write(value.beamSize, into: &buf)
+        FfiConverterUInt32.write(value.workers, into: &buf)
+        FfiConverterBool.write(value.vad, into: &buf)
+        FfiConverterString.write(value.wordTiming, into: &buf)
     }
 }
 
@@ -3424,6 +5165,148 @@ public func FfiConverterTypeVoice_lower(_ value: Voice) -> RustBuffer {
 
 
 /**
+ * Waveform peaks as audiowaveform JSON.
+ */
+public struct WaveformOptions: Equatable, Hashable {
+    public var path: String
+    /**
+     * Min/max pairs per second (default 100).
+     */
+    public var peaksPerSecond: UInt32?
+    /**
+     * 8 (default) or 16.
+     */
+    public var bits: UInt8?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, 
+        /**
+         * Min/max pairs per second (default 100).
+         */peaksPerSecond: UInt32? = nil, 
+        /**
+         * 8 (default) or 16.
+         */bits: UInt8? = nil) {
+        self.path = path
+        self.peaksPerSecond = peaksPerSecond
+        self.bits = bits
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WaveformOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWaveformOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WaveformOptions {
+        return
+            try WaveformOptions(
+                path: FfiConverterString.read(from: &buf), 
+                peaksPerSecond: FfiConverterOptionUInt32.read(from: &buf), 
+                bits: FfiConverterOptionUInt8.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WaveformOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionUInt32.write(value.peaksPerSecond, into: &buf)
+        FfiConverterOptionUInt8.write(value.bits, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaveformOptions_lift(_ buf: RustBuffer) throws -> WaveformOptions {
+    return try FfiConverterTypeWaveformOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaveformOptions_lower(_ value: WaveformOptions) -> RustBuffer {
+    return FfiConverterTypeWaveformOptions.lower(value)
+}
+
+
+/**
+ * The waveform file.
+ */
+public struct WaveformReport: Equatable, Hashable {
+    public var path: String
+    public var peaksPerSecond: UInt32
+    public var samplesPerPixel: UInt32
+    public var sampleRate: UInt32
+    public var length: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(path: String, peaksPerSecond: UInt32, samplesPerPixel: UInt32, sampleRate: UInt32, length: UInt32) {
+        self.path = path
+        self.peaksPerSecond = peaksPerSecond
+        self.samplesPerPixel = samplesPerPixel
+        self.sampleRate = sampleRate
+        self.length = length
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WaveformReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWaveformReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WaveformReport {
+        return
+            try WaveformReport(
+                path: FfiConverterString.read(from: &buf), 
+                peaksPerSecond: FfiConverterUInt32.read(from: &buf), 
+                samplesPerPixel: FfiConverterUInt32.read(from: &buf), 
+                sampleRate: FfiConverterUInt32.read(from: &buf), 
+                length: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WaveformReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt32.write(value.peaksPerSecond, into: &buf)
+        FfiConverterUInt32.write(value.samplesPerPixel, into: &buf)
+        FfiConverterUInt32.write(value.sampleRate, into: &buf)
+        FfiConverterUInt32.write(value.length, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaveformReport_lift(_ buf: RustBuffer) throws -> WaveformReport {
+    return try FfiConverterTypeWaveformReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaveformReport_lower(_ value: WaveformReport) -> RustBuffer {
+    return FfiConverterTypeWaveformReport.lower(value)
+}
+
+
+/**
  * One recognised word with its time span and confidence.
  */
 public struct Word: Equatable, Hashable {
@@ -3437,6 +5320,10 @@ public struct Word: Equatable, Hashable {
      * Recogniser confidence in `0...1`.
      */
     public var probability: Float
+    /**
+     * The times were estimated (re-timed after an edit), not measured.
+     */
+    public var estimated: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3446,11 +5333,15 @@ public struct Word: Equatable, Hashable {
          */word: String, start: Double, end: Double, 
         /**
          * Recogniser confidence in `0...1`.
-         */probability: Float) {
+         */probability: Float, 
+        /**
+         * The times were estimated (re-timed after an edit), not measured.
+         */estimated: Bool) {
         self.word = word
         self.start = start
         self.end = end
         self.probability = probability
+        self.estimated = estimated
     }
 
     
@@ -3472,7 +5363,8 @@ public struct FfiConverterTypeWord: FfiConverterRustBuffer {
                 word: FfiConverterString.read(from: &buf), 
                 start: FfiConverterDouble.read(from: &buf), 
                 end: FfiConverterDouble.read(from: &buf), 
-                probability: FfiConverterFloat.read(from: &buf)
+                probability: FfiConverterFloat.read(from: &buf), 
+                estimated: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3481,6 +5373,7 @@ public struct FfiConverterTypeWord: FfiConverterRustBuffer {
         FfiConverterDouble.write(value.start, into: &buf)
         FfiConverterDouble.write(value.end, into: &buf)
         FfiConverterFloat.write(value.probability, into: &buf)
+        FfiConverterBool.write(value.estimated, into: &buf)
     }
 }
 
@@ -3661,6 +5554,11 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Font(message: String
     )
     /**
+     * A subtitle file is malformed; `line` is 1-based.
+     */
+    case SubtitleParse(path: String, line: UInt32, reason: String, message: String
+    )
+    /**
      * The requested compute device is not available in this build or machine.
      */
     case DeviceUnavailable(message: String
@@ -3685,6 +5583,28 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * A failure inside reelkit or these bindings (a bug: please report it).
      */
     case Internal(message: String
+    )
+    /**
+     * A URL could not be fetched (HTTP error status, refused connection,
+     * unknown host, a downloader that gave up).
+     */
+    case Download(url: String, reason: String, message: String
+    )
+    /**
+     * A download or an external tool did not finish within `seconds`.
+     */
+    case Timeout(what: String, seconds: Double, message: String
+    )
+    /**
+     * Media broke a rule of the validation policy; `rule` names it
+     * (`max_bytes`, `allowed_containers`, `min_width`...).
+     */
+    case PolicyViolation(path: String, rule: String, detail: String, message: String
+    )
+    /**
+     * An external program reelkit drives (yt-dlp) is missing or failed.
+     */
+    case Tool(tool: String, reason: String, message: String
     )
 
     
@@ -3781,20 +5701,47 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
         case 10: return .Font(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 11: return .DeviceUnavailable(
+        case 11: return .SubtitleParse(
+            path: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterUInt32.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .Tts(
+        case 12: return .DeviceUnavailable(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Cancelled(
+        case 13: return .Tts(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 14: return .Io(
+        case 14: return .Cancelled(
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 15: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 15: return .Internal(
+        case 16: return .Internal(
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 17: return .Download(
+            url: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 18: return .Timeout(
+            what: try FfiConverterString.read(from: &buf), 
+            seconds: try FfiConverterDouble.read(from: &buf), 
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 19: return .PolicyViolation(
+            path: try FfiConverterString.read(from: &buf), 
+            rule: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 20: return .Tool(
+            tool: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
 
@@ -3869,29 +5816,66 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .DeviceUnavailable(message):
+        case let .SubtitleParse(path,line,reason,message):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterUInt32.write(line, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Tts(message):
+        case let .DeviceUnavailable(message):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Cancelled(message):
+        case let .Tts(message):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Io(path,message):
+        case let .Cancelled(message):
             writeInt(&buf, Int32(14))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Io(path,message):
+            writeInt(&buf, Int32(15))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Internal(message):
-            writeInt(&buf, Int32(15))
+            writeInt(&buf, Int32(16))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Download(url,reason,message):
+            writeInt(&buf, Int32(17))
+            FfiConverterString.write(url, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Timeout(what,seconds,message):
+            writeInt(&buf, Int32(18))
+            FfiConverterString.write(what, into: &buf)
+            FfiConverterDouble.write(seconds, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .PolicyViolation(path,rule,detail,message):
+            writeInt(&buf, Int32(19))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterString.write(rule, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Tool(tool,reason,message):
+            writeInt(&buf, Int32(20))
+            FfiConverterString.write(tool, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         }
@@ -4078,6 +6062,30 @@ public func FfiConverterTypeVoiceEngine_lower(_ value: VoiceEngine) -> RustBuffe
     return FfiConverterTypeVoiceEngine.lower(value)
 }
 
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
+    typealias SwiftType = UInt8?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt8.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt8.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -4274,6 +6282,30 @@ fileprivate struct FfiConverterOptionTypeAudioInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
+    typealias SwiftType = BurnSubtitlesOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBurnSubtitlesOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBurnSubtitlesOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeClipsOptions: FfiConverterRustBuffer {
     typealias SwiftType = ClipsOptions?
 
@@ -4322,6 +6354,174 @@ fileprivate struct FfiConverterOptionTypeDubOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHlsOptions: FfiConverterRustBuffer {
+    typealias SwiftType = HlsOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHlsOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHlsOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeHlsReport: FfiConverterRustBuffer {
+    typealias SwiftType = HlsReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHlsReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHlsReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeIngestOptions: FfiConverterRustBuffer {
+    typealias SwiftType = IngestOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeIngestOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeIngestOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProxyOptions: FfiConverterRustBuffer {
+    typealias SwiftType = ProxyOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProxyOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProxyOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProxyReport: FfiConverterRustBuffer {
+    typealias SwiftType = ProxyReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProxyReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProxyReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSpriteOptions: FfiConverterRustBuffer {
+    typealias SwiftType = SpriteOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSpriteOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSpriteOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSpriteReport: FfiConverterRustBuffer {
+    typealias SwiftType = SpriteReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSpriteReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSpriteReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSynthesizeOptions: FfiConverterRustBuffer {
     typealias SwiftType = SynthesizeOptions?
 
@@ -4338,6 +6538,54 @@ fileprivate struct FfiConverterOptionTypeSynthesizeOptions: FfiConverterRustBuff
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSynthesizeOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeThumbnailOptions: FfiConverterRustBuffer {
+    typealias SwiftType = ThumbnailOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeThumbnailOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeThumbnailOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeThumbnailsReport: FfiConverterRustBuffer {
+    typealias SwiftType = ThumbnailsReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeThumbnailsReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeThumbnailsReport.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4386,6 +6634,78 @@ fileprivate struct FfiConverterOptionTypeVideoInfo: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeVideoInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWaveformOptions: FfiConverterRustBuffer {
+    typealias SwiftType = WaveformOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWaveformOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWaveformOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWaveformReport: FfiConverterRustBuffer {
+    typealias SwiftType = WaveformReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWaveformReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWaveformReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt32]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceUInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4519,6 +6839,31 @@ fileprivate struct FfiConverterSequenceTypeCueReport: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRenditionReport: FfiConverterRustBuffer {
+    typealias SwiftType = [RenditionReport]
+
+    public static func write(_ value: [RenditionReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRenditionReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RenditionReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RenditionReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRenditionReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSegment: FfiConverterRustBuffer {
     typealias SwiftType = [Segment]
 
@@ -4594,6 +6939,31 @@ fileprivate struct FfiConverterSequenceTypeSpokenSentence: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStill: FfiConverterRustBuffer {
+    typealias SwiftType = [Still]
+
+    public static func write(_ value: [Still], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStill.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Still] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Still]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStill.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
     typealias SwiftType = [StreamInfo]
 
@@ -4611,6 +6981,31 @@ fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSubtitleCue: FfiConverterRustBuffer {
+    typealias SwiftType = [SubtitleCue]
+
+    public static func write(_ value: [SubtitleCue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSubtitleCue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SubtitleCue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SubtitleCue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSubtitleCue.read(from: &buf))
         }
         return seq
     }
@@ -4763,6 +7158,147 @@ public func probe(path: String)throws  -> MediaInfo  {
 })
 }
 /**
+ * Read an SRT or WebVTT file (format chosen from its content); malformed
+ * files throw `SubtitleParse` naming the line.
+ */
+public func readSubtitles(path: String)throws  -> [SubtitleCue]  {
+    return try  FfiConverterSequenceTypeSubtitleCue.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_read_subtitles(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+/**
+ * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
+ * to `output` with the audio copied; a brand kit adds its watermark and
+ * intro/outro slates.
+ */
+public func burnSubtitles(input: String, script: String, output: String, options: BurnSubtitlesOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> BurnReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_func_burn_subtitles(FfiConverterString.lower(input),FfiConverterString.lower(script),FfiConverterString.lower(output),FfiConverterOptionTypeBurnSubtitlesOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeBurnReport_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+/**
+ * Load and check a brand kit (a JSON file path, or the kit as JSON text);
+ * returns it as JSON with every default filled in.
+ */
+public func loadBrandKitJson(kit: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_load_brand_kit_json(
+        FfiConverterString.lower(kit),uniffiCallStatus
+    )
+})
+}
+/**
+ * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
+ * on a `width` x `height` frame: `width * height * 4` bytes of RGBA with
+ * straight alpha over a transparent background. With `fonts_dir`, only the
+ * fonts in that folder (plus fonts embedded in the script) are used.
+ */
+public func renderSubtitles(script: String, time: Double, width: UInt32, height: UInt32, fontsDir: String? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_render_subtitles(
+        FfiConverterString.lower(script),
+        FfiConverterDouble.lower(time),
+        FfiConverterUInt32.lower(width),
+        FfiConverterUInt32.lower(height),
+        FfiConverterOptionString.lower(fontsDir),uniffiCallStatus
+    )
+})
+}
+/**
+ * The caption presets (bold, clean, karaoke, pop) as JSON:
+ * `[{"name", "description", "preset"}]`.
+ */
+public func subtitlePresetsJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_subtitle_presets_json(uniffiCallStatus
+    )
+})
+}
+/**
+ * The lowercase hex SHA-256 of a file's bytes.
+ */
+public func fingerprint(path: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_func_fingerprint(FfiConverterString.lower(path),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+/**
+ * Fetch (http(s) URLs: directly, or through yt-dlp for pages and
+ * playlists), fingerprint, probe and validate `source`; with `dest`, store
+ * it there by content and recognise duplicates.
+ */
+public func ingest(source: String, options: IngestOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> IngestReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_func_ingest(FfiConverterString.lower(source),FfiConverterOptionTypeIngestOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeIngestReport_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+/**
+ * The container as the file's bytes say (`mp4`, `mov`, `mkv`, `webm`,
+ * `mpegts`...), or `nil` when no signature matches. Reads 8 KiB, so
+ * synchronous.
+ */
+public func sniffContainer(path: String)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_sniff_container(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+/**
+ * Make every output in `options` from one decode of `input`: an HLS
+ * ladder, a proxy MP4, thumbnails, sprite sheets with a WebVTT track,
+ * waveform peaks. Progress (stage `transcode`) carries `rate` (fps) and
+ * `eta`; a failed or cancelled job leaves nothing at the output paths.
+ */
+public func transcode(input: String, options: TranscodeOptions, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> TranscodeReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_func_transcode(FfiConverterString.lower(input),FfiConverterTypeTranscodeOptions_lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTranscodeReport_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+/**
  * The default dubbing job as pretty JSON (a template for `jobJson`).
  */
 public func defaultDubJobJson() -> String  {
@@ -4804,6 +7340,33 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_func_probe() != 46540) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_reelkit_ffi_checksum_func_read_subtitles() != 5080) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_burn_subtitles() != 62762) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_load_brand_kit_json() != 20646) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_render_subtitles() != 33412) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_subtitle_presets_json() != 42823) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_fingerprint() != 31567) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_ingest() != 27481) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_sniff_container() != 13378) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_transcode() != 54560) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_reelkit_ffi_checksum_func_default_dub_job_json() != 64805) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4817,6 +7380,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_models_dir() != 52060) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_engine_realign() != 49543) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_transcribe() != 34866) {

@@ -289,6 +289,11 @@ uint64_t uniffi_reelkit_ffi_fn_method_engine_cut(uint64_t ptr, RustBuffer input,
 RustBuffer uniffi_reelkit_ffi_fn_method_engine_models_dir(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_REALIGN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_REALIGN
+uint64_t uniffi_reelkit_ffi_fn_method_engine_realign(uint64_t ptr, RustBuffer path, RustBuffer transcript, RustBuffer edited_text, RustBuffer observer, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_TRANSCRIBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_TRANSCRIBE
 uint64_t uniffi_reelkit_ffi_fn_method_engine_transcribe(uint64_t ptr, RustBuffer path, RustBuffer options, RustBuffer observer, RustBuffer cancel
@@ -404,6 +409,52 @@ RustBuffer uniffi_reelkit_ffi_fn_func_default_clips_job_json(RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_PROBE
 RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_READ_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_READ_SUBTITLES
+RustBuffer uniffi_reelkit_ffi_fn_func_read_subtitles(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
+uint64_t uniffi_reelkit_ffi_fn_func_burn_subtitles(RustBuffer input, RustBuffer script, RustBuffer output, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_LOAD_BRAND_KIT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_LOAD_BRAND_KIT_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_load_brand_kit_json(RustBuffer kit, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RENDER_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RENDER_SUBTITLES
+RustBuffer uniffi_reelkit_ffi_fn_func_render_subtitles(RustBuffer script, double time, uint32_t width, uint32_t height, RustBuffer fonts_dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_subtitle_presets_json(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
+uint64_t uniffi_reelkit_ffi_fn_func_fingerprint(RustBuffer path, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
+uint64_t uniffi_reelkit_ffi_fn_func_ingest(RustBuffer source, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
+RustBuffer uniffi_reelkit_ffi_fn_func_sniff_container(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
+uint64_t uniffi_reelkit_ffi_fn_func_transcode(RustBuffer input, RustBuffer options, RustBuffer observer, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_DEFAULT_DUB_JOB_JSON
@@ -690,6 +741,60 @@ uint16_t uniffi_reelkit_ffi_checksum_func_probe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_READ_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_READ_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_read_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_burn_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_load_brand_kit_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_render_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_subtitle_presets_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_FINGERPRINT
+uint16_t uniffi_reelkit_ffi_checksum_func_fingerprint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_INGEST
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_INGEST
+uint16_t uniffi_reelkit_ffi_checksum_func_ingest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SNIFF_CONTAINER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SNIFF_CONTAINER
+uint16_t uniffi_reelkit_ffi_checksum_func_sniff_container(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_TRANSCODE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_TRANSCODE
+uint16_t uniffi_reelkit_ffi_checksum_func_transcode(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_DEFAULT_DUB_JOB_JSON
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_DEFAULT_DUB_JOB_JSON
 uint16_t uniffi_reelkit_ffi_checksum_func_default_dub_job_json(void
@@ -717,6 +822,12 @@ uint16_t uniffi_reelkit_ffi_checksum_method_engine_cut(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_MODELS_DIR
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_MODELS_DIR
 uint16_t uniffi_reelkit_ffi_checksum_method_engine_models_dir(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
+uint16_t uniffi_reelkit_ffi_checksum_method_engine_realign(void
     
 );
 #endif

@@ -1,0 +1,259 @@
+//! The encoders a transcode opens: libx264 for video, FFmpeg's AAC for
+//! audio, MJPEG for stills — with the settings HLS and editing need.
+
+use ffmpeg_next as ff;
+
+use crate::error::{Error, Result};
+
+/// Time base of every video encoder and of the frames fed to it.
+pub(crate) const VIDEO_TIME_BASE: (i32, i32) = (1, 90_000);
+
+pub(crate) fn video_time_base() -> ff::Rational {
+    ff::Rational::new(VIDEO_TIME_BASE.0, VIDEO_TIME_BASE.1)
+}
+
+/// Where keyframes go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Keyframes {
+    /// Only where a frame is marked as forced (segment starts): no scene-cut
+    /// or periodic keyframes, so every rung cuts at the same instants.
+    Forced,
+    /// At most this many frames apart (1 = every frame).
+    Every(u32),
+}
+
+/// Colour tags copied from the source, so players convert it the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ColorTags {
+    pub space: ff::color::Space,
+    pub range: ff::color::Range,
+    pub primaries: ff::color::Primaries,
+    pub transfer: ff::color::TransferCharacteristic,
+}
+
+impl ColorTags {
+    pub(crate) fn of(decoder: &ff::decoder::Video) -> Self {
+        Self {
+            space: decoder.color_space(),
+            range: decoder.color_range(),
+            primaries: decoder.color_primaries(),
+            transfer: decoder.color_transfer_characteristic(),
+        }
+    }
+}
+
+/// One H.264 encoder's settings.
+#[derive(Debug, Clone)]
+pub(crate) struct H264 {
+    pub width: u32,
+    pub height: u32,
+    pub preset: String,
+    pub crf: u8,
+    /// x264 threads; 0 lets x264 pick.
+    pub threads: usize,
+    pub frame_rate: ff::Rational,
+    pub keyframes: Keyframes,
+    pub color: Option<ColorTags>,
+}
+
+/// Open libx264 for `spec` (4:2:0, closed GOPs, global headers).
+pub(crate) fn open_h264(spec: &H264) -> Result<ff::encoder::Video> {
+    let codec = ff::encoder::find_by_name("libx264")
+        .ok_or_else(|| Error::Encode("this FFmpeg build has no libx264 encoder".into()))?;
+    let mut enc = ff::codec::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(|e| Error::Encode(format!("cannot create the H.264 encoder: {e}")))?;
+    enc.set_width(spec.width);
+    enc.set_height(spec.height);
+    enc.set_format(ff::format::Pixel::YUV420P);
+    enc.set_time_base(video_time_base());
+    enc.set_frame_rate(Some(spec.frame_rate));
+    enc.set_aspect_ratio(ff::Rational::new(1, 1));
+    // Segments and MP4 both keep SPS/PPS out of band (muxers put them back
+    // in band for MPEG-TS).
+    enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    if let Some(color) = spec.color {
+        enc.set_colorspace(color.space);
+        enc.set_color_range(color.range);
+        // SAFETY: plain enum fields of the codec context, set before opening.
+        unsafe {
+            let ctx = enc.as_mut_ptr();
+            (*ctx).color_primaries = color.primaries.into();
+            (*ctx).color_trc = color.transfer.into();
+        }
+    }
+    let mut options = ff::Dictionary::new();
+    options.set("preset", &spec.preset);
+    options.set("crf", &spec.crf.to_string());
+    options.set("threads", &spec.threads.to_string());
+    match spec.keyframes {
+        Keyframes::Forced => {
+            options.set("forced-idr", "1");
+            options.set("x264-params", "keyint=infinite:scenecut=0:open-gop=0");
+        }
+        Keyframes::Every(frames) => {
+            options.set("forced-idr", "1");
+            options.set("x264-params", &format!("keyint={}:open-gop=0", frames.max(1)));
+        }
+    }
+    enc.open_with(options)
+        .map_err(|e| Error::Encode(format!("cannot open libx264 at {}x{}: {e}", spec.width, spec.height)))
+}
+
+/// `avc1.PPCCLL` for an HLS `CODECS` attribute, from the SPS in the
+/// encoder's Annex B extradata.
+pub(crate) fn avc_codec_string(encoder: &ff::encoder::Video) -> String {
+    // SAFETY: extradata/extradata_size describe one buffer owned by the
+    // opened encoder.
+    let extradata = unsafe {
+        let ctx = encoder.as_ptr();
+        if (*ctx).extradata.is_null() || (*ctx).extradata_size <= 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts((*ctx).extradata, (*ctx).extradata_size as usize)
+        }
+    };
+    sps_codec_string(extradata).unwrap_or_else(|| "avc1.640028".to_owned())
+}
+
+fn sps_codec_string(annex_b: &[u8]) -> Option<String> {
+    let mut i = 0;
+    while i + 4 < annex_b.len() {
+        let start = if annex_b[i..].starts_with(&[0, 0, 1]) {
+            Some(i + 3)
+        } else if annex_b[i..].starts_with(&[0, 0, 0, 1]) {
+            Some(i + 4)
+        } else {
+            None
+        };
+        if let Some(nal) = start {
+            if nal + 3 < annex_b.len() && annex_b[nal] & 0x1f == 7 {
+                let (profile, constraints, level) = (annex_b[nal + 1], annex_b[nal + 2], annex_b[nal + 3]);
+                return Some(format!("avc1.{profile:02x}{constraints:02x}{level:02x}"));
+            }
+            i = nal;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Open FFmpeg's AAC-LC encoder (planar float input).
+pub(crate) fn open_aac(rate: u32, channels: u16, bit_rate: u32) -> Result<ff::encoder::Audio> {
+    let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::Encode("no AAC encoder".into()))?;
+    let mut enc = ff::codec::Context::new_with_codec(codec)
+        .encoder()
+        .audio()
+        .map_err(|e| Error::Encode(format!("cannot create the AAC encoder: {e}")))?;
+    enc.set_rate(rate as i32);
+    enc.set_channel_layout(layout(channels));
+    enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
+    enc.set_bit_rate(bit_rate as usize);
+    enc.set_time_base(ff::Rational::new(1, rate as i32));
+    enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open the AAC encoder: {e}")))
+}
+
+pub(crate) fn layout(channels: u16) -> ff::ChannelLayout {
+    if channels == 1 {
+        ff::ChannelLayout::MONO
+    } else {
+        ff::ChannelLayout::STEREO
+    }
+}
+
+/// Encodes full-range 4:2:0 frames as baseline JPEG files.
+pub(crate) struct Jpeg {
+    encoder: ff::encoder::Video,
+    width: u32,
+    height: u32,
+    quality: i32,
+}
+
+impl Jpeg {
+    /// `quality` 1..=100 maps onto MJPEG's qscale 31..=2.
+    pub(crate) fn new(width: u32, height: u32, quality: u8) -> Result<Self> {
+        let codec = ff::encoder::find(ff::codec::Id::MJPEG).ok_or_else(|| Error::Encode("no MJPEG encoder".into()))?;
+        let mut enc = ff::codec::Context::new_with_codec(codec)
+            .encoder()
+            .video()
+            .map_err(|e| Error::Encode(format!("cannot create the JPEG encoder: {e}")))?;
+        let qscale = 2 + (100 - i32::from(quality.clamp(1, 100))) * 29 / 99;
+        // The constant's integer type differs between FFmpeg bindings.
+        #[allow(clippy::unnecessary_cast)]
+        let lambda = qscale * ff::ffi::FF_QP2LAMBDA as i32;
+        enc.set_width(width);
+        enc.set_height(height);
+        enc.set_format(ff::format::Pixel::YUVJ420P);
+        enc.set_time_base(ff::Rational::new(1, 25));
+        enc.set_flags(ff::codec::Flags::QSCALE);
+        enc.set_global_quality(lambda);
+        enc.set_qmin(qscale);
+        enc.set_qmax(qscale);
+        let encoder = enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open the JPEG encoder: {e}")))?;
+        Ok(Self { encoder, width, height, quality: lambda })
+    }
+
+    /// The JPEG bytes of `frame` (YUVJ420P at the encoder's size).
+    pub(crate) fn encode(&mut self, frame: &mut ff::frame::Video) -> Result<Vec<u8>> {
+        if frame.width() != self.width || frame.height() != self.height {
+            return Err(Error::Encode(format!(
+                "{}x{} still for a {}x{} JPEG encoder",
+                frame.width(),
+                frame.height(),
+                self.width,
+                self.height
+            )));
+        }
+        // SAFETY: `quality` is a plain field; MJPEG reads it with QSCALE set.
+        unsafe {
+            (*frame.as_mut_ptr()).quality = self.quality;
+        }
+        frame.set_pts(None);
+        frame.set_kind(ff::picture::Type::I);
+        self.encoder.send_frame(frame).map_err(|e| Error::Encode(format!("JPEG encoder: {e}")))?;
+        let mut packet = ff::Packet::empty();
+        self.encoder.receive_packet(&mut packet).map_err(|e| Error::Encode(format!("JPEG encoder: {e}")))?;
+        Ok(packet.data().map(<[u8]>::to_vec).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codec_string_comes_from_the_sps() {
+        let extradata = [0, 0, 0, 1, 0x67, 0x64, 0x00, 0x1f, 0xac, 0, 0, 0, 1, 0x68, 0xeb];
+        assert_eq!(sps_codec_string(&extradata).as_deref(), Some("avc1.64001f"));
+        assert_eq!(sps_codec_string(&[0, 0, 1, 0x68, 1, 2, 3]), None);
+    }
+
+    #[test]
+    fn encoders_open_with_reelkit_settings() {
+        crate::media::init();
+        let spec = H264 {
+            width: 320,
+            height: 180,
+            preset: "ultrafast".into(),
+            crf: 23,
+            threads: 1,
+            frame_rate: ff::Rational::new(30, 1),
+            keyframes: Keyframes::Forced,
+            color: None,
+        };
+        let h264 = open_h264(&spec).unwrap();
+        assert!(avc_codec_string(&h264).starts_with("avc1.42"), "{}", avc_codec_string(&h264));
+        let aac = open_aac(48_000, 2, 128_000).unwrap();
+        assert_eq!(aac.frame_size(), 1024);
+        let mut jpeg = Jpeg::new(64, 48, 80).unwrap();
+        let mut frame = ff::frame::Video::new(ff::format::Pixel::YUVJ420P, 64, 48);
+        for plane in 0..3 {
+            frame.data_mut(plane).fill(128);
+        }
+        let bytes = jpeg.encode(&mut frame).unwrap();
+        assert_eq!(&bytes[..2], &[0xff, 0xd8], "a JPEG starts with SOI");
+    }
+}
