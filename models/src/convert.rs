@@ -180,6 +180,14 @@ impl Conv<'_> {
         self.emit(&format!("{dst}.bias"), &[n], TensorType::F32, &b)
     }
 
+    /// A layer's feed-forward block: two linears (state -> 4*state -> state)
+    /// and the layer norm in front of them.
+    fn feed_forward(&mut self, src: &str, dst: &str, state: usize) -> Result<()> {
+        self.linear(&format!("{src}/ffn/linear_0"), &format!("{dst}.mlp.0"), 4 * state, state)?;
+        self.linear(&format!("{src}/ffn/linear_1"), &format!("{dst}.mlp.2"), state, 4 * state)?;
+        self.layer_norm(&format!("{src}/ffn/layer_norm"), &format!("{dst}.mlp_ln"), state)
+    }
+
     /// Split a fused projection of `parts.len()` stacked [s, s] matrices into named
     /// ggml tensors; `None` skips a part, `Some((name, with_bias))` writes it.
     fn fused(&mut self, src: &str, s: usize, parts: &[Option<(String, bool)>]) -> Result<()> {
@@ -415,23 +423,7 @@ pub fn ct2_whisper_to_ggml_with(
                 &format!("{dst}.attn_ln"),
                 state,
             )?;
-            c.linear(
-                &format!("{src}/ffn/linear_0"),
-                &format!("{dst}.mlp.0"),
-                4 * state,
-                state,
-            )?;
-            c.linear(
-                &format!("{src}/ffn/linear_1"),
-                &format!("{dst}.mlp.2"),
-                state,
-                4 * state,
-            )?;
-            c.layer_norm(
-                &format!("{src}/ffn/layer_norm"),
-                &format!("{dst}.mlp_ln"),
-                state,
-            )?;
+            c.feed_forward(&src, &dst, state)?;
         }
         c.layer_norm("encoder/layer_norm", "encoder.ln_post", state)?;
 
@@ -499,23 +491,7 @@ pub fn ct2_whisper_to_ggml_with(
                 &format!("{dst}.cross_attn_ln"),
                 state,
             )?;
-            c.linear(
-                &format!("{src}/ffn/linear_0"),
-                &format!("{dst}.mlp.0"),
-                4 * state,
-                state,
-            )?;
-            c.linear(
-                &format!("{src}/ffn/linear_1"),
-                &format!("{dst}.mlp.2"),
-                state,
-                4 * state,
-            )?;
-            c.layer_norm(
-                &format!("{src}/ffn/layer_norm"),
-                &format!("{dst}.mlp_ln"),
-                state,
-            )?;
+            c.feed_forward(&src, &dst, state)?;
         }
         c.layer_norm("decoder/layer_norm", "decoder.ln", state)?;
         use std::io::Write;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ffmpeg_next as ff;
 
 use crate::error::{Error, Result};
-use crate::media::{media_start, open_input, AudioBuffer};
+use crate::media::{add_encoded_stream, media_start, open_aac, open_input, AudioBuffer};
 use crate::progress::{RunCtl, Stage};
 
 /// Write `output` (MP4): `input`'s best video stream copied, plus `audio`
@@ -117,26 +117,9 @@ struct AudioTrack<'a> {
 
 impl<'a> AudioTrack<'a> {
     fn add(octx: &mut ff::format::context::Output, audio: &'a AudioBuffer, bit_rate: usize, global_header: bool) -> Result<Self> {
-        let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::Encode("no AAC encoder".into()))?;
-        let mut stream = octx.add_stream(codec).map_err(|e| Error::Encode(format!("cannot add audio stream: {e}")))?;
-        let index = stream.index();
-        let mut enc = ff::codec::Context::new_with_codec(codec)
-            .encoder()
-            .audio()
-            .map_err(|e| Error::Encode(format!("cannot create AAC encoder: {e}")))?;
-        let layout = if audio.channels == 1 { ff::ChannelLayout::MONO } else { ff::ChannelLayout::STEREO };
+        let encoder = open_aac(audio.sample_rate, u16::from(audio.channels), bit_rate, global_header)?;
+        let index = add_encoded_stream(octx, &encoder)?;
         let time_base = ff::Rational::new(1, audio.sample_rate as i32);
-        enc.set_rate(audio.sample_rate as i32);
-        enc.set_channel_layout(layout);
-        enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
-        enc.set_bit_rate(bit_rate);
-        enc.set_time_base(time_base);
-        if global_header {
-            enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-        }
-        let encoder = enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open AAC encoder: {e}")))?;
-        stream.set_parameters(&encoder);
-        stream.set_time_base(time_base);
         let frame_size = (encoder.frame_size() as usize).max(1);
         Ok(Self { encoder, stream: index, time_base, audio, frame_size, cursor: 0 })
     }

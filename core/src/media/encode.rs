@@ -319,26 +319,9 @@ fn add_audio(
     settings: &AudioEncodeSettings,
     global_header: bool,
 ) -> Result<AudioTrack> {
-    let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::Encode("no AAC encoder".into()))?;
-    let mut stream = octx.add_stream(codec).map_err(|e| Error::Encode(format!("cannot add audio stream: {e}")))?;
-    let stream_index = stream.index();
-    let mut enc = ff::codec::Context::new_with_codec(codec)
-        .encoder()
-        .audio()
-        .map_err(|e| Error::Encode(format!("cannot create AAC encoder: {e}")))?;
-    let layout = if settings.channels == 1 { ff::ChannelLayout::MONO } else { ff::ChannelLayout::STEREO };
+    let encoder = open_aac(settings.sample_rate, settings.channels, settings.bit_rate, global_header)?;
+    let stream_index = add_encoded_stream(octx, &encoder)?;
     let time_base = ff::Rational::new(1, settings.sample_rate as i32);
-    enc.set_rate(settings.sample_rate as i32);
-    enc.set_channel_layout(layout);
-    enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
-    enc.set_bit_rate(settings.bit_rate);
-    enc.set_time_base(time_base);
-    if global_header {
-        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-    }
-    let encoder = enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open AAC encoder: {e}")))?;
-    stream.set_parameters(&encoder);
-    stream.set_time_base(time_base);
     let frame_size = (encoder.frame_size() as usize).max(1);
     Ok(AudioTrack {
         encoder,
@@ -395,6 +378,46 @@ fn drain_audio(octx: &mut ff::format::context::Output, track: &mut AudioTrack) -
             .map_err(|e| Error::Encode(format!("cannot write audio packet: {e}")))?;
     }
     Ok(())
+}
+
+
+/// FFmpeg's AAC-LC encoder, opened for planar float input at `rate` Hz, mono
+/// or stereo, with time base 1/`rate`. `global_header` for containers that
+/// keep codec headers out of band (MP4, fMP4).
+pub(crate) fn open_aac(rate: u32, channels: u16, bit_rate: usize, global_header: bool) -> Result<ff::encoder::Audio> {
+    let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::Encode("no AAC encoder".into()))?;
+    let mut enc = ff::codec::Context::new_with_codec(codec)
+        .encoder()
+        .audio()
+        .map_err(|e| Error::Encode(format!("cannot create the AAC encoder: {e}")))?;
+    enc.set_rate(rate as i32);
+    enc.set_channel_layout(channel_layout(channels));
+    enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
+    enc.set_bit_rate(bit_rate);
+    enc.set_time_base(ff::Rational::new(1, rate as i32));
+    if global_header {
+        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
+    }
+    enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open the AAC encoder: {e}")))
+}
+
+/// A new output stream carrying what `encoder` makes; returns its index.
+pub(crate) fn add_encoded_stream(octx: &mut ff::format::context::Output, encoder: &ff::encoder::Audio) -> Result<usize> {
+    let mut stream = octx
+        .add_stream(ff::codec::Id::AAC)
+        .map_err(|e| Error::Encode(format!("cannot add audio stream: {e}")))?;
+    stream.set_parameters(encoder);
+    stream.set_time_base(ff::Rational::new(1, encoder.rate() as i32));
+    Ok(stream.index())
+}
+
+/// Mono for one channel, stereo otherwise.
+pub(crate) fn channel_layout(channels: u16) -> ff::ChannelLayout {
+    if channels == 1 {
+        ff::ChannelLayout::MONO
+    } else {
+        ff::ChannelLayout::STEREO
+    }
 }
 
 #[cfg(test)]

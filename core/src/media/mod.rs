@@ -17,7 +17,8 @@ pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use subtitles::read_subtitle_stream;
 pub use video::{VideoDecodeOptions, VideoFrames};
-// Shared with the transcoder, which drives FFmpeg directly.
+// Shared with the transcoder and the mixer, which drive FFmpeg directly.
+pub(crate) use encode::{add_encoded_stream, channel_layout, open_aac};
 pub(crate) use input::{media_start, open_input};
 
 use std::sync::Once;

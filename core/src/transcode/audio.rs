@@ -7,7 +7,7 @@ use std::sync::mpsc::Receiver;
 
 use ffmpeg_next as ff;
 
-use super::encoders::layout;
+use crate::media::channel_layout as layout;
 use super::hls::Rendition;
 use super::proxy::{self, SharedProxy};
 use super::waveform::{Peaks, Waveform};

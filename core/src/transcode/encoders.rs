@@ -140,30 +140,6 @@ fn sps_codec_string(annex_b: &[u8]) -> Option<String> {
     None
 }
 
-/// Open FFmpeg's AAC-LC encoder (planar float input).
-pub(crate) fn open_aac(rate: u32, channels: u16, bit_rate: u32) -> Result<ff::encoder::Audio> {
-    let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::Encode("no AAC encoder".into()))?;
-    let mut enc = ff::codec::Context::new_with_codec(codec)
-        .encoder()
-        .audio()
-        .map_err(|e| Error::Encode(format!("cannot create the AAC encoder: {e}")))?;
-    enc.set_rate(rate as i32);
-    enc.set_channel_layout(layout(channels));
-    enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
-    enc.set_bit_rate(bit_rate as usize);
-    enc.set_time_base(ff::Rational::new(1, rate as i32));
-    enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-    enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open the AAC encoder: {e}")))
-}
-
-pub(crate) fn layout(channels: u16) -> ff::ChannelLayout {
-    if channels == 1 {
-        ff::ChannelLayout::MONO
-    } else {
-        ff::ChannelLayout::STEREO
-    }
-}
-
 /// Encodes full-range 4:2:0 frames as baseline JPEG files.
 pub(crate) struct Jpeg {
     encoder: ff::encoder::Video,
@@ -246,7 +222,7 @@ mod tests {
         };
         let h264 = open_h264(&spec).unwrap();
         assert!(avc_codec_string(&h264).starts_with("avc1.42"), "{}", avc_codec_string(&h264));
-        let aac = open_aac(48_000, 2, 128_000).unwrap();
+        let aac = crate::media::open_aac(48_000, 2, 128_000, true).unwrap();
         assert_eq!(aac.frame_size(), 1024);
         let mut jpeg = Jpeg::new(64, 48, 80).unwrap();
         let mut frame = ff::frame::Video::new(ff::format::Pixel::YUVJ420P, 64, 48);

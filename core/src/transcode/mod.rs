@@ -57,10 +57,10 @@ pub use images::{Still, SPRITE_VTT};
 pub use waveform::Waveform;
 
 use crate::error::{Error, Result};
-use crate::media::probe;
+use crate::media::{open_aac, probe};
 use crate::progress::{CancelToken, RunCtl};
 use audio::{AudioDone, AudioOutput};
-use encoders::{avc_codec_string, open_aac, open_h264, Jpeg, Keyframes, H264};
+use encoders::{avc_codec_string, open_h264, Jpeg, Keyframes, H264};
 use hls::{playlist_stats, AudioGroup, Rendition, Variant, MEDIA_PLAYLIST};
 use images::{ImagesDone, SpriteJob, ThumbnailJob};
 use plan::{encoder_threads, plan_ladder};
@@ -311,7 +311,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
     let aac = match audio_format {
         Some((rate, channels)) if job.hls.is_some() || job.proxy.is_some() => {
             let bit_rate = job.hls.as_ref().map_or(128_000, |h| h.audio_bitrate);
-            Some(open_aac(rate, channels, bit_rate)?)
+            Some(open_aac(rate, channels, bit_rate as usize, true)?)
         }
         _ => None,
     };
