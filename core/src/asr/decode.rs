@@ -51,13 +51,46 @@ impl<'a> ChunkDecoder<'a> {
         on_progress: &(dyn Fn(f64) + Sync),
     ) -> Result<ChunkResult> {
         cancel.check()?;
+        let mut segments = Vec::new();
+        let mut offset = 0usize;
+        let mut language = language.to_owned();
+        // whisper.cpp sometimes ends a window early and skips the rest of it
+        // (a segment closed by a single timestamp); speech left after the
+        // last recognised word is decoded again from there.
+        for _ in 0..MAX_PASSES {
+            let part = &chunk.samples[offset..];
+            let start = chunk.span.start + offset as f64 / RATE;
+            let (found, detected) = self.decode_part(part, start, &language, cancel, on_progress, chunk.span)?;
+            language = detected;
+            let covered = found.last().map_or(0.0, |s| s.end - start);
+            segments.extend(found);
+            let left = part.len() as f64 / RATE - covered;
+            if covered <= 0.0 || left < MIN_SKIPPED {
+                break;
+            }
+            offset += (covered * RATE) as usize;
+        }
+        Ok(ChunkResult { index: chunk.index, segments, language })
+    }
+
+    /// One `whisper_full` run over `samples`, which start at media time
+    /// `start`; returns the segments and the language used.
+    fn decode_part(
+        &mut self,
+        samples: &[f32],
+        start: f64,
+        language: &str,
+        cancel: &CancelToken,
+        on_progress: &(dyn Fn(f64) + Sync),
+        span: Span,
+    ) -> Result<(Vec<Segment>, String)> {
         let config = &self.transcriber.config;
         // whisper.cpp needs at least one second of input.
-        let mut samples = std::borrow::Cow::Borrowed(chunk.samples.as_slice());
-        if samples.len() < 16_000 {
-            let mut padded = samples.into_owned();
-            padded.resize(16_000, 0.0);
-            samples = std::borrow::Cow::Owned(padded);
+        let mut padded = std::borrow::Cow::Borrowed(samples);
+        if padded.len() < 16_000 {
+            let mut owned = padded.into_owned();
+            owned.resize(16_000, 0.0);
+            padded = std::borrow::Cow::Owned(owned);
         }
         let mut params = FullParams::new(match config.beam_size {
             Some(beam) => SamplingStrategy::BeamSearch { beam_size: beam as i32, patience: -1.0 },
@@ -79,7 +112,7 @@ impl<'a> ChunkDecoder<'a> {
         if config.fast_encoder {
             // The encoder's cost grows with its context; a short chunk does
             // not need Whisper's whole 30 s window (1500 frames of 20 ms).
-            let seconds = samples.len() as f64 / 16_000.0;
+            let seconds = padded.len() as f64 / RATE;
             let frames = ((seconds + 1.0) * 50.0).ceil().clamp(256.0, 1500.0) as i32;
             if frames < 1500 {
                 params.set_audio_ctx(frames);
@@ -88,7 +121,7 @@ impl<'a> ChunkDecoder<'a> {
         if let Some(prompt) = &config.initial_prompt {
             params.set_initial_prompt(prompt);
         }
-        let hooks = Hooks { cancel, on_progress, span: chunk.span };
+        let hooks = Hooks { cancel, on_progress, span };
         let hooks_ptr = &hooks as *const Hooks as *mut c_void;
         // SAFETY: the callbacks only read `hooks`, which outlives the `full`
         // call; whisper.cpp calls them on this thread.
@@ -98,7 +131,7 @@ impl<'a> ChunkDecoder<'a> {
             params.set_progress_callback(Some(progress_trampoline));
             params.set_progress_callback_user_data(hooks_ptr);
         }
-        let result = self.state.full(params, &samples);
+        let result = self.state.full(params, &padded);
         cancel.check()?;
         result.map_err(|e| Error::Asr(format!("inference failed: {e}")))?;
         let language = if language == "auto" {
@@ -109,14 +142,21 @@ impl<'a> ChunkDecoder<'a> {
         let segments = words::collect_segments(
             &self.transcriber.context,
             &self.state,
-            &chunk.samples,
-            chunk.span.start,
+            samples,
+            start,
             &language,
             config.word_timing,
         )?;
-        Ok(ChunkResult { index: chunk.index, segments, language })
+        Ok((segments, language))
     }
 }
+
+const RATE: f64 = 16_000.0;
+/// Seconds of audio after the last recognised segment that count as
+/// skipped speech worth another pass (a chunk ends 0.25 s after its speech).
+const MIN_SKIPPED: f64 = 2.0;
+/// Passes over one chunk at most.
+const MAX_PASSES: usize = 3;
 
 /// What the whisper.cpp callbacks see during one `full` call.
 struct Hooks<'a> {

@@ -54,12 +54,20 @@ impl Chunker {
         }
     }
 
-    /// Release the open chunk once `now` is too far past it for another
-    /// region to join.
-    fn tick(&mut self, now: f64) -> Option<Span> {
-        match self.open {
-            Some(open) if now - open.end >= JOIN_GAP => self.open.take(),
-            _ => None,
+    /// Release the open chunk once no region can join it any more: none is
+    /// pending in the VAD (`pending_start` is where the VAD's open or held
+    /// speech begins) and `now` is too far past it, or the pending one starts
+    /// too late or already makes the chunk too long.
+    fn tick(&mut self, now: f64, pending_start: Option<f64>) -> Option<Span> {
+        let open = self.open?;
+        let could_join = match pending_start {
+            Some(start) => start - open.end < JOIN_GAP && start.max(now - JOIN_GAP) - open.start <= self.max_chunk,
+            None => now - open.end < JOIN_GAP,
+        };
+        if could_join {
+            None
+        } else {
+            self.open.take()
         }
     }
 
@@ -158,9 +166,10 @@ pub(crate) fn transcribe_stream(
             if finished {
                 spans.extend(chunker.finish());
             } else {
-                spans.extend(chunker.tick(levels.levels.len() as f64 * FRAME));
+                spans.extend(chunker.tick(levels.levels.len() as f64 * FRAME, vad.open_since()));
             }
             for span in spans {
+                tracing::debug!(index = next_index, start = span.start, end = span.end, "speech chunk");
                 let samples = window.slice(span);
                 window.drop_before(span.end);
                 send(Chunk { index: next_index, span, samples }, &mut results)?;

@@ -58,7 +58,9 @@ where
         let mut submitted = 0usize;
         let mut emitted = 0usize;
         let mut exhausted = false;
-        let mut ready: BTreeMap<usize, (J, R)> = BTreeMap::new();
+        // Results (or errors) waiting for the jobs before them; an error stops
+        // the run at its turn, so every job before it is still emitted.
+        let mut ready: BTreeMap<usize, (J, Result<R>)> = BTreeMap::new();
         let outcome = (|| -> Result<()> {
             loop {
                 while !exhausted && submitted - emitted < window {
@@ -82,9 +84,9 @@ where
                 }
                 let (index, job, result) =
                     result_rx.recv().map_err(|_| Error::Tts("synthesis workers stopped early".into()))?;
-                ready.insert(index, (job, result?));
+                ready.insert(index, (job, result));
                 while let Some((job, result)) = ready.remove(&emitted) {
-                    emit(job, result)?;
+                    emit(job, result?)?;
                     emitted += 1;
                 }
                 ctl.check()?;
