@@ -273,3 +273,39 @@ pub fn chunk_plan(samples: &[f32], vad: &super::VadConfig) -> Vec<Span> {
     let regions = super::vad::speech_regions(&levels.levels, vad);
     plan_chunks(&regions, &levels.levels, vad)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: f64, end: f64) -> Span {
+        Span { start, end }
+    }
+
+    #[test]
+    fn chunk_stays_open_while_the_vad_holds_speech_that_can_join() {
+        let mut chunker = Chunker { max_chunk: 28.0, open: None };
+        assert_eq!(chunker.push(span(0.2, 8.0)), None);
+        // The next region began 0.5 s later but the VAD has not closed it
+        // yet, although the audio is already 4 s past the open chunk.
+        assert_eq!(chunker.tick(12.0, Some(8.5)), None);
+        assert_eq!(chunker.push(span(8.5, 11.6)), None);
+        assert_eq!(chunker.open, Some(span(0.2, 11.6)));
+        // Nothing pending and the audio 2 s past: released.
+        assert_eq!(chunker.tick(13.7, None), Some(span(0.2, 11.6)));
+    }
+
+    #[test]
+    fn chunk_is_released_when_pending_speech_cannot_join() {
+        // Pending speech starts too long after the chunk.
+        let mut chunker = Chunker { max_chunk: 28.0, open: Some(span(0.0, 5.0)) };
+        assert_eq!(chunker.tick(9.0, Some(7.5)), Some(span(0.0, 5.0)));
+        // Pending speech is near, but already too long to fit.
+        let mut chunker = Chunker { max_chunk: 28.0, open: Some(span(0.0, 20.0)) };
+        assert_eq!(chunker.tick(31.0, Some(20.5)), Some(span(0.0, 20.0)));
+        // A region that would overflow the chunk starts a new one.
+        let mut chunker = Chunker { max_chunk: 28.0, open: Some(span(0.0, 20.0)) };
+        assert_eq!(chunker.push(span(20.5, 29.0)), Some(span(0.0, 20.0)));
+        assert_eq!(chunker.open, Some(span(20.5, 29.0)));
+    }
+}
