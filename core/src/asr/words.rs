@@ -122,7 +122,7 @@ pub(crate) fn tokens_to_words(tokens: &[TimedToken], seg_start: f64, seg_end: f6
     for token in tokens {
         // In unspaced scripts every token is a word, unless the previous one
         // ended inside a multi-byte character.
-        let char_complete = current.as_ref().map_or(true, |b| std::str::from_utf8(&b.bytes).is_ok());
+        let char_complete = current.as_ref().is_none_or(|b| std::str::from_utf8(&b.bytes).is_ok());
         let starts_word = token.bytes.first() == Some(&b' ') || (unspaced && char_complete);
         let punctuation_only = token.bytes.iter().all(|b| b.is_ascii_punctuation() || *b == b' ')
             && !token.bytes.iter().any(|b| matches!(b, b'[' | b'(' | b'$' | b'#' | b'@' | b'"'));

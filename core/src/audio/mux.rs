@@ -117,7 +117,7 @@ struct AudioTrack<'a> {
 
 impl<'a> AudioTrack<'a> {
     fn add(octx: &mut ff::format::context::Output, audio: &'a AudioBuffer, bit_rate: usize, global_header: bool) -> Result<Self> {
-        let encoder = open_aac(audio.sample_rate, u16::from(audio.channels), bit_rate, global_header)?;
+        let encoder = open_aac(audio.sample_rate, audio.channels, bit_rate, global_header)?;
         let index = add_encoded_stream(octx, &encoder)?;
         let time_base = ff::Rational::new(1, audio.sample_rate as i32);
         let frame_size = (encoder.frame_size() as usize).max(1);
