@@ -19,6 +19,7 @@ pub mod error;
 pub mod ingest;
 pub mod media;
 pub mod models;
+pub mod partial;
 pub mod pipeline;
 pub mod progress;
 pub mod scenes;

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::asr::asr_config;
 use crate::engine;
 use crate::error::Failure;
+use crate::partial::parse_partial;
 use crate::progress::SignalArg;
 use crate::task::{Control, Job, ProgressCallback};
 
@@ -154,10 +155,7 @@ struct JobSettings {
 
 impl JobSettings {
     fn into_job(self) -> Result<reelkit::ClipsJob, Failure> {
-        let mut job = match self.options {
-            Some(value) => parse_job(value)?,
-            None => reelkit::ClipsJob::default(),
-        };
+        let mut job: reelkit::ClipsJob = parse_partial(self.options)?;
         if let Some(top) = self.top {
             job.clips.top = top as usize;
         }
@@ -179,31 +177,6 @@ impl JobSettings {
         }
         Ok(job)
     }
-}
-
-/// A `ClipsJob` from a partial JSON object, refusing keys the job does not have.
-fn parse_job(value: Value) -> Result<reelkit::ClipsJob, Failure> {
-    if !value.is_object() {
-        return Err(Failure::invalid("options", "expected an object"));
-    }
-    let job: reelkit::ClipsJob = serde_json::from_value(value.clone()).map_err(|e| Failure::invalid("options", e))?;
-    let known = serde_json::to_value(&job).map_err(|e| Failure::internal(e.to_string()))?;
-    match unknown_key(&value, &known, "") {
-        Some(path) => Err(Failure::invalid("options", format!("unknown key `{path}`"))),
-        None => Ok(job),
-    }
-}
-
-/// The first key path in `given` that `known` does not have.
-fn unknown_key(given: &Value, known: &Value, prefix: &str) -> Option<String> {
-    let (Value::Object(given), Value::Object(known)) = (given, known) else { return None };
-    given.iter().find_map(|(key, value)| {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        match known.get(key) {
-            None => Some(path),
-            Some(known) => unknown_key(value, known, &path),
-        }
-    })
 }
 
 /// Find the best clips of `input` and export them with captions into
@@ -263,16 +236,16 @@ mod tests {
     #[test]
     fn partial_json_fills_defaults_and_unknown_keys_are_named() {
         let job =
-            parse_job(serde_json::json!({"clips": {"weights": {"scene_changes": 0}}, "burn_captions": false})).unwrap();
+            parse_partial::<reelkit::ClipsJob>(Some(serde_json::json!({"clips": {"weights": {"scene_changes": 0}}, "burn_captions": false}))).unwrap();
         assert_eq!(job.clips.weights.scene_changes, 0.0);
         assert!(!job.burn_captions);
         assert_eq!(job.clips.top, 3);
-        let err = parse_job(serde_json::json!({"clips": {"topp": 2}})).unwrap_err();
+        let err = parse_partial::<reelkit::ClipsJob>(Some(serde_json::json!({"clips": {"topp": 2}}))).unwrap_err();
         assert_eq!(err.code, "invalid_parameter");
         assert!(err.message.contains("`clips.topp`"), "{}", err.message);
-        let err = parse_job(serde_json::json!({"burnCaptions": false})).unwrap_err();
+        let err = parse_partial::<reelkit::ClipsJob>(Some(serde_json::json!({"burnCaptions": false}))).unwrap_err();
         assert!(err.message.contains("`burnCaptions`"), "{}", err.message);
-        assert!(parse_job(serde_json::json!([1])).is_err());
+        assert!(parse_partial::<reelkit::ClipsJob>(Some(serde_json::json!([1]))).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use reelkit::tts::{Synthesizer, TtsConfig};
 use serde_json::Value;
 
 use crate::error::Failure;
+use crate::partial::parse_partial;
 use crate::progress::SignalArg;
 use crate::task::{Control, Job, ProgressCallback};
 
@@ -267,35 +268,6 @@ pub struct SynthesizeOptions<'a> {
     pub on_progress: Option<ProgressCallback<'a>>,
     #[napi(ts_type = "CancelToken | AbortSignal")]
     pub signal: Option<SignalArg<'a>>,
-}
-
-/// A core config from partial JSON, refusing keys it does not have.
-fn parse_partial<T>(value: Option<Value>) -> Result<T, Failure>
-where
-    T: serde::de::DeserializeOwned + serde::Serialize + Default,
-{
-    let Some(value) = value else { return Ok(T::default()) };
-    if !value.is_object() {
-        return Err(Failure::invalid("options", "expected an object"));
-    }
-    let parsed: T = serde_json::from_value(value.clone()).map_err(|e| Failure::invalid("options", e))?;
-    let known = serde_json::to_value(&parsed).map_err(|e| Failure::internal(e.to_string()))?;
-    match unknown_key(&value, &known, "") {
-        Some(path) => Err(Failure::invalid("options", format!("unknown key `{path}`"))),
-        None => Ok(parsed),
-    }
-}
-
-fn unknown_key(given: &Value, known: &Value, prefix: &str) -> Option<String> {
-    let (Value::Object(given), Value::Object(known)) = (given, known) else { return None };
-    given.iter().find_map(|(key, value)| {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        match known.get(key) {
-            None => Some(path),
-            Some(known) if known.is_null() => None,
-            Some(known) => unknown_key(value, known, &path),
-        }
-    })
 }
 
 struct Settings {

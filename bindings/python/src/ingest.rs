@@ -5,40 +5,10 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use reelkit::ingest::{FetchConfig, IngestConfig, ValidationPolicy};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::errors;
 use crate::json;
 use crate::progress::{run, CancelToken};
-
-/// A core config from a partial dict; misspelt keys are refused.
-pub fn config_from<T>(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<T>
-where
-    T: DeserializeOwned + Serialize + Default,
-{
-    let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(T::default());
-    };
-    let py = value.py();
-    let given = json::from_py(value, name)?;
-    if !given.is_object() {
-        return Err(errors::invalid_parameter(py, name, "expected a dict"));
-    }
-    let config: T = serde_json::from_value(given.clone())
-        .map_err(|e| errors::invalid_parameter(py, name, e))?;
-    let known =
-        serde_json::to_value(&config).map_err(|e| errors::invalid_parameter(py, name, e))?;
-    let unknown = json::unknown_keys(&given, &known);
-    if !unknown.is_empty() {
-        return Err(errors::invalid_parameter(
-            py,
-            name,
-            format!("unknown key(s): {}", unknown.join(", ")),
-        ));
-    }
-    Ok(config)
-}
 
 /// Fetch (for an http(s) URL: directly, or through yt-dlp for pages and
 /// playlists), fingerprint, probe and validate ``source``; with ``dest``,
@@ -64,8 +34,8 @@ pub fn ingest<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let source = source_text(source)?;
     let mut config = IngestConfig::default()
-        .policy(config_from::<ValidationPolicy>(policy, "policy")?)
-        .fetch(config_from::<FetchConfig>(fetch, "fetch")?);
+        .policy(json::config_from::<ValidationPolicy>(policy, "policy")?)
+        .fetch(json::config_from::<FetchConfig>(fetch, "fetch")?);
     if let Some(dest) = dest {
         config = config.dest(dest);
     }

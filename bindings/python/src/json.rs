@@ -74,3 +74,31 @@ fn collect_unknown(
         }
     }
 }
+
+/// A core config from a partial dict; misspelt keys are refused.
+pub fn config_from<T>(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<T>
+where
+    T: serde::de::DeserializeOwned + Serialize + Default,
+{
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Ok(T::default());
+    };
+    let py = value.py();
+    let given = from_py(value, name)?;
+    if !given.is_object() {
+        return Err(errors::invalid_parameter(py, name, "expected a dict"));
+    }
+    let config: T = serde_json::from_value(given.clone())
+        .map_err(|e| errors::invalid_parameter(py, name, e))?;
+    let known =
+        serde_json::to_value(&config).map_err(|e| errors::invalid_parameter(py, name, e))?;
+    let unknown = unknown_keys(&given, &known);
+    if !unknown.is_empty() {
+        return Err(errors::invalid_parameter(
+            py,
+            name,
+            format!("unknown key(s): {}", unknown.join(", ")),
+        ));
+    }
+    Ok(config)
+}

@@ -232,36 +232,10 @@ struct ClipsOverrides {
 
 /// The job from a partial `ClipsJob` dict, with the explicit arguments on top.
 fn clips_job(
-    py: Python<'_>,
     options: Option<&Bound<'_, PyAny>>,
     o: ClipsOverrides,
 ) -> PyResult<ClipsJob> {
-    let mut job = match options.filter(|v| !v.is_none()) {
-        None => ClipsJob::default(),
-        Some(options) => {
-            let given = json::from_py(options, "options")?;
-            if !given.is_object() {
-                return Err(errors::invalid_parameter(
-                    py,
-                    "options",
-                    "expected a dict of ClipsJob fields",
-                ));
-            }
-            let job: ClipsJob = serde_json::from_value(given.clone())
-                .map_err(|e| errors::invalid_parameter(py, "options", e))?;
-            let known = serde_json::to_value(&job)
-                .map_err(|e| errors::invalid_parameter(py, "options", e))?;
-            let unknown = json::unknown_keys(&given, &known);
-            if !unknown.is_empty() {
-                return Err(errors::invalid_parameter(
-                    py,
-                    "options",
-                    format!("unknown key(s): {}", unknown.join(", ")),
-                ));
-            }
-            job
-        }
-    };
+    let mut job: ClipsJob = json::config_from(options, "options")?;
     if let Some(top) = o.top {
         job.clips.top = top;
     }
@@ -292,7 +266,7 @@ fn clips_with<'py>(
     progress: Option<&Bound<'py, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let job = clips_job(py, options, overrides)?;
+    let job = clips_job(options, overrides)?;
     let report = run(py, progress, cancel, |w| {
         engine.clips(&input, &out_dir, &job, w.ctl())
     })?;

@@ -7,7 +7,6 @@ use pyo3::prelude::*;
 use reelkit::transcode::{SegmentFormat, TranscodeJob};
 
 use crate::errors;
-use crate::ingest::config_from;
 use crate::json;
 use crate::progress::{run, CancelToken};
 
@@ -68,7 +67,7 @@ pub fn transcode<'py>(
     };
     let job = job(
         py,
-        config_from::<TranscodeJob>(options, "options")?,
+        json::config_from::<TranscodeJob>(options, "options")?,
         overrides,
     )?;
     let report = run(py, progress, cancel, |w| {

@@ -81,14 +81,13 @@ impl Speech {
 
 /// `TtsConfig` from a partial dict with the explicit arguments on top.
 fn tts_config(
-    py: Python<'_>,
     voice: &str,
     speaker: Option<String>,
     rate: f32,
     seed: u64,
     options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<TtsConfig> {
-    let mut config: TtsConfig = from_options(py, options, "options")?;
+    let mut config: TtsConfig = json::config_from(options, "options")?;
     config.voice = voice.to_owned();
     if speaker.is_some() {
         config.speaker = speaker;
@@ -97,27 +96,6 @@ fn tts_config(
     config.seed = seed;
     config.validate().map_err(errors::to_py)?;
     Ok(config)
-}
-
-/// A core config from a partial dict, rejecting misspelt keys.
-fn from_options<T>(py: Python<'_>, options: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<T>
-where
-    T: serde::de::DeserializeOwned + serde::Serialize + Default,
-{
-    let Some(options) = options.filter(|v| !v.is_none()) else {
-        return Ok(T::default());
-    };
-    let given = json::from_py(options, name)?;
-    if !given.is_object() {
-        return Err(errors::invalid_parameter(py, name, "expected a dict"));
-    }
-    let value: T = serde_json::from_value(given.clone()).map_err(|e| errors::invalid_parameter(py, name, e))?;
-    let known = serde_json::to_value(&value).map_err(|e| errors::invalid_parameter(py, name, e))?;
-    let unknown = json::unknown_keys(&given, &known);
-    if !unknown.is_empty() {
-        return Err(errors::invalid_parameter(py, name, format!("unknown key(s): {}", unknown.join(", "))));
-    }
-    Ok(value)
 }
 
 /// Speak ``text`` and return the audio. ``options`` takes any other
@@ -137,7 +115,7 @@ pub fn synthesize(
     progress: Option<&Bound<'_, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Speech> {
-    let config = tts_config(py, voice, speaker, rate, seed, options)?;
+    let config = tts_config(voice, speaker, rate, seed, options)?;
     let speech = run(py, progress, cancel, |w| SYNTHESIZER.synthesize(text, &config, w.ctl()))?;
     Speech::new(py, speech)
 }
@@ -158,7 +136,7 @@ pub fn synthesize_batch(
     progress: Option<&Bound<'_, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Vec<Speech>> {
-    let config = tts_config(py, voice, speaker, rate, seed, options)?;
+    let config = tts_config(voice, speaker, rate, seed, options)?;
     let speeches = run(py, progress, cancel, |w| {
         let mut out = Vec::with_capacity(texts.len());
         SYNTHESIZER.synthesize_batch(&texts, &config, w.ctl(), &mut |_, s| {
@@ -188,7 +166,7 @@ pub fn tts<'py>(
     progress: Option<&Bound<'py, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let config = tts_config(py, voice, speaker, rate, seed, options)?;
+    let config = tts_config(voice, speaker, rate, seed, options)?;
     let summary = run(py, progress, cancel, |w| SYNTHESIZER.synthesize_to_wav(text, &out, &config, w.ctl()))?;
     json::to_py(py, &summary)
 }
@@ -222,7 +200,7 @@ pub fn dub<'py>(
     progress: Option<&Bound<'py, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut job: DubJob = from_options(py, options, "options")?;
+    let mut job: DubJob = json::config_from(options, "options")?;
     job.tts.voice = voice.to_owned();
     if let Some(lufs) = lufs {
         job.loudness.lufs = lufs;
