@@ -41,7 +41,7 @@ impl std::fmt::Display for CliError {
 impl From<reelkit::Error> for CliError {
     fn from(e: reelkit::Error) -> Self {
         let code = match &e {
-            reelkit::Error::Cancelled => 130,
+            e if e.is_cancelled() => 130,
             e if e.is_input_error() => 2,
             _ => 1,
         };

@@ -36,7 +36,7 @@ pub mod transcode;
 
 pub use aspect::Aspect;
 pub use asr::{AsrConfig, Device, Transcriber, Transcript};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use media::{probe, MediaInfo};
 pub use pipeline::{ClipReport, ClipsJob, ClipsReport, Engine};
 pub use progress::{CancelToken, NoProgress, ProgressEvent, ProgressSink, RunCtl, Stage};

@@ -195,7 +195,7 @@ impl Engine {
         let input = input.as_ref();
         let info = probe(input)?;
         if info.audio.is_none() {
-            return Err(Error::MissingStream { path: input.into(), kind: "audio" });
+            return Err(Error::missing_stream(input, "audio"));
         }
         let transcriber = self.transcriber(config)?;
         let reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
@@ -226,10 +226,10 @@ impl Engine {
         ctl.report(Stage::Probe, 0.0, Some(1.0), "files");
         let info = probe(input)?;
         if info.audio.is_none() {
-            return Err(Error::MissingStream { path: input.into(), kind: "audio" });
+            return Err(Error::missing_stream(input, "audio"));
         }
         if info.duration <= 0.0 {
-            return Err(Error::CorruptMedia { path: input.into(), reason: "zero duration".into() });
+            return Err(Error::corrupt_media(input, "zero duration"));
         }
         ctl.report(Stage::Probe, 1.0, Some(1.0), "files");
         let transcriber = self.transcriber(&job.asr)?;

@@ -134,10 +134,10 @@ impl CancelToken {
         self.0.load(Ordering::SeqCst)
     }
 
-    /// `Err(Error::Cancelled)` once cancelled; call at chunk boundaries.
+    /// `Err(Error::cancelled())` once cancelled; call at chunk boundaries.
     pub fn check(&self) -> Result<()> {
         if self.is_cancelled() {
-            Err(Error::Cancelled)
+            Err(Error::cancelled())
         } else {
             Ok(())
         }
@@ -209,7 +209,7 @@ mod tests {
         let clone = token.clone();
         assert!(token.check().is_ok());
         clone.cancel();
-        assert!(matches!(token.check(), Err(Error::Cancelled)));
+        assert!(matches!(token.check(), Err(ref e) if e.kind() == crate::ErrorKind::Cancelled));
     }
 
     #[test]

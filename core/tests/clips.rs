@@ -7,7 +7,7 @@ use std::path::Path;
 use reelkit::clips::ClipConfig;
 use reelkit::eval::word_error_rate;
 use reelkit::media::{probe, VideoDecodeOptions, VideoFrames};
-use reelkit::{Aspect, CancelToken, ClipsJob, ClipsReport, Engine, Error, RunCtl};
+use reelkit::{Aspect, CancelToken, ClipsJob, ClipsReport, Engine, RunCtl};
 
 const SPEECH: &str = "Welcome to the show. Today we talk about rivers and mountains. \
 The river is long and the water is cold. Mountains are tall and covered in snow. \
@@ -169,14 +169,14 @@ fn no_speech_means_no_clips_and_bad_inputs_fail_cleanly() {
     let silent_video = dir.path().join("silent.mp4");
     common::ffmpeg(&["-f", "lavfi", "-i", "testsrc2=duration=1:size=160x120", "-c:v", "libx264", silent_video.to_str().unwrap()]);
     let err = engine.clips(&silent_video, dir.path().join("o2"), &ClipsJob::default(), &RunCtl::default()).unwrap_err();
-    assert!(matches!(err, Error::MissingStream { kind: "audio", .. }), "{err}");
+    assert!(err.kind() == reelkit::ErrorKind::MissingStream && err.reason() == "audio", "{err}");
 
     let text = dir.path().join("x.mp4");
     std::fs::write(&text, "not a video at all".repeat(50)).unwrap();
-    assert!(matches!(engine.clips(&text, dir.path().join("o3"), &ClipsJob::default(), &RunCtl::default()), Err(Error::NotMedia { .. })));
+    assert!(matches!(engine.clips(&text, dir.path().join("o3"), &ClipsJob::default(), &RunCtl::default()), Err(ref e) if e.kind() == reelkit::ErrorKind::NotMedia));
     assert!(matches!(
         engine.clips(&tone, dir.path().join("o4"), &ClipsJob::default().top(0), &RunCtl::default()),
-        Err(Error::InvalidParameter { .. })
+        Err(ref e) if e.kind() == reelkit::ErrorKind::InvalidParameter
     ));
 }
 
@@ -197,7 +197,7 @@ fn cancelling_mid_export_stops_without_partial_clips() {
     };
     let ctl = RunCtl::new(std::sync::Arc::new(sink), cancel);
     let job = ClipsJob::default().top(1).clip_config(ClipConfig::default().top(1).duration(4.0, 30.0));
-    assert!(matches!(engine.clips(&input, &out, &job, &ctl), Err(Error::Cancelled)));
+    assert!(matches!(engine.clips(&input, &out, &job, &ctl), Err(ref e) if e.kind() == reelkit::ErrorKind::Cancelled));
     let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(leftovers.iter().all(|n| !n.to_string_lossy().ends_with(".mp4") && !n.to_string_lossy().ends_with(".partial")), "{leftovers:?}");
     assert!(!out.join("clips.json").exists());

@@ -130,7 +130,7 @@ fn dub_rejects_bad_input_clearly() {
     std::fs::write(&broken, "1\n00:00:01,000 -> 00:00:02,000\nhi\n").unwrap();
     let err = dub_srt(&tts, &input, &broken, &out, &DubJob::default(), &ctl).unwrap_err();
     assert_eq!(err.code(), "subtitle_parse");
-    assert!(matches!(err, reelkit::Error::SubtitleParse { line: 2, .. }), "{err}");
+    assert!(err.kind() == reelkit::ErrorKind::SubtitleParse && err.line() == Some(2), "{err}");
     assert!(err.to_string().contains("broken.srt:2:"), "{err}");
     let ok_script = dir.path().join("ok.srt");
     std::fs::write(&ok_script, "1\n00:00:00,500 --> 00:00:02,500\nHello.\n").unwrap();

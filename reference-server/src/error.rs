@@ -28,9 +28,9 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             ApiError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            ApiError::Core(e) if e.is_input_error() => (StatusCode::UNPROCESSABLE_ENTITY, e.code()),
-            ApiError::Core(reelkit::Error::Cancelled) => (StatusCode::CONFLICT, "cancelled"),
-            ApiError::Core(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.code()),
+            ApiError::Core(e) => {
+                (StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), e.code())
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -54,12 +54,13 @@ impl IntoResponse for ApiError {
 }
 
 fn client_message(e: &reelkit::Error) -> String {
-    use reelkit::Error as E;
-    match e {
-        E::NotMedia { reason, .. } => format!("the upload is not a media file or its format is unsupported ({reason})"),
-        E::CorruptMedia { reason, .. } => format!("the upload is corrupt or truncated ({reason})"),
-        E::MissingStream { kind, .. } => format!("the upload has no {kind} stream"),
-        E::NotFound { .. } => "the file does not exist".to_owned(),
-        other => other.to_string(),
+    use reelkit::ErrorKind as K;
+    let reason = e.reason();
+    match e.kind() {
+        K::NotMedia => format!("the upload is not a media file or its format is unsupported ({reason})"),
+        K::CorruptMedia => format!("the upload is corrupt or truncated ({reason})"),
+        K::MissingStream => format!("the upload has no {reason} stream"),
+        K::NotFound => "the file does not exist".to_owned(),
+        _ => e.to_string(),
     }
 }

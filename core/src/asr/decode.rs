@@ -37,7 +37,7 @@ pub(crate) struct ChunkDecoder<'a> {
 impl<'a> ChunkDecoder<'a> {
     pub(crate) fn new(transcriber: &'a Transcriber, threads: usize) -> Result<Self> {
         let state =
-            transcriber.context.create_state().map_err(|e| Error::Asr(format!("cannot create a decoder state: {e}")))?;
+            transcriber.context.create_state().map_err(|e| Error::asr(format!("cannot create a decoder state: {e}")))?;
         Ok(Self { transcriber, state, threads: threads.max(1) })
     }
 
@@ -133,7 +133,7 @@ impl<'a> ChunkDecoder<'a> {
         }
         let result = self.state.full(params, &padded);
         cancel.check()?;
-        result.map_err(|e| Error::Asr(format!("inference failed: {e}")))?;
+        result.map_err(|e| Error::asr(format!("inference failed: {e}")))?;
         let language = if language == "auto" {
             whisper_rs::get_lang_str(self.state.full_lang_id_from_state()).unwrap_or("en").to_owned()
         } else {

@@ -39,9 +39,7 @@ impl Device {
         match self {
             Device::Cpu => Ok(()),
             Device::Cuda(_) if cfg!(feature = "cuda") => Ok(()),
-            Device::Cuda(_) => Err(Error::DeviceUnavailable(
-                "this build of reelkit has no CUDA support (rebuild with `--features cuda`)".into(),
-            )),
+            Device::Cuda(_) => Err(Error::device_unavailable("this build of reelkit has no CUDA support (rebuild with `--features cuda`)")),
         }
     }
 }
@@ -264,7 +262,7 @@ impl Transcriber {
         }
         let path = path_str(&model.ggml_path)?;
         let context = WhisperContext::new_with_params(path, params)
-            .map_err(|e| Error::Asr(format!("cannot load {}: {e}", model.ggml_path.display())))?;
+            .map_err(|e| Error::asr(format!("cannot load {}: {e}", model.ggml_path.display())))?;
         Ok(Self { context, model, config, _dtw_heads: heads })
     }
 

@@ -127,7 +127,7 @@ pub(crate) fn transcribe_stream(
             if chunk.index == 0 || workers == 1 {
                 return decode_here(chunk, results);
             }
-            job_tx.send(chunk).map_err(|_| Error::Asr("transcription workers stopped".into()))?;
+            job_tx.send(chunk).map_err(|_| Error::asr("transcription workers stopped"))?;
             // Surface worker errors (e.g. cancellation) early.
             while let Ok(r) = result_rx.try_recv() {
                 results.push(r?);

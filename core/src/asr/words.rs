@@ -41,7 +41,7 @@ pub(crate) fn collect_segments(
     for index in 0..state.full_n_segments() {
         let segment = state
             .get_segment(index)
-            .ok_or_else(|| Error::Asr(format!("segment {index} vanished")))?;
+            .ok_or_else(|| Error::asr(format!("segment {index} vanished")))?;
         let seg_start = (segment.start_timestamp() as f64 / 100.0).min(chunk_len);
         let seg_end = (segment.end_timestamp() as f64 / 100.0).min(chunk_len).max(seg_start);
         let mut tokens = Vec::new();

@@ -198,7 +198,7 @@ pub fn dub(
     }
     let info = probe(input)?;
     if info.duration <= 0.0 {
-        return Err(Error::CorruptMedia { path: input.into(), reason: "zero duration".into() });
+        return Err(Error::corrupt_media(input, "zero duration"));
     }
     if same_file(input, output) {
         return Err(Error::invalid("out", "is the input file"));

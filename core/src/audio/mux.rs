@@ -36,14 +36,14 @@ pub fn write_dubbed_mp4(input: &Path, output: &Path, audio: &AudioBuffer, bit_ra
     let guard = PartialFile(partial.clone());
     let absolute = std::path::absolute(&partial).map_err(|e| Error::io(&partial, e))?;
     let mut octx = ff::format::output_as(&format!("file:{}", absolute.display()), "mp4")
-        .map_err(|e| Error::Encode(format!("cannot create {}: {e}", output.display())))?;
+        .map_err(|e| Error::encode(format!("cannot create {}: {e}", output.display())))?;
     let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
 
     let video_out = match &video {
         Some((_, _, params)) => {
             let mut stream = octx
                 .add_stream(ff::encoder::find(ff::codec::Id::None))
-                .map_err(|e| Error::Encode(format!("cannot add video stream: {e}")))?;
+                .map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
             stream.set_parameters(params.clone());
             // Let the MP4 muxer choose its own codec tag.
             // SAFETY: plain field of the stream's codec parameters.
@@ -55,7 +55,7 @@ pub fn write_dubbed_mp4(input: &Path, output: &Path, audio: &AudioBuffer, bit_ra
     let mut track = AudioTrack::add(&mut octx, audio, bit_rate, global_header)?;
     let mut options = ff::Dictionary::new();
     options.set("movflags", "+faststart");
-    octx.write_header_with(options).map_err(|e| Error::Encode(format!("cannot write MP4 header: {e}")))?;
+    octx.write_header_with(options).map_err(|e| Error::encode(format!("cannot write MP4 header: {e}")))?;
     track.time_base = octx.stream(track.stream).map(|s| s.time_base()).unwrap_or(track.time_base);
     let video_tb_out = video_out.and_then(|i| octx.stream(i).map(|s| s.time_base()));
 
@@ -83,12 +83,12 @@ pub fn write_dubbed_mp4(input: &Path, output: &Path, audio: &AudioBuffer, bit_ra
             packet.rescale_ts(v_tb, out_tb);
             packet.set_stream(out_index);
             packet.set_position(-1);
-            packet.write_interleaved(&mut octx).map_err(|e| Error::Encode(format!("cannot write video packet: {e}")))?;
+            packet.write_interleaved(&mut octx).map_err(|e| Error::encode(format!("cannot write video packet: {e}")))?;
         }
     }
     track.encode_until(&mut octx, f64::INFINITY)?;
     track.finish(&mut octx)?;
-    octx.write_trailer().map_err(|e| Error::Encode(format!("cannot finish MP4: {e}")))?;
+    octx.write_trailer().map_err(|e| Error::encode(format!("cannot finish MP4: {e}")))?;
     drop(octx);
     std::fs::rename(&partial, output).map_err(|e| Error::io(output, e))?;
     std::mem::forget(guard);
@@ -142,7 +142,7 @@ impl<'a> AudioTrack<'a> {
             }
             frame.set_pts(Some(self.cursor as i64));
             self.cursor += n;
-            self.encoder.send_frame(&frame).map_err(|e| Error::Encode(format!("AAC encoder: {e}")))?;
+            self.encoder.send_frame(&frame).map_err(|e| Error::encode(format!("AAC encoder: {e}")))?;
             self.drain(octx)?;
         }
         Ok(())
@@ -154,13 +154,13 @@ impl<'a> AudioTrack<'a> {
         while self.encoder.receive_packet(&mut packet).is_ok() {
             packet.set_stream(self.stream);
             packet.rescale_ts(encoder_tb, self.time_base);
-            packet.write_interleaved(octx).map_err(|e| Error::Encode(format!("cannot write audio packet: {e}")))?;
+            packet.write_interleaved(octx).map_err(|e| Error::encode(format!("cannot write audio packet: {e}")))?;
         }
         Ok(())
     }
 
     fn finish(&mut self, octx: &mut ff::format::context::Output) -> Result<()> {
-        self.encoder.send_eof().map_err(|e| Error::Encode(format!("AAC encoder: {e}")))?;
+        self.encoder.send_eof().map_err(|e| Error::encode(format!("AAC encoder: {e}")))?;
         self.drain(octx)
     }
 }

@@ -48,7 +48,7 @@ fn resample_planar(input: &[Vec<f32>], from: u32, to: u32) -> Result<Vec<Vec<f32
         .map_err(|e| Error::invalid("sample_rate", format!("cannot resample {from} Hz to {to} Hz: {e}")))?;
     let delay = resampler.output_delay();
     let mut out: Vec<Vec<f32>> = vec![Vec::with_capacity(expected + delay + CHUNK); channels];
-    let fail = |e: rubato::ResampleError| Error::Decode(format!("resampling failed: {e}"));
+    let fail = |e: rubato::ResampleError| Error::decode(format!("resampling failed: {e}"));
     let mut pos = 0;
     while pos + resampler.input_frames_next() <= frames_in {
         let n = resampler.input_frames_next();

@@ -20,7 +20,7 @@ pub fn read_narration(path: &Path) -> Result<Vec<NarrationCue>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
     let text = String::from_utf8(bytes)
-        .map_err(|_| Error::SubtitleParse { path: name.clone(), line: 1, reason: "not UTF-8 text".into() })?;
+        .map_err(|_| Error::subtitle_parse(name.clone(), 1, "not UTF-8 text"))?;
     parse_narration(&text, &name)
 }
 
@@ -41,7 +41,7 @@ pub fn parse_narration(text: &str, source: &str) -> Result<Vec<NarrationCue>> {
         .filter(|c| !c.text.is_empty())
         .collect();
     if cues.is_empty() {
-        return Err(Error::SubtitleParse { path: source.to_owned(), line: 1, reason: "no cues with text to speak".into() });
+        return Err(Error::subtitle_parse(source.to_owned(), 1, "no cues with text to speak"));
     }
     Ok(cues)
 }
@@ -93,7 +93,7 @@ mod tests {
             ("", 1),
         ] {
             let err = parse_narration(text, "n.srt").unwrap_err();
-            assert!(matches!(err, Error::SubtitleParse { line: l, .. } if l == line), "{text:?}: {err}");
+            assert!(err.kind() == crate::ErrorKind::SubtitleParse && err.line() == Some(line), "{text:?}: {err}");
         }
     }
 }

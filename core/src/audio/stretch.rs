@@ -15,11 +15,11 @@ pub fn time_stretch(samples: &[f32], sample_rate: u32, tempo: f64) -> Result<Vec
         return Ok(samples.to_vec());
     }
     crate::media::init();
-    let fail = |what: &str, e: ff::Error| Error::Encode(format!("time-stretch {what}: {e}"));
+    let fail = |what: &str, e: ff::Error| Error::encode(format!("time-stretch {what}: {e}"));
     let mut graph = ff::filter::Graph::new();
     let args = format!("sample_rate={sample_rate}:sample_fmt=flt:channel_layout=mono:time_base=1/{sample_rate}");
-    let abuffer = ff::filter::find("abuffer").ok_or_else(|| Error::Encode("FFmpeg has no abuffer filter".into()))?;
-    let sink = ff::filter::find("abuffersink").ok_or_else(|| Error::Encode("FFmpeg has no abuffersink filter".into()))?;
+    let abuffer = ff::filter::find("abuffer").ok_or_else(|| Error::encode("FFmpeg has no abuffer filter"))?;
+    let sink = ff::filter::find("abuffersink").ok_or_else(|| Error::encode("FFmpeg has no abuffersink filter"))?;
     graph.add(&abuffer, "in", &args).map_err(|e| fail("source", e))?;
     graph.add(&sink, "out", "").map_err(|e| fail("sink", e))?;
     graph

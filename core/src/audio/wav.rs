@@ -89,7 +89,7 @@ impl Drop for WavWriter {
 fn wav_error(path: &Path, e: hound::Error) -> Error {
     match e {
         hound::Error::IoError(io) => Error::io(path, io),
-        other => Error::Encode(format!("{}: {other}", path.display())),
+        other => Error::encode(format!("{}: {other}", path.display())),
     }
 }
 

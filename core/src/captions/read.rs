@@ -65,7 +65,7 @@ pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocum
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
     let text = String::from_utf8(bytes)
-        .map_err(|e| Error::SubtitleParse { path: name.clone(), line: 1, reason: format!("not UTF-8 text ({e})") })?;
+        .map_err(|e| Error::subtitle_parse(name.clone(), 1, format!("not UTF-8 text ({e})")))?;
     match detect_format(&text) {
         SubtitleFormat::Vtt => parse_vtt(&text, &name),
         SubtitleFormat::Srt => parse_srt(&text, &name).map(|cues| SubtitleDocument { cues, styles: Vec::new() }),
@@ -77,9 +77,9 @@ pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocum
 /// override tags removed and `\N`/`\n` turned into lines.
 pub fn parse_ass(text: &str, source: &str) -> Result<SubtitleDocument> {
     use crate::subtitle::ass::tags::{parse_text, TextItem};
-    let script = crate::subtitle::Script::parse(text).map_err(|e| match e {
-        Error::SubtitleParse { line, reason, .. } => Error::SubtitleParse { path: source.to_owned(), line, reason },
-        other => other,
+    let script = crate::subtitle::Script::parse(text).map_err(|e| match e.kind() {
+        crate::ErrorKind::SubtitleParse => e.with_subject(source),
+        _ => e,
     })?;
     let mut cues: Vec<SubtitleCue> = script
         .events
@@ -108,7 +108,7 @@ pub fn parse_ass(text: &str, source: &str) -> Result<SubtitleDocument> {
 }
 
 fn malformed(source: &str, line: usize, reason: impl Into<String>) -> Error {
-    Error::SubtitleParse { path: source.to_owned(), line, reason: reason.into() }
+    Error::subtitle_parse(source.to_owned(), line, reason)
 }
 
 /// `HH:MM:SS<sep>mmm` or, when `hours_optional`, `MM:SS<sep>mmm`.
@@ -295,7 +295,7 @@ mod tests {
     fn errors_name_the_line() {
         let err = parse_srt("1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\nno timing\n", "x.srt").unwrap_err();
         assert_eq!(err.to_string(), "x.srt:6: expected `HH:MM:SS,mmm --> HH:MM:SS,mmm`, found `no timing`");
-        assert!(matches!(parse_vtt("", "e.vtt"), Err(Error::SubtitleParse { line: 1, .. })));
+        assert!(matches!(parse_vtt("", "e.vtt"), Err(ref e) if e.kind() == crate::ErrorKind::SubtitleParse && e.line() == Some(1)));
     }
 
     #[test]

@@ -187,8 +187,8 @@ impl CaptionRenderer {
     pub fn with_font(font_bytes: Vec<u8>, style: CaptionStyle) -> Result<Self> {
         style.validate()?;
         let font = fontdue::Font::from_bytes(font_bytes.as_slice(), fontdue::FontSettings::default())
-            .map_err(|e| Error::Font(e.to_string()))?;
-        ttf_parser::Face::parse(&font_bytes, 0).map_err(|e| Error::Font(format!("cannot read outlines: {e}")))?;
+            .map_err(|e| Error::font(e.to_string()))?;
+        ttf_parser::Face::parse(&font_bytes, 0).map_err(|e| Error::font(format!("cannot read outlines: {e}")))?;
         Ok(Self { font, font_bytes, style })
     }
 
@@ -219,7 +219,7 @@ impl CaptionRenderer {
         let metrics = self
             .font
             .horizontal_line_metrics(size)
-            .ok_or_else(|| Error::Font("font has no horizontal metrics".into()))?;
+            .ok_or_else(|| Error::font("font has no horizontal metrics"))?;
         let line_height = metrics.new_line_size * self.style.line_spacing;
         let outline = self.style.outline_width * size;
         let shadow = if self.style.shadow.3 > 0 { self.style.shadow_offset * size } else { 0.0 };
@@ -235,7 +235,7 @@ impl CaptionRenderer {
         let x = ((width as f32 - ov_w as f32) / 2.0).round() as i32;
         let y = (bottom - block_height - pad).round() as i32;
 
-        let face = ttf_parser::Face::parse(&self.font_bytes, 0).map_err(|e| Error::Font(e.to_string()))?;
+        let face = ttf_parser::Face::parse(&self.font_bytes, 0).map_err(|e| Error::font(e.to_string()))?;
         let scale = size / f32::from(face.units_per_em());
         let mut builder = PathBuilder::new();
         for (i, line) in lines.iter().enumerate() {

@@ -167,13 +167,10 @@ pub(crate) fn fetch(
             let (_, sha256) = response.save(&path, policy, ctl)?;
             Ok(Fetched { path, method: Method::Http, sha256: Some(sha256), title: None })
         }
-        Kind::Page if config.yt_dlp_mode == YtDlpMode::Never => Err(Error::Download {
-            url: url.into(),
-            reason: format!(
+        Kind::Page if config.yt_dlp_mode == YtDlpMode::Never => Err(Error::download(url, format!(
                 "not a media file ({}) and yt-dlp is disabled",
                 response.content_type().unwrap_or("unknown content type")
-            ),
-        }),
+            ))),
         Kind::Page => {
             drop(response);
             via_yt_dlp(url, dir, config, policy, ctl)
@@ -205,7 +202,7 @@ mod tests {
     fn timeouts_must_be_positive() {
         assert!(FetchConfig::default().validate().is_ok());
         let bad = FetchConfig::default().timeout(0.0);
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "timeout", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("timeout")));
         assert!("sometimes".parse::<YtDlpMode>().is_err());
         assert_eq!("never".parse::<YtDlpMode>().unwrap(), YtDlpMode::Never);
     }

@@ -59,7 +59,7 @@ pub(crate) fn open(url: &str, config: &FetchConfig, ctl: &RunCtl) -> Result<Resp
     let status = response.status();
     if !status.is_success() {
         let reason = status.canonical_reason().unwrap_or("");
-        return Err(Error::Download { url: url.into(), reason: format!("HTTP {} {reason}", status.as_u16()).trim().into() });
+        return Err(Error::download(url, format!("HTTP {} {reason}", status.as_u16()).trim()));
     }
     let content_type = response
         .headers()
@@ -116,7 +116,7 @@ impl Response {
         let copied = copy_hashing(&mut reader, &mut out, &mut hasher, policy.max_bytes, ctl);
         let bytes = match copied {
             Ok(n) => n,
-            Err(CopyError::Cancelled) => return Err(Error::Cancelled),
+            Err(CopyError::Cancelled) => return Err(Error::cancelled()),
             Err(CopyError::TooLarge(n)) => return policy.check_size(label, n).map(|_| (0, String::new())),
             Err(CopyError::Write(e)) => return Err(Error::io(file, e)),
             Err(CopyError::Read(e)) => {
@@ -126,10 +126,7 @@ impl Response {
         out.flush().and_then(|_| out.sync_all()).map_err(|e| Error::io(file, e))?;
         if let Some(length) = self.content_length {
             if bytes < length {
-                return Err(Error::Download {
-                    url: self.url.clone(),
-                    reason: format!("connection closed after {bytes} of {length} bytes"),
-                });
+                return Err(Error::download(self.url.clone(), format!("connection closed after {bytes} of {length} bytes")));
             }
         }
         Ok((bytes, hasher.finish(ctl)))
@@ -167,27 +164,27 @@ fn request_error(url: &str, error: ureq::Error, config: &FetchConfig) -> Error {
                 ureq::Timeout::Resolve | ureq::Timeout::Connect | ureq::Timeout::SendRequest => config.connect_timeout,
                 _ => config.idle_timeout,
             };
-            Error::Timeout { what: format!("{url} ({which})"), seconds }
+            Error::timeout(format!("{url} ({which})"), seconds)
         }
-        ureq::Error::HostNotFound => Error::Download { url: url.into(), reason: "host not found".into() },
-        ureq::Error::ConnectionFailed => Error::Download { url: url.into(), reason: "connection failed".into() },
+        ureq::Error::HostNotFound => Error::download(url, "host not found"),
+        ureq::Error::ConnectionFailed => Error::download(url, "connection failed"),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            Error::Download { url: url.into(), reason: "connection refused".into() }
+            Error::download(url, "connection refused")
         }
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-            Error::Timeout { what: url.into(), seconds: config.idle_timeout }
+            Error::timeout(url, config.idle_timeout)
         }
-        other => Error::Download { url: url.into(), reason: other.to_string() },
+        other => Error::download(url, other.to_string()),
     }
 }
 
 fn body_error(url: &str, error: ureq::Error, idle_timeout: f64) -> Error {
     match error {
-        ureq::Error::Timeout(which) => Error::Timeout { what: format!("{url} ({which})"), seconds: idle_timeout },
+        ureq::Error::Timeout(which) => Error::timeout(format!("{url} ({which})"), idle_timeout),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-            Error::Timeout { what: url.into(), seconds: idle_timeout }
+            Error::timeout(url, idle_timeout)
         }
-        other => Error::Download { url: url.into(), reason: other.to_string() },
+        other => Error::download(url, other.to_string()),
     }
 }
 

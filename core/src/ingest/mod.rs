@@ -101,7 +101,7 @@ pub struct IngestReport {
 /// [`Error::CorruptMedia`], [`Error::PolicyViolation`] (naming the rule),
 /// [`Error::Download`] (HTTP status, refused connection...),
 /// [`Error::Timeout`], [`Error::Tool`] (yt-dlp missing or failing) or
-/// [`Error::Cancelled`]. A rejected or failed ingest stores nothing.
+/// [`Error::cancelled()`]. A rejected or failed ingest stores nothing.
 pub fn ingest(source: &str, config: &IngestConfig, ctl: &RunCtl) -> Result<IngestReport> {
     config.validate()?;
     let source = source.trim();
@@ -128,7 +128,7 @@ pub fn ingest(source: &str, config: &IngestConfig, ctl: &RunCtl) -> Result<Inges
     let path = PathBuf::from(source.strip_prefix("file://").unwrap_or(source));
     let meta = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?;
     if meta.is_dir() {
-        return Err(Error::NotMedia { path, reason: "is a directory".into() });
+        return Err(Error::not_media(path, "is a directory"));
     }
     config.policy.check_size(&path, meta.len())?;
     match config.dest.as_deref() {
@@ -213,7 +213,7 @@ fn copy_into(from: &Path, to: &Path, size: u64, policy: &ValidationPolicy, ctl: 
     let mut hasher = Hasher::new(Stage::Fingerprint, Some(size));
     match copy_hashing(&mut reader, &mut writer, &mut hasher, policy.max_bytes, ctl) {
         Ok(_) => {}
-        Err(CopyError::Cancelled) => return Err(Error::Cancelled),
+        Err(CopyError::Cancelled) => return Err(Error::cancelled()),
         Err(CopyError::TooLarge(n)) => return policy.check_size(from, n).map(|_| String::new()),
         Err(CopyError::Read(e)) => return Err(Error::io(from, e)),
         Err(CopyError::Write(e)) => return Err(Error::io(to, e)),
@@ -224,12 +224,10 @@ fn copy_into(from: &Path, to: &Path, size: u64, policy: &ValidationPolicy, ctl: 
 
 /// Errors about the staged copy speak of the source the user named.
 fn relabel(error: Error, staged: &Path, source: &Path) -> Error {
-    let swap = |path: PathBuf| if path == staged { source.to_path_buf() } else { path };
-    match error {
-        Error::NotMedia { path, reason } => Error::NotMedia { path: swap(path), reason },
-        Error::CorruptMedia { path, reason } => Error::CorruptMedia { path: swap(path), reason },
-        Error::MissingStream { path, kind } => Error::MissingStream { path: swap(path), kind },
-        other => other,
+    if error.path() == Some(staged) {
+        error.with_path(source)
+    } else {
+        error
     }
 }
 
@@ -249,7 +247,7 @@ fn read_report(path: &Path) -> Option<IngestReport> {
 }
 
 fn write_report(staging: &Staging, path: &Path, report: &IngestReport) -> Result<()> {
-    let text = serde_json::to_vec_pretty(report).map_err(|e| Error::Encode(format!("report: {e}")))?;
+    let text = serde_json::to_vec_pretty(report).map_err(|e| Error::encode(format!("report: {e}")))?;
     let partial = staging.dir().join("report.json");
     std::fs::write(&partial, text).map_err(|e| Error::io(&partial, e))?;
     std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))
@@ -297,10 +295,10 @@ mod tests {
     fn bad_sources_are_invalid_parameters() {
         let ctl = RunCtl::default();
         let err = ingest("ftp://host/a.mp4", &IngestConfig::default(), &ctl).unwrap_err();
-        assert!(matches!(err, Error::InvalidParameter { name: "source", .. }), "{err}");
+        assert!(err.kind() == crate::ErrorKind::InvalidParameter && err.field() == Some("source"), "{err}");
         let err = ingest("http://127.0.0.1:9/a.mp4", &IngestConfig::default(), &ctl).unwrap_err();
-        assert!(matches!(err, Error::InvalidParameter { name: "dest", .. }), "{err}");
+        assert!(err.kind() == crate::ErrorKind::InvalidParameter && err.field() == Some("dest"), "{err}");
         let err = ingest("  ", &IngestConfig::default(), &ctl).unwrap_err();
-        assert!(matches!(err, Error::InvalidParameter { name: "source", .. }), "{err}");
+        assert!(err.kind() == crate::ErrorKind::InvalidParameter && err.field() == Some("source"), "{err}");
     }
 }

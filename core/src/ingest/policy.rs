@@ -221,7 +221,7 @@ fn contains(list: &[String], name: &str) -> bool {
 }
 
 fn violation(path: &Path, rule: &'static str, detail: String) -> Error {
-    Error::PolicyViolation { path: path.into(), rule, detail }
+    Error::policy_violation(path, rule, detail)
 }
 
 #[cfg(test)]
@@ -256,7 +256,7 @@ mod tests {
 
     fn rule(result: Result<()>) -> &'static str {
         match result {
-            Err(Error::PolicyViolation { rule, .. }) => rule,
+            Err(e) if e.kind() == crate::ErrorKind::PolicyViolation => e.field().unwrap_or_default().to_owned().leak(),
             other => panic!("expected a policy violation, got {other:?}"),
         }
     }
@@ -287,10 +287,10 @@ mod tests {
     #[test]
     fn nonsense_limits_are_invalid_parameters() {
         let bad = ValidationPolicy::default().min_duration(10.0).max_duration(5.0);
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "min_duration", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("min_duration")));
         let bad = ValidationPolicy::default().max_duration(f64::NAN);
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "max_duration", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("max_duration")));
         let bad = ValidationPolicy::default().allowed_containers([""]);
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "allowed_containers", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("allowed_containers")));
     }
 }

@@ -55,13 +55,10 @@ pub(crate) fn download(
     policy: &ValidationPolicy,
     ctl: &RunCtl,
 ) -> Result<Downloaded> {
-    let program = locate_yt_dlp(config.yt_dlp.as_deref()).ok_or_else(|| Error::Tool {
-        tool: TOOL,
-        reason: match &config.yt_dlp {
+    let program = locate_yt_dlp(config.yt_dlp.as_deref()).ok_or_else(|| Error::tool(TOOL, match &config.yt_dlp {
             Some(p) => format!("{} is not an executable file", p.display()),
             None => "not found on PATH or in the reelkit venv (install it with `pip install yt-dlp`)".into(),
-        },
-    })?;
+        }))?;
     ctl.check()?;
     let mut command = Command::new(&program);
     command
@@ -92,7 +89,7 @@ pub(crate) fn download(
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let child = command
         .spawn()
-        .map_err(|e| Error::Tool { tool: TOOL, reason: format!("cannot run {}: {e}", program.display()) })?;
+        .map_err(|e| Error::tool(TOOL, format!("cannot run {}: {e}", program.display())))?;
     let mut run = Running::new(child);
     let outcome = run.wait(url, config, ctl);
     run.kill();
@@ -112,18 +109,11 @@ pub(crate) fn download(
     }
     if too_large {
         let limit = policy.max_bytes.unwrap_or(0);
-        return Err(Error::PolicyViolation {
-            path: url.into(),
-            rule: "max_bytes",
-            detail: format!("yt-dlp reports the media is larger than {limit} bytes"),
-        });
+        return Err(Error::policy_violation(url, "max_bytes", format!("yt-dlp reports the media is larger than {limit} bytes")));
     }
     match result {
         Some(found) if status.success() && found.filepath.is_file() => Ok(found),
-        _ => Err(Error::Download {
-            url: url.into(),
-            reason: errors.last().cloned().unwrap_or_else(|| format!("yt-dlp exited with {status} and no file")),
-        }),
+        _ => Err(Error::download(url, errors.last().cloned().unwrap_or_else(|| format!("yt-dlp exited with {status} and no file")))),
     }
 }
 
@@ -171,14 +161,14 @@ impl Running {
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 // Both pipes closed: yt-dlp (and anything it started) is done.
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    let status = self.child.wait().map_err(|e| Error::Tool { tool: TOOL, reason: e.to_string() })?;
+                    let status = self.child.wait().map_err(|e| Error::tool(TOOL, e.to_string()))?;
                     self.killed = true;
                     return Ok((status, kept));
                 }
             }
             ctl.check()?;
             if started.elapsed() >= deadline {
-                return Err(Error::Timeout { what: format!("yt-dlp {url}"), seconds: config.timeout });
+                return Err(Error::timeout(format!("yt-dlp {url}"), config.timeout));
             }
         }
     }

@@ -166,14 +166,14 @@ impl AudioReader {
         let mut ictx = open_input(path)?;
         let (index, time_base, origin, duration) = {
             let stream = best_stream(&ictx, ff::media::Type::Audio)
-                .ok_or_else(|| Error::MissingStream { path: path.into(), kind: "audio" })?;
+                .ok_or_else(|| Error::missing_stream(path, "audio"))?;
             (stream.index(), stream.time_base(), media_start(&ictx), media_duration(&ictx))
         };
         let params =
-            ictx.stream(index).map(|s| s.parameters()).ok_or_else(|| Error::Decode("audio stream vanished".into()))?;
+            ictx.stream(index).map(|s| s.parameters()).ok_or_else(|| Error::decode("audio stream vanished"))?;
         let decoder = ff::codec::Context::from_parameters(params)
             .and_then(|c| c.decoder().audio())
-            .map_err(|e| Error::Decode(format!("cannot open audio decoder: {e}")))?;
+            .map_err(|e| Error::decode(format!("cannot open audio decoder: {e}")))?;
         if options.start > 0.0 {
             let ts = ((options.start + origin - 1.0).max(0.0) * f64::from(ff::ffi::AV_TIME_BASE)) as i64;
             // A failed seek falls back to decoding from the start.
@@ -226,10 +226,7 @@ impl AudioReader {
         }
         if self.flushed && self.good_frames == 0 {
             self.good_frames = usize::MAX; // report once
-            return Err(Error::CorruptMedia {
-                path: self.path.clone(),
-                reason: format!("no decodable audio ({} bad packets)", self.bad_packets),
-            });
+            return Err(Error::corrupt_media(self.path.clone(), format!("no decodable audio ({} bad packets)", self.bad_packets)));
         }
         let block = self.sink.drain();
         Ok((!block.is_empty()).then_some(block))
@@ -278,7 +275,7 @@ impl AudioReader {
                     self.out_layout,
                     self.out_rate,
                 )
-                .map_err(|e| Error::Decode(format!("cannot convert audio: {e}")))?;
+                .map_err(|e| Error::decode(format!("cannot convert audio: {e}")))?;
                 self.resampler = Some((ctx, key));
             }
             let frame_time = decoded.timestamp().map(|ts| seconds(ts, self.time_base) - self.origin);
@@ -287,7 +284,7 @@ impl AudioReader {
             // resampler holds back, so nothing accumulates inside it.
             let capacity = decoded.samples() * self.out_rate as usize / decoded.rate().max(1) as usize + 256;
             let mut converted = ff::frame::Audio::new(packed_f32(), capacity, self.out_layout);
-            ctx.run(&decoded, &mut converted).map_err(|e| Error::Decode(format!("audio conversion failed: {e}")))?;
+            ctx.run(&decoded, &mut converted).map_err(|e| Error::decode(format!("audio conversion failed: {e}")))?;
             if self.sink.push(frame_time, &converted) {
                 self.reached_end = true;
                 return Ok(());

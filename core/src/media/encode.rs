@@ -161,7 +161,7 @@ impl Mp4Writer {
         let absolute = std::path::absolute(&partial).map_err(|e| Error::io(&partial, e))?;
         let url = format!("file:{}", absolute.display());
         let mut octx = ff::format::output_as(&url, "mp4")
-            .map_err(|e| Error::Encode(format!("cannot create {}: {e}", target.display())))?;
+            .map_err(|e| Error::encode(format!("cannot create {}: {e}", target.display())))?;
         let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
 
         let video = video.map(|s| add_video(&mut octx, s, global_header)).transpose()?;
@@ -170,7 +170,7 @@ impl Mp4Writer {
         let mut options = ff::Dictionary::new();
         options.set("movflags", "+faststart");
         octx.write_header_with(options)
-            .map_err(|e| Error::Encode(format!("cannot write MP4 header: {e}")))?;
+            .map_err(|e| Error::encode(format!("cannot write MP4 header: {e}")))?;
         let mut writer = Self { octx, video, audio, partial, target, finished: false };
         // The muxer may change stream time bases while writing the header.
         if let Some(v) = writer.video.as_mut() {
@@ -211,9 +211,9 @@ impl Mp4Writer {
             }
         }
         let mut yuv = ff::frame::Video::empty();
-        track.scaler.run(&rgb, &mut yuv).map_err(|e| Error::Encode(format!("colour conversion failed: {e}")))?;
+        track.scaler.run(&rgb, &mut yuv).map_err(|e| Error::encode(format!("colour conversion failed: {e}")))?;
         yuv.set_pts(Some(pts));
-        track.encoder.send_frame(&yuv).map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+        track.encoder.send_frame(&yuv).map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
         drain_video(&mut self.octx, track)
     }
 
@@ -236,14 +236,14 @@ impl Mp4Writer {
                 let block = std::mem::take(&mut track.pending);
                 encode_audio_block(&mut self.octx, track, &block)?;
             }
-            track.encoder.send_eof().map_err(|e| Error::Encode(format!("AAC encoder: {e}")))?;
+            track.encoder.send_eof().map_err(|e| Error::encode(format!("AAC encoder: {e}")))?;
             drain_audio(&mut self.octx, track)?;
         }
         if let Some(track) = self.video.as_mut() {
-            track.encoder.send_eof().map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+            track.encoder.send_eof().map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
             drain_video(&mut self.octx, track)?;
         }
-        self.octx.write_trailer().map_err(|e| Error::Encode(format!("cannot finish MP4: {e}")))?;
+        self.octx.write_trailer().map_err(|e| Error::encode(format!("cannot finish MP4: {e}")))?;
         std::fs::rename(&self.partial, &self.target).map_err(|e| Error::io(&self.target, e))?;
         self.finished = true;
         Ok(self.target.clone())
@@ -271,13 +271,13 @@ fn add_video(
 ) -> Result<VideoTrack> {
     let codec = ff::encoder::find_by_name("libx264")
         .or_else(|| ff::encoder::find(ff::codec::Id::H264))
-        .ok_or_else(|| Error::Encode("no H.264 encoder in this FFmpeg build".into()))?;
-    let mut stream = octx.add_stream(codec).map_err(|e| Error::Encode(format!("cannot add video stream: {e}")))?;
+        .ok_or_else(|| Error::encode("no H.264 encoder in this FFmpeg build"))?;
+    let mut stream = octx.add_stream(codec).map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
     let stream_index = stream.index();
     let mut enc = ff::codec::Context::new_with_codec(codec)
         .encoder()
         .video()
-        .map_err(|e| Error::Encode(format!("cannot create H.264 encoder: {e}")))?;
+        .map_err(|e| Error::encode(format!("cannot create H.264 encoder: {e}")))?;
     let time_base = ff::Rational::new(settings.fps_den, settings.fps_num);
     enc.set_width(settings.width);
     enc.set_height(settings.height);
@@ -297,7 +297,7 @@ fn add_video(
     }
     let encoder = enc
         .open_with(options)
-        .map_err(|e| Error::Encode(format!("cannot open H.264 encoder: {e}")))?;
+        .map_err(|e| Error::encode(format!("cannot open H.264 encoder: {e}")))?;
     stream.set_parameters(&encoder);
     stream.set_time_base(time_base);
     stream.set_avg_frame_rate(ff::Rational::new(settings.fps_num, settings.fps_den));
@@ -310,7 +310,7 @@ fn add_video(
         settings.height,
         ff::software::scaling::Flags::BILINEAR | ff::software::scaling::Flags::ACCURATE_RND,
     )
-    .map_err(|e| Error::Encode(format!("cannot set up colour conversion: {e}")))?;
+    .map_err(|e| Error::encode(format!("cannot set up colour conversion: {e}")))?;
     Ok(VideoTrack { encoder, stream: stream_index, time_base, scaler, last_pts: None, settings: settings.clone() })
 }
 
@@ -350,7 +350,7 @@ fn encode_audio_block(octx: &mut ff::format::context::Output, track: &mut AudioT
     }
     frame.set_pts(Some(track.written));
     track.written += frames as i64;
-    track.encoder.send_frame(&frame).map_err(|e| Error::Encode(format!("AAC encoder: {e}")))?;
+    track.encoder.send_frame(&frame).map_err(|e| Error::encode(format!("AAC encoder: {e}")))?;
     drain_audio(octx, track)
 }
 
@@ -362,7 +362,7 @@ fn drain_video(octx: &mut ff::format::context::Output, track: &mut VideoTrack) -
         packet.rescale_ts(encoder_tb, track.time_base);
         packet
             .write_interleaved(octx)
-            .map_err(|e| Error::Encode(format!("cannot write video packet: {e}")))?;
+            .map_err(|e| Error::encode(format!("cannot write video packet: {e}")))?;
     }
     Ok(())
 }
@@ -375,7 +375,7 @@ fn drain_audio(octx: &mut ff::format::context::Output, track: &mut AudioTrack) -
         packet.rescale_ts(encoder_tb, track.time_base);
         packet
             .write_interleaved(octx)
-            .map_err(|e| Error::Encode(format!("cannot write audio packet: {e}")))?;
+            .map_err(|e| Error::encode(format!("cannot write audio packet: {e}")))?;
     }
     Ok(())
 }
@@ -385,11 +385,11 @@ fn drain_audio(octx: &mut ff::format::context::Output, track: &mut AudioTrack) -
 /// or stereo, with time base 1/`rate`. `global_header` for containers that
 /// keep codec headers out of band (MP4, fMP4).
 pub(crate) fn open_aac(rate: u32, channels: u16, bit_rate: usize, global_header: bool) -> Result<ff::encoder::Audio> {
-    let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::Encode("no AAC encoder".into()))?;
+    let codec = ff::encoder::find(ff::codec::Id::AAC).ok_or_else(|| Error::encode("no AAC encoder"))?;
     let mut enc = ff::codec::Context::new_with_codec(codec)
         .encoder()
         .audio()
-        .map_err(|e| Error::Encode(format!("cannot create the AAC encoder: {e}")))?;
+        .map_err(|e| Error::encode(format!("cannot create the AAC encoder: {e}")))?;
     enc.set_rate(rate as i32);
     enc.set_channel_layout(channel_layout(channels));
     enc.set_format(ff::format::Sample::F32(ff::format::sample::Type::Planar));
@@ -398,14 +398,14 @@ pub(crate) fn open_aac(rate: u32, channels: u16, bit_rate: usize, global_header:
     if global_header {
         enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
     }
-    enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open the AAC encoder: {e}")))
+    enc.open_as(codec).map_err(|e| Error::encode(format!("cannot open the AAC encoder: {e}")))
 }
 
 /// A new output stream carrying what `encoder` makes; returns its index.
 pub(crate) fn add_encoded_stream(octx: &mut ff::format::context::Output, encoder: &ff::encoder::Audio) -> Result<usize> {
     let mut stream = octx
         .add_stream(ff::codec::Id::AAC)
-        .map_err(|e| Error::Encode(format!("cannot add audio stream: {e}")))?;
+        .map_err(|e| Error::encode(format!("cannot add audio stream: {e}")))?;
     stream.set_parameters(encoder);
     stream.set_time_base(ff::Rational::new(1, encoder.rate() as i32));
     Ok(stream.index())

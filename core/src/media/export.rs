@@ -216,7 +216,7 @@ pub fn export_range(
         }
     }
     if frames_written == 0 {
-        return Err(Error::CorruptMedia { path: input.into(), reason: format!("no video frames between {:.3} s and {end:.3} s", options.start) });
+        return Err(Error::corrupt_media(input, format!("no video frames between {:.3} s and {end:.3} s", options.start)));
     }
     feed_audio(&mut writer, span + 1.0)?;
     ctl.report(Stage::Export, span, Some(span), "seconds");
@@ -269,7 +269,7 @@ impl Resizer {
                 height,
                 ff::software::scaling::Flags::BICUBIC,
             )
-            .map_err(|e| Error::Encode(format!("cannot scale frames: {e}")))?;
+            .map_err(|e| Error::encode(format!("cannot scale frames: {e}")))?;
             self.ctx = Some((ctx, key));
         }
         let (ctx, _) = self.ctx.as_mut().expect("context set above");
@@ -283,7 +283,7 @@ impl Resizer {
             }
         }
         let mut dst = ff::frame::Video::empty();
-        ctx.run(&src, &mut dst).map_err(|e| Error::Encode(format!("scaling failed: {e}")))?;
+        ctx.run(&src, &mut dst).map_err(|e| Error::encode(format!("scaling failed: {e}")))?;
         let out_row = width as usize * 3;
         let out_stride = dst.stride(0);
         let mut data = Vec::with_capacity(out_row * height as usize);

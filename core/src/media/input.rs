@@ -16,10 +16,10 @@ pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input> {
     super::init();
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
-        return Err(Error::NotMedia { path: path.into(), reason: "is a directory".into() });
+        return Err(Error::not_media(path, "is a directory"));
     }
     if meta.len() == 0 {
-        return Err(Error::CorruptMedia { path: path.into(), reason: "file is empty".into() });
+        return Err(Error::corrupt_media(path, "file is empty"));
     }
     let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
     let url = format!("file:{}", absolute.display());
@@ -36,11 +36,8 @@ pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input> {
 fn classify_open_error(path: &Path, err: ff::Error) -> Error {
     let reason = err.to_string();
     match sniff_container(path) {
-        Some(container) => Error::CorruptMedia {
-            path: path.into(),
-            reason: format!("looks like {container} but cannot be opened: {reason}"),
-        },
-        None => Error::NotMedia { path: path.into(), reason },
+        Some(container) => Error::corrupt_media(path, format!("looks like {container} but cannot be opened: {reason}")),
+        None => Error::not_media(path, reason),
     }
 }
 

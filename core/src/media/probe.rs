@@ -128,14 +128,11 @@ pub fn probe(path: impl AsRef<Path>) -> Result<MediaInfo> {
         });
     }
     if streams.iter().all(|s| !matches!(s.kind, StreamKind::Video | StreamKind::Audio)) {
-        return Err(Error::MissingStream { path: path.into(), kind: "audio or video" });
+        return Err(Error::missing_stream(path, "audio or video"));
     }
     if let Some(needed) = indexed_data_end(&ctx) {
         if needed > size_bytes {
-            return Err(Error::CorruptMedia {
-                path: path.into(),
-                reason: format!("truncated: the index points {needed} bytes in but the file has {size_bytes}"),
-            });
+            return Err(Error::corrupt_media(path, format!("truncated: the index points {needed} bytes in but the file has {size_bytes}")));
         }
     }
 

@@ -23,7 +23,7 @@ pub fn read_subtitle_stream(path: impl AsRef<Path>) -> Result<Vec<SubtitleCue>> 
             let kind = text_kind(id)?;
             (s.parameters().medium() == ff::media::Type::Subtitle).then_some((s.index(), s.time_base(), kind))
         })
-        .ok_or_else(|| Error::MissingStream { path: path.into(), kind: "text subtitle" })?;
+        .ok_or_else(|| Error::missing_stream(path, "text subtitle"))?;
     let mut cues = Vec::new();
     for (stream, packet) in ictx.packets() {
         if stream.index() != index {

@@ -95,7 +95,7 @@ impl VideoFrames {
         let (index, time_base, rotation, fps, params) = {
             let stream = best_stream(&ictx, ff::media::Type::Video)
                 .filter(|s| !is_attached_picture(s))
-                .ok_or_else(|| Error::MissingStream { path: path.into(), kind: "video" })?;
+                .ok_or_else(|| Error::missing_stream(path, "video"))?;
             let rate = stream.avg_frame_rate();
             let fps = if rate.denominator() != 0 && rate.numerator() > 0 { f64::from(rate) } else { 0.0 };
             (stream.index(), stream.time_base(), rotation_of(&stream), fps, stream.parameters())
@@ -103,7 +103,7 @@ impl VideoFrames {
         let origin = media_start(&ictx);
         let duration = media_duration(&ictx);
         let mut ctx = ff::codec::Context::from_parameters(params)
-            .map_err(|e| Error::Decode(format!("video stream {index}: {e}")))?;
+            .map_err(|e| Error::decode(format!("video stream {index}: {e}")))?;
         ctx.set_threading(ff::codec::threading::Config {
             kind: ff::codec::threading::Type::Frame,
             count: options.threads,
@@ -112,9 +112,9 @@ impl VideoFrames {
         let decoder = ctx
             .decoder()
             .video()
-            .map_err(|e| Error::Decode(format!("cannot open video decoder: {e}")))?;
+            .map_err(|e| Error::decode(format!("cannot open video decoder: {e}")))?;
         if decoder.width() == 0 || decoder.height() == 0 {
-            return Err(Error::CorruptMedia { path: path.into(), reason: "video stream has a 0x0 frame size".into() });
+            return Err(Error::corrupt_media(path, "video stream has a 0x0 frame size"));
         }
         if options.start > 0.0 {
             let target = options.start + origin;
@@ -214,12 +214,12 @@ impl VideoFrames {
                 scale_h,
                 flags,
             )
-            .map_err(|e| Error::Decode(format!("cannot convert video frames: {e}")))?;
+            .map_err(|e| Error::decode(format!("cannot convert video frames: {e}")))?;
             self.scaler = Some((ctx, key));
         }
         let (scaler, _) = self.scaler.as_mut().expect("scaler set above");
         let mut rgb = ff::frame::Video::empty();
-        scaler.run(decoded, &mut rgb).map_err(|e| Error::Decode(format!("scaling failed: {e}")))?;
+        scaler.run(decoded, &mut rgb).map_err(|e| Error::decode(format!("scaling failed: {e}")))?;
         let frame = RgbFrame { width: scale_w, height: scale_h, time, data: packed_rgb(&rgb) };
         Ok(if rotation == 0 { frame } else { frame.rotated(rotation) })
     }
@@ -248,10 +248,7 @@ impl Iterator for VideoFrames {
             if self.finished || self.flushed {
                 if !self.decoded_any && self.bad_packets > 0 {
                     self.bad_packets = 0;
-                    return Some(Err(Error::CorruptMedia {
-                        path: self.path.clone(),
-                        reason: "no decodable video frame".into(),
-                    }));
+                    return Some(Err(Error::corrupt_media(self.path.clone(), "no decodable video frame")));
                 }
                 return None;
             }

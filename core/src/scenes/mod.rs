@@ -120,7 +120,7 @@ pub fn detect_scenes(path: impl AsRef<Path>, config: &SceneConfig, ctl: &RunCtl)
         }
     }
     if times.is_empty() {
-        return Err(Error::CorruptMedia { path: path.into(), reason: "no decodable video frame".into() });
+        return Err(Error::corrupt_media(path, "no decodable video frame"));
     }
     let end_time = duration.unwrap_or(0.0).max(times[times.len() - 1] + if fps > 0.0 { 1.0 / fps } else { 0.0 });
     let cut_frames = pick_cuts(&times, &scores, config);

@@ -120,9 +120,9 @@ impl BrandKit {
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut kit = Self::from_json(&text).map_err(|e| match e {
-            Error::InvalidParameter { name, reason } => Error::InvalidParameter { name, reason: format!("{}: {reason}", path.display()) },
-            other => other,
+        let mut kit = Self::from_json(&text).map_err(|e| {
+            let reason = format!("{}: {}", path.display(), e.reason());
+            e.with_reason(reason)
         })?;
         kit.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         kit.validate()?;
@@ -176,7 +176,7 @@ impl BrandKit {
         for f in &self.fonts {
             let p = self.resolve(f);
             if !p.is_file() {
-                return Err(Error::NotFound { path: p });
+                return Err(Error::not_found(p));
             }
         }
         if let Some(w) = &self.watermark {
@@ -191,7 +191,7 @@ impl BrandKit {
             }
             let p = self.resolve(&w.image);
             if !p.is_file() {
-                return Err(Error::NotFound { path: p });
+                return Err(Error::not_found(p));
             }
             if !is_image(&p) {
                 return Err(Error::invalid("watermark.image", format!("{} (expected a .png or .svg file)", p.display())));
@@ -207,7 +207,7 @@ impl BrandKit {
                 }
                 let p = self.resolve(&s.media);
                 if !p.is_file() {
-                    return Err(Error::NotFound { path: p });
+                    return Err(Error::not_found(p));
                 }
             }
         }
@@ -270,7 +270,7 @@ impl BrandKit {
         for f in &self.fonts {
             let p = self.resolve(f);
             let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-            base.add_bytes(bytes).map_err(|e| Error::Font(format!("{}: {e}", p.display())))?;
+            base.add_bytes(bytes).map_err(|e| Error::font(format!("{}: {e}", p.display())))?;
         }
         Ok(base)
     }

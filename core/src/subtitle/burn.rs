@@ -69,7 +69,7 @@ impl BurnOptions {
         }
         if let Some(d) = &self.fonts_dir {
             if !d.is_dir() {
-                return Err(Error::NotFound { path: d.clone() });
+                return Err(Error::not_found(d.clone()));
             }
         }
         Ok(())
@@ -323,24 +323,24 @@ struct Source {
 fn open_source(path: &Path, threads: usize) -> Result<Source> {
     crate::media::init();
     if !path.exists() {
-        return Err(Error::NotFound { path: path.into() });
+        return Err(Error::not_found(path));
     }
-    let ictx = ff::format::input(&path).map_err(|e| Error::NotMedia { path: path.into(), reason: e.to_string() })?;
+    let ictx = ff::format::input(&path).map_err(|e| Error::not_media(path, e.to_string()))?;
     let stream = ictx
         .streams()
         .best(ff::media::Type::Video)
-        .ok_or_else(|| Error::MissingStream { path: path.into(), kind: "video" })?;
+        .ok_or_else(|| Error::missing_stream(path, "video"))?;
     let video_index = stream.index();
     let video_tb = stream.time_base();
     let rate = stream.avg_frame_rate();
     let fps = if rate.numerator() > 0 && rate.denominator() > 0 { rate } else { ff::Rational::new(30, 1) };
     let start = if stream.start_time() != ff::ffi::AV_NOPTS_VALUE { f64::from(video_tb) * stream.start_time() as f64 } else { 0.0 };
-    let mut ctx = ff::codec::Context::from_parameters(stream.parameters()).map_err(|e| Error::Decode(format!("video stream: {e}")))?;
+    let mut ctx = ff::codec::Context::from_parameters(stream.parameters()).map_err(|e| Error::decode(format!("video stream: {e}")))?;
     ctx.set_threading(ff::codec::threading::Config { kind: ff::codec::threading::Type::Frame, count: threads, ..Default::default() });
-    let decoder = ctx.decoder().video().map_err(|e| Error::Decode(format!("cannot open video decoder: {e}")))?;
+    let decoder = ctx.decoder().video().map_err(|e| Error::decode(format!("cannot open video decoder: {e}")))?;
     let (width, height) = (decoder.width(), decoder.height());
     if width < 2 || height < 2 {
-        return Err(Error::CorruptMedia { path: path.into(), reason: format!("{width}x{height} video") });
+        return Err(Error::corrupt_media(path, format!("{width}x{height} video")));
     }
     let duration = if ictx.duration() > 0 { ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE) } else { 0.0 };
     let audio_index = ictx.streams().best(ff::media::Type::Audio).map(|s| s.index());
@@ -365,12 +365,12 @@ fn decode_loop(mut src: Source, tx: mpsc::SyncSender<Result<Item>>, cancel: crat
         let key = (frame.format(), frame.width(), frame.height());
         if scaler.as_ref().map(|(_, k)| *k != key).unwrap_or(true) {
             let ctx = ff::software::scaling::Context::get(key.0, key.1, key.2, ff::format::Pixel::YUV420P, w, h, ff::software::scaling::Flags::BILINEAR)
-                .map_err(|e| Error::Decode(format!("cannot convert video frames: {e}")))?;
+                .map_err(|e| Error::decode(format!("cannot convert video frames: {e}")))?;
             scaler = Some((ctx, key));
         }
         let (ctx, _) = scaler.as_mut().expect("set above");
         let mut out = ff::frame::Video::empty();
-        ctx.run(frame, &mut out).map_err(|e| Error::Decode(format!("conversion failed: {e}")))?;
+        ctx.run(frame, &mut out).map_err(|e| Error::decode(format!("conversion failed: {e}")))?;
         Ok(YuvFrame::from_ff(&out, time))
     };
     if let Some(t) = from {
@@ -439,7 +439,7 @@ pub fn preview_frame(input: impl AsRef<Path>, script: &Script, time: f64, option
     stop.cancel();
     drop(rx);
     let _ = worker.join();
-    let (mut frame, t) = best.ok_or_else(|| Error::CorruptMedia { path: input.as_ref().into(), reason: "no decodable video frame".into() })?;
+    let (mut frame, t) = best.ok_or_else(|| Error::corrupt_media(input.as_ref(), "no decodable video frame"))?;
     compositor.apply(&mut frame, t)?;
     Ok(frame)
 }
@@ -486,14 +486,14 @@ pub fn burn_with_tap(
     let guard = PartialFile(partial.clone());
     let absolute = std::path::absolute(&partial).map_err(|e| Error::io(&partial, e))?;
     let mut octx = ff::format::output_as(&format!("file:{}", absolute.display()), "mp4")
-        .map_err(|e| Error::Encode(format!("cannot create {}: {e}", output.display())))?;
+        .map_err(|e| Error::encode(format!("cannot create {}: {e}", output.display())))?;
     let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
 
     // Video encoder: the source's time base and frame rate.
-    let codec = ff::encoder::find_by_name("libx264").ok_or_else(|| Error::Encode("no libx264 encoder in this FFmpeg build".into()))?;
-    let mut vstream = octx.add_stream(codec).map_err(|e| Error::Encode(format!("cannot add video stream: {e}")))?;
+    let codec = ff::encoder::find_by_name("libx264").ok_or_else(|| Error::encode("no libx264 encoder in this FFmpeg build"))?;
+    let mut vstream = octx.add_stream(codec).map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
     let vindex = vstream.index();
-    let mut enc = ff::codec::Context::new_with_codec(codec).encoder().video().map_err(|e| Error::Encode(e.to_string()))?;
+    let mut enc = ff::codec::Context::new_with_codec(codec).encoder().video().map_err(|e| Error::encode(e.to_string()))?;
     let enc_tb = src.video_tb;
     enc.set_width(w);
     enc.set_height(h);
@@ -509,7 +509,7 @@ pub fn burn_with_tap(
     if options.threads > 0 {
         opts.set("threads", &options.threads.to_string());
     }
-    let mut encoder = enc.open_with(opts).map_err(|e| Error::Encode(format!("cannot open H.264 encoder: {e}")))?;
+    let mut encoder = enc.open_with(opts).map_err(|e| Error::encode(format!("cannot open H.264 encoder: {e}")))?;
     vstream.set_parameters(&encoder);
     vstream.set_time_base(enc_tb);
     vstream.set_avg_frame_rate(fps);
@@ -518,11 +518,11 @@ pub fn burn_with_tap(
     let mut audio_report = "none".to_owned();
     let mut audio_map: Option<(usize, usize, ff::Rational)> = None;
     if let Some(ai) = src.audio_index {
-        let ist = src.ictx.stream(ai).ok_or_else(|| Error::Decode("audio stream vanished".into()))?;
+        let ist = src.ictx.stream(ai).ok_or_else(|| Error::decode("audio stream vanished"))?;
         let id = ist.parameters().id();
         use ff::codec::Id;
         if matches!(id, Id::AAC | Id::MP3 | Id::AC3 | Id::EAC3 | Id::ALAC | Id::OPUS | Id::FLAC) {
-            let mut ost = octx.add_stream(ff::encoder::find(Id::None)).map_err(|e| Error::Encode(e.to_string()))?;
+            let mut ost = octx.add_stream(ff::encoder::find(Id::None)).map_err(|e| Error::encode(e.to_string()))?;
             ost.set_parameters(ist.parameters());
             // SAFETY: clearing the codec tag of parameters we own lets the
             // MP4 muxer choose its own tag for the copied stream.
@@ -537,7 +537,7 @@ pub fn burn_with_tap(
     }
     let mut mopts = ff::Dictionary::new();
     mopts.set("movflags", "+faststart");
-    octx.write_header_with(mopts).map_err(|e| Error::Encode(format!("cannot write MP4 header: {e}")))?;
+    octx.write_header_with(mopts).map_err(|e| Error::encode(format!("cannot write MP4 header: {e}")))?;
     let out_vtb = octx.stream(vindex).map(|s| s.time_base()).unwrap_or(enc_tb);
     let out_atb = audio_map.and_then(|(_, oi, _)| octx.stream(oi).map(|s| s.time_base()));
 
@@ -555,15 +555,15 @@ pub fn burn_with_tap(
             let mut vf = ff::frame::Video::new(ff::format::Pixel::YUV420P, w, h);
             f.write_into(&mut vf);
             vf.set_pts(Some(pts));
-            encoder.send_frame(&vf).map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+            encoder.send_frame(&vf).map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
         } else {
-            encoder.send_eof().map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+            encoder.send_eof().map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
         }
         let mut packet = ff::Packet::empty();
         while encoder.receive_packet(&mut packet).is_ok() {
             packet.set_stream(vindex);
             packet.rescale_ts(enc_tb, out_vtb);
-            packet.write_interleaved(octx).map_err(|e| Error::Encode(format!("cannot write video: {e}")))?;
+            packet.write_interleaved(octx).map_err(|e| Error::encode(format!("cannot write video: {e}")))?;
         }
         Ok(())
     };
@@ -620,7 +620,7 @@ pub fn burn_with_tap(
                         packet.rescale_ts(itb, otb);
                         packet.set_position(-1);
                         packet.set_stream(oi);
-                        packet.write_interleaved(&mut octx).map_err(|e| Error::Encode(format!("cannot write audio: {e}")))?;
+                        packet.write_interleaved(&mut octx).map_err(|e| Error::encode(format!("cannot write audio: {e}")))?;
                     }
                 }
             }
@@ -631,7 +631,7 @@ pub fn burn_with_tap(
     let _ = worker.join();
     result?;
     if last_main.is_none() {
-        return Err(Error::CorruptMedia { path: input.into(), reason: "no decodable video frame".into() });
+        return Err(Error::corrupt_media(input, "no decodable video frame"));
     }
 
     // Outro.
@@ -649,7 +649,7 @@ pub fn burn_with_tap(
         frames += 1;
     }
     encode(&mut octx, &mut encoder, None, 0.0)?;
-    octx.write_trailer().map_err(|e| Error::Encode(format!("cannot finish MP4: {e}")))?;
+    octx.write_trailer().map_err(|e| Error::encode(format!("cannot finish MP4: {e}")))?;
     drop(octx);
     std::fs::rename(&partial, output).map_err(|e| Error::io(output, e))?;
     std::mem::forget(guard);
@@ -697,7 +697,7 @@ fn slate_frames(path: &Path, slate: &Slate, w: u32, h: u32, frame_dt: f64) -> Re
             break;
         }
     }
-    let last = last.ok_or_else(|| Error::CorruptMedia { path: path.into(), reason: "slate has no video frame".into() })?;
+    let last = last.ok_or_else(|| Error::corrupt_media(path, "slate has no video frame"))?;
     while out.len() < count {
         out.push(YuvFrame::from_rgb(&last));
     }

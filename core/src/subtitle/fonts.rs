@@ -173,7 +173,7 @@ impl FontLibrary {
             }
         }
         if added == 0 {
-            return Err(Error::Font("not a TrueType/OpenType font".into()));
+            return Err(Error::font("not a TrueType/OpenType font"));
         }
         Ok(added)
     }
@@ -191,7 +191,7 @@ impl FontLibrary {
                 continue;
             }
             let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            added += self.add_bytes(bytes).map_err(|e| Error::Font(format!("{}: {e}", path.display())))?;
+            added += self.add_bytes(bytes).map_err(|e| Error::font(format!("{}: {e}", path.display())))?;
         }
         Ok(added)
     }

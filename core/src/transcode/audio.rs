@@ -72,7 +72,7 @@ pub(crate) fn run(out: AudioOutput, frames: Receiver<AudioItem>, abort: &Abort) 
     worker.flush_resampler()?;
     worker.encode_queued(true)?;
     if let Some(aac) = worker.out.aac.as_mut() {
-        aac.send_eof().map_err(|e| Error::Encode(format!("AAC encoder: {e}")))?;
+        aac.send_eof().map_err(|e| Error::encode(format!("AAC encoder: {e}")))?;
     }
     worker.drain()?;
     if let Some(rendition) = worker.out.hls.take() {
@@ -99,7 +99,7 @@ impl Worker {
                 layout(self.out.channels),
                 self.out.rate,
             )
-            .map_err(|e| Error::Decode(format!("cannot convert audio: {e}")))?;
+            .map_err(|e| Error::decode(format!("cannot convert audio: {e}")))?;
             self.resampler = Some((context, key));
         }
         let (context, _) = self.resampler.as_mut().expect("resampler set above");
@@ -107,7 +107,7 @@ impl Worker {
         // the resampler.
         let capacity = frame.samples() * self.out.rate as usize / frame.rate().max(1) as usize + 256;
         let mut converted = ff::frame::Audio::new(planar_f32(), capacity, layout(self.out.channels));
-        context.run(&frame, &mut converted).map_err(|e| Error::Decode(format!("audio conversion failed: {e}")))?;
+        context.run(&frame, &mut converted).map_err(|e| Error::decode(format!("audio conversion failed: {e}")))?;
         let at = item.time.map(|t| (t * f64::from(self.out.rate)).round() as i64);
         self.place(&converted, at)
     }
@@ -192,7 +192,7 @@ impl Worker {
             frame.set_pts(Some(self.encoded));
             self.encoded += n as i64;
             if let Some(aac) = self.out.aac.as_mut() {
-                aac.send_frame(&frame).map_err(|e| Error::Encode(format!("AAC encoder: {e}")))?;
+                aac.send_frame(&frame).map_err(|e| Error::encode(format!("AAC encoder: {e}")))?;
             }
             self.drain()?;
         }

@@ -92,7 +92,7 @@ impl TranscodeJob {
         .collect();
         for (i, (name, dir)) in dirs.iter().enumerate() {
             if dirs[..i].iter().any(|(_, other)| same_path(other, dir)) {
-                return Err(Error::invalid(name, format!("{} is already used by another output", dir.display())));
+                return Err(Error::invalid(*name, format!("{} is already used by another output", dir.display())));
             }
         }
         Ok(())
@@ -489,19 +489,19 @@ mod tests {
     fn defaults_are_valid_and_named_errors_follow_bad_values() {
         let job = TranscodeJob::default().hls(HlsConfig::new("out"));
         job.validate().unwrap();
-        assert!(matches!(TranscodeJob::default().validate(), Err(Error::InvalidParameter { name: "outputs", .. })));
+        assert!(matches!(TranscodeJob::default().validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("outputs")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").crf(60));
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "crf", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("crf")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").preset("warp"));
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "preset", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("preset")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").ladder([720, 720]));
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "ladder", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("ladder")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").segment_seconds(0.0));
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "segment_seconds", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("segment_seconds")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("same")).sprite(SpriteConfig::new("same"));
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "sprite.dir", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("sprite.dir")));
         let bad = TranscodeJob::default().waveform(WaveformConfig::new("w.json").bits(12));
-        assert!(matches!(bad.validate(), Err(Error::InvalidParameter { name: "waveform.bits", .. })));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("waveform.bits")));
     }
 
     #[test]

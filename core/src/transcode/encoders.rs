@@ -59,11 +59,11 @@ pub(crate) struct H264 {
 /// Open libx264 for `spec` (4:2:0, closed GOPs, global headers).
 pub(crate) fn open_h264(spec: &H264) -> Result<ff::encoder::Video> {
     let codec = ff::encoder::find_by_name("libx264")
-        .ok_or_else(|| Error::Encode("this FFmpeg build has no libx264 encoder".into()))?;
+        .ok_or_else(|| Error::encode("this FFmpeg build has no libx264 encoder"))?;
     let mut enc = ff::codec::Context::new_with_codec(codec)
         .encoder()
         .video()
-        .map_err(|e| Error::Encode(format!("cannot create the H.264 encoder: {e}")))?;
+        .map_err(|e| Error::encode(format!("cannot create the H.264 encoder: {e}")))?;
     enc.set_width(spec.width);
     enc.set_height(spec.height);
     enc.set_format(ff::format::Pixel::YUV420P);
@@ -98,7 +98,7 @@ pub(crate) fn open_h264(spec: &H264) -> Result<ff::encoder::Video> {
         }
     }
     enc.open_with(options)
-        .map_err(|e| Error::Encode(format!("cannot open libx264 at {}x{}: {e}", spec.width, spec.height)))
+        .map_err(|e| Error::encode(format!("cannot open libx264 at {}x{}: {e}", spec.width, spec.height)))
 }
 
 /// `avc1.PPCCLL` for an HLS `CODECS` attribute, from the SPS in the
@@ -151,11 +151,11 @@ pub(crate) struct Jpeg {
 impl Jpeg {
     /// `quality` 1..=100 maps onto MJPEG's qscale 31..=2.
     pub(crate) fn new(width: u32, height: u32, quality: u8) -> Result<Self> {
-        let codec = ff::encoder::find(ff::codec::Id::MJPEG).ok_or_else(|| Error::Encode("no MJPEG encoder".into()))?;
+        let codec = ff::encoder::find(ff::codec::Id::MJPEG).ok_or_else(|| Error::encode("no MJPEG encoder"))?;
         let mut enc = ff::codec::Context::new_with_codec(codec)
             .encoder()
             .video()
-            .map_err(|e| Error::Encode(format!("cannot create the JPEG encoder: {e}")))?;
+            .map_err(|e| Error::encode(format!("cannot create the JPEG encoder: {e}")))?;
         let qscale = 2 + (100 - i32::from(quality.clamp(1, 100))) * 29 / 99;
         // The constant's integer type differs between FFmpeg bindings.
         #[allow(clippy::unnecessary_cast)]
@@ -168,14 +168,14 @@ impl Jpeg {
         enc.set_global_quality(lambda);
         enc.set_qmin(qscale);
         enc.set_qmax(qscale);
-        let encoder = enc.open_as(codec).map_err(|e| Error::Encode(format!("cannot open the JPEG encoder: {e}")))?;
+        let encoder = enc.open_as(codec).map_err(|e| Error::encode(format!("cannot open the JPEG encoder: {e}")))?;
         Ok(Self { encoder, width, height, quality: lambda })
     }
 
     /// The JPEG bytes of `frame` (YUVJ420P at the encoder's size).
     pub(crate) fn encode(&mut self, frame: &mut ff::frame::Video) -> Result<Vec<u8>> {
         if frame.width() != self.width || frame.height() != self.height {
-            return Err(Error::Encode(format!(
+            return Err(Error::encode(format!(
                 "{}x{} still for a {}x{} JPEG encoder",
                 frame.width(),
                 frame.height(),
@@ -189,9 +189,9 @@ impl Jpeg {
         }
         frame.set_pts(None);
         frame.set_kind(ff::picture::Type::I);
-        self.encoder.send_frame(frame).map_err(|e| Error::Encode(format!("JPEG encoder: {e}")))?;
+        self.encoder.send_frame(frame).map_err(|e| Error::encode(format!("JPEG encoder: {e}")))?;
         let mut packet = ff::Packet::empty();
-        self.encoder.receive_packet(&mut packet).map_err(|e| Error::Encode(format!("JPEG encoder: {e}")))?;
+        self.encoder.receive_packet(&mut packet).map_err(|e| Error::encode(format!("JPEG encoder: {e}")))?;
         Ok(packet.data().map(<[u8]>::to_vec).unwrap_or_default())
     }
 }

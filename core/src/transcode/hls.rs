@@ -33,7 +33,7 @@ impl Rendition {
     pub(crate) fn create(dir: &Path, config: &HlsConfig, encoder: &ff::codec::Context, offset: f64) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let playlist = dir.join(MEDIA_PLAYLIST);
-        let fail = |what: &str, e: ff::Error| Error::Encode(format!("HLS {}: {what}: {e}", playlist.display()));
+        let fail = |what: &str, e: ff::Error| Error::encode(format!("HLS {}: {what}: {e}", playlist.display()));
         let mut octx = alloc_output("hls", &playlist)?;
         add_stream_from(&mut octx, encoder)?;
         let extension = match config.segment_format {
@@ -68,12 +68,12 @@ impl Rendition {
         packet.set_dts(packet.dts().map(|t| t + self.offset));
         packet
             .write_interleaved(&mut self.octx)
-            .map_err(|e| Error::Encode(format!("cannot write an HLS segment: {e}")))
+            .map_err(|e| Error::encode(format!("cannot write an HLS segment: {e}")))
     }
 
     /// Close the last segment and finish the playlist.
     pub(crate) fn finish(mut self) -> Result<()> {
-        self.octx.write_trailer().map_err(|e| Error::Encode(format!("cannot finish an HLS playlist: {e}")))
+        self.octx.write_trailer().map_err(|e| Error::encode(format!("cannot finish an HLS playlist: {e}")))
     }
 }
 
@@ -83,7 +83,7 @@ impl Rendition {
 #[allow(clippy::unnecessary_cast)]
 pub(crate) fn alloc_output(format: &str, path: &Path) -> Result<ff::format::context::Output> {
     crate::media::init();
-    let name = CString::new(format).map_err(|_| Error::Encode("bad muxer name".into()))?;
+    let name = CString::new(format).map_err(|_| Error::encode("bad muxer name"))?;
     let target = CString::new(path.to_string_lossy().into_owned())
         .map_err(|_| Error::invalid("path", format!("{} contains a NUL byte", path.display())))?;
     let mut ctx = std::ptr::null_mut();
@@ -92,7 +92,7 @@ pub(crate) fn alloc_output(format: &str, path: &Path) -> Result<ff::format::cont
     unsafe {
         let status = ff::ffi::avformat_alloc_output_context2(&mut ctx, std::ptr::null_mut(), name.as_ptr(), target.as_ptr());
         if status < 0 || ctx.is_null() {
-            return Err(Error::Encode(format!("cannot create a {format} muxer: {}", ff::Error::from(status))));
+            return Err(Error::encode(format!("cannot create a {format} muxer: {}", ff::Error::from(status))));
         }
         let mut octx = ff::format::context::Output::wrap(ctx);
         let needs_file = (*(*ctx).oformat).flags & ff::ffi::AVFMT_NOFILE as i32 == 0;
@@ -115,11 +115,11 @@ pub(crate) fn add_stream_from(octx: &mut ff::format::context::Output, encoder: &
         let codec = (*encoder.as_ptr()).codec;
         let stream = ff::ffi::avformat_new_stream(octx.as_mut_ptr(), codec);
         if stream.is_null() {
-            return Err(Error::Encode("cannot add an output stream".into()));
+            return Err(Error::encode("cannot add an output stream"));
         }
         let status = ff::ffi::avcodec_parameters_from_context((*stream).codecpar, encoder.as_ptr());
         if status < 0 {
-            return Err(Error::Encode(format!("output stream parameters: {}", ff::Error::from(status))));
+            return Err(Error::encode(format!("output stream parameters: {}", ff::Error::from(status))));
         }
         (*stream).time_base = (*encoder.as_ptr()).time_base;
         Ok((*stream).index as usize)

@@ -110,7 +110,7 @@ fn take_thumbnail(job: &mut ThumbnailJob, frame: &Arc<ff::frame::Video>, index: 
 /// Scale one frame through a scaler that is used one frame at a time.
 fn scale_one(scaler: &mut Scaler, frame: &ff::frame::Video) -> Result<ff::frame::Video> {
     scaler.push(frame)?;
-    scaler.pull().ok_or_else(|| Error::Encode("the scaler returned no picture".into()))
+    scaler.pull().ok_or_else(|| Error::encode("the scaler returned no picture"))
 }
 
 /// Sprite sheets being filled.

@@ -216,7 +216,7 @@ struct PlannedRung {
 /// [`Error::CorruptMedia`] — truncated, zero duration, 0x0 —,
 /// [`Error::MissingStream`] when stills need video or a waveform needs
 /// audio), bad settings ([`Error::InvalidParameter`]), encoder failures
-/// and [`Error::Cancelled`]; nothing is left at the output paths then.
+/// and [`Error::cancelled()`]; nothing is left at the output paths then.
 /// An audio-only input makes an audio-only HLS ladder.
 pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> Result<TranscodeReport> {
     let started = Instant::now();
@@ -226,10 +226,10 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
     let info = probe(input)?;
     let needs_pictures = job.thumbnails.is_some() || job.sprite.is_some();
     if needs_pictures && info.video.is_none() {
-        return Err(Error::MissingStream { path: input.into(), kind: "video" });
+        return Err(Error::missing_stream(input, "video"));
     }
     if job.waveform.is_some() && info.audio.is_none() {
-        return Err(Error::MissingStream { path: input.into(), kind: "audio" });
+        return Err(Error::missing_stream(input, "audio"));
     }
     let want_video = info.video.is_some() && (job.hls.is_some() || job.proxy.is_some() || needs_pictures);
     let want_audio = info.audio.is_some() && (job.hls.is_some() || job.proxy.is_some() || job.waveform.is_some());
@@ -499,7 +499,7 @@ fn run_workers(
     ctl: &RunCtl,
     abort: &Abort,
 ) -> Result<Finished> {
-    let spawn_failed = |e: std::io::Error| Error::Encode(format!("cannot start a worker thread: {e}"));
+    let spawn_failed = |e: std::io::Error| Error::encode(format!("cannot start a worker thread: {e}"));
     std::thread::scope(|scope| {
         let mut senders = Vec::new();
         let mut video_workers = Vec::new();
@@ -542,7 +542,7 @@ fn run_workers(
             if let Err(e) = result {
                 let replace = match &first_error {
                     None => true,
-                    Some(Error::Cancelled) => !matches!(e, Error::Cancelled),
+                    Some(first) if first.is_cancelled() => !e.is_cancelled(),
                     Some(_) => false,
                 };
                 if replace {
@@ -570,7 +570,7 @@ fn run_workers(
             Decoded::default()
         });
         if ctl.check().is_err() {
-            return Err(Error::Cancelled);
+            return Err(Error::cancelled());
         }
         match first_error {
             Some(e) => Err(e),
@@ -595,7 +595,7 @@ fn join<T>(worker: Result<std::thread::ScopedJoinHandle<'_, Result<T>>>) -> Resu
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(Error::Encode(format!("an output worker failed: {what}")))
+            Err(Error::encode(format!("an output worker failed: {what}")))
         }
     }
 }

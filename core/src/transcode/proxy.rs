@@ -38,7 +38,7 @@ impl ProxyMux {
         let mut options = ff::Dictionary::new();
         options.set("movflags", "+faststart");
         octx.write_header_with(options)
-            .map_err(|e| Error::Encode(format!("cannot start the proxy {}: {e}", path.display())))?;
+            .map_err(|e| Error::encode(format!("cannot start the proxy {}: {e}", path.display())))?;
         let track = |index: Option<usize>| {
             index.map(|index| Track {
                 index,
@@ -65,14 +65,14 @@ impl ProxyMux {
 
     /// Write the index (moved to the front of the file).
     pub(crate) fn finish(&mut self) -> Result<()> {
-        self.octx.write_trailer().map_err(|e| Error::Encode(format!("cannot finish the proxy MP4: {e}")))
+        self.octx.write_trailer().map_err(|e| Error::encode(format!("cannot finish the proxy MP4: {e}")))
     }
 }
 
 fn write(octx: &mut ff::format::context::Output, track: &Track, packet: &mut ff::Packet, from: ff::Rational) -> Result<()> {
     packet.set_stream(track.index);
     packet.rescale_ts(from, track.time_base);
-    packet.write_interleaved(octx).map_err(|e| Error::Encode(format!("cannot write to the proxy MP4: {e}")))
+    packet.write_interleaved(octx).map_err(|e| Error::encode(format!("cannot write to the proxy MP4: {e}")))
 }
 
 /// Lock the shared muxer; a worker that panicked while holding it leaves a

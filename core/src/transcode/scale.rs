@@ -47,7 +47,7 @@ impl Scaler {
             self.graph = Some((self.build(shape)?, shape));
         }
         let (graph, _) = self.graph.as_mut().expect("graph built above");
-        let mut source = graph.get("in").ok_or_else(|| Error::Encode("filter graph lost its input".into()))?;
+        let mut source = graph.get("in").ok_or_else(|| Error::encode("filter graph lost its input"))?;
         // SAFETY: `frame` is a valid, refcounted frame; with KEEP_REF the
         // buffer source takes new references and leaves `frame` untouched,
         // so other threads may read the same frame concurrently.
@@ -59,7 +59,7 @@ impl Scaler {
             )
         };
         if status < 0 {
-            return Err(Error::Encode(format!("scaling: {}", ff::Error::from(status))));
+            return Err(Error::encode(format!("scaling: {}", ff::Error::from(status))));
         }
         Ok(())
     }
@@ -82,18 +82,18 @@ impl Scaler {
     }
 
     fn build(&self, input: InputShape) -> Result<ff::filter::Graph> {
-        let fail = |e: ff::Error| Error::Encode(format!("cannot set up scaling to {}x{}: {e}", self.width, self.height));
+        let fail = |e: ff::Error| Error::encode(format!("cannot set up scaling to {}x{}: {e}", self.width, self.height));
         let mut graph = ff::filter::Graph::new();
         let format_id: ff::ffi::AVPixelFormat = input.format.into();
         let args = format!(
             "video_size={}x{}:pix_fmt={}:time_base=1/90000:pixel_aspect={}/{}",
             input.width, input.height, format_id as i32, input.sar.0, input.sar.1
         );
-        let buffer = ff::filter::find("buffer").ok_or_else(|| Error::Encode("libavfilter lacks `buffer`".into()))?;
-        let sink = ff::filter::find("buffersink").ok_or_else(|| Error::Encode("libavfilter lacks `buffersink`".into()))?;
+        let buffer = ff::filter::find("buffer").ok_or_else(|| Error::encode("libavfilter lacks `buffer`"))?;
+        let sink = ff::filter::find("buffersink").ok_or_else(|| Error::encode("libavfilter lacks `buffersink`"))?;
         graph.add(&buffer, "in", &args).map_err(fail)?;
         graph.add(&sink, "out", "").map_err(fail)?;
-        graph.get("out").ok_or_else(|| Error::Encode("filter graph lost its output".into()))?.set_pixel_format(self.format);
+        graph.get("out").ok_or_else(|| Error::encode("filter graph lost its output"))?.set_pixel_format(self.format);
         graph.output("in", 0).and_then(|p| p.input("out", 0)).and_then(|p| p.parse(&self.spec())).map_err(fail)?;
         graph.validate().map_err(fail)?;
         Ok(graph)

@@ -165,16 +165,10 @@ impl Source {
             send_video(&fanout, last)?;
         }
         if self.video.is_some() && decoded.video_frames == 0 {
-            return Err(Error::CorruptMedia {
-                path: self.path.clone(),
-                reason: format!("no decodable video frame ({bad_packets} damaged packets)"),
-            });
+            return Err(Error::corrupt_media(self.path.clone(), format!("no decodable video frame ({bad_packets} damaged packets)")));
         }
         if self.audio.is_some() && decoded.audio_frames == 0 {
-            return Err(Error::CorruptMedia {
-                path: self.path.clone(),
-                reason: format!("no decodable audio ({bad_packets} damaged packets)"),
-            });
+            return Err(Error::corrupt_media(self.path.clone(), format!("no decodable audio ({bad_packets} damaged packets)")));
         }
         progress.done(ctl, &decoded);
         Ok(decoded)
@@ -182,26 +176,26 @@ impl Source {
 }
 
 fn open_video(ictx: &ff::format::context::Input, path: &Path, index: usize, rotation: i32) -> Result<VideoIn> {
-    let stream = ictx.stream(index).ok_or_else(|| Error::MissingStream { path: path.into(), kind: "video" })?;
+    let stream = ictx.stream(index).ok_or_else(|| Error::missing_stream(path, "video"))?;
     let rate = stream.avg_frame_rate();
     let rate = if rate.numerator() > 0 && rate.denominator() > 0 { rate } else { stream.rate() };
     let fps = if rate.numerator() > 0 && rate.denominator() > 0 { f64::from(rate) } else { 0.0 };
     let mut context = ff::codec::Context::from_parameters(stream.parameters())
-        .map_err(|e| Error::Decode(format!("video stream {index}: {e}")))?;
+        .map_err(|e| Error::decode(format!("video stream {index}: {e}")))?;
     context.set_threading(ff::codec::threading::Config {
         kind: ff::codec::threading::Type::Frame,
         count: 0,
         ..Default::default()
     });
-    let decoder = context.decoder().video().map_err(|e| Error::Decode(format!("cannot open the video decoder: {e}")))?;
+    let decoder = context.decoder().video().map_err(|e| Error::decode(format!("cannot open the video decoder: {e}")))?;
     if decoder.width() == 0 || decoder.height() == 0 {
-        return Err(Error::CorruptMedia { path: path.into(), reason: "video stream has a 0x0 frame size".into() });
+        return Err(Error::corrupt_media(path, "video stream has a 0x0 frame size"));
     }
     Ok(VideoIn { index, decoder, time_base: stream.time_base(), fps, rotation })
 }
 
 fn open_audio(ictx: &ff::format::context::Input, index: usize, origin: f64) -> Result<AudioIn> {
-    let stream = ictx.stream(index).ok_or_else(|| Error::Decode("audio stream vanished".into()))?;
+    let stream = ictx.stream(index).ok_or_else(|| Error::decode("audio stream vanished"))?;
     let start = match stream.start_time() {
         ff::ffi::AV_NOPTS_VALUE => origin,
         ts => seconds(ts, stream.time_base()),
@@ -209,7 +203,7 @@ fn open_audio(ictx: &ff::format::context::Input, index: usize, origin: f64) -> R
     let end = (stream.duration() > 0).then(|| start - origin + seconds(stream.duration(), stream.time_base()));
     let decoder = ff::codec::Context::from_parameters(stream.parameters())
         .and_then(|c| c.decoder().audio())
-        .map_err(|e| Error::Decode(format!("cannot open the audio decoder: {e}")))?;
+        .map_err(|e| Error::decode(format!("cannot open the audio decoder: {e}")))?;
     Ok(AudioIn { index, decoder, time_base: stream.time_base(), end })
 }
 
@@ -245,7 +239,7 @@ fn send_video(fanout: &Fanout, item: VideoItem) -> Result<()> {
     for output in &fanout.video {
         // A closed receiver means its worker stopped; its error is reported
         // when the workers are joined.
-        output.send(item.clone()).map_err(|_| Error::Cancelled)?;
+        output.send(item.clone()).map_err(|_| Error::cancelled())?;
     }
     Ok(())
 }
@@ -261,7 +255,7 @@ fn receive_audio(audio: &mut AudioIn, origin: f64, fanout: &Fanout, decoded: &mu
         let length = frame.samples() as f64 / f64::from(frame.rate().max(1));
         decoded.audio_end = time.map_or(decoded.audio_end + length, |t| t + length);
         if let Some(output) = &fanout.audio {
-            output.send(AudioItem { frame, time }).map_err(|_| Error::Cancelled)?;
+            output.send(AudioItem { frame, time }).map_err(|_| Error::cancelled())?;
         }
     }
 }

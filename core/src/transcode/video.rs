@@ -72,7 +72,7 @@ pub(crate) fn run(mut output: VideoOutput, frames: Receiver<VideoItem>, abort: &
         encode(&mut output, frame, &mut pending)?;
         encoded += 1;
     }
-    output.encoder.send_eof().map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+    output.encoder.send_eof().map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
     drain(&mut output, &mut pending)?;
     match output.sink {
         VideoSink::Hls(rendition) => rendition.finish()?,
@@ -87,7 +87,7 @@ fn encode(output: &mut VideoOutput, mut frame: ff::frame::Video, pending: &mut H
     // The decoder's picture types must not leak into the new encode.
     let kind = if output.follow_boundaries && boundary { ff::picture::Type::I } else { ff::picture::Type::None };
     frame.set_kind(kind);
-    output.encoder.send_frame(&frame).map_err(|e| Error::Encode(format!("H.264 encoder: {e}")))?;
+    output.encoder.send_frame(&frame).map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
     drain(output, pending)
 }
 

@@ -92,7 +92,7 @@ impl Peaks {
 
 /// Write `waveform` as compact JSON to `path`.
 pub(crate) fn write(path: &Path, waveform: &Waveform) -> Result<()> {
-    let text = serde_json::to_vec(waveform).map_err(|e| Error::Encode(format!("waveform: {e}")))?;
+    let text = serde_json::to_vec(waveform).map_err(|e| Error::encode(format!("waveform: {e}")))?;
     std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 

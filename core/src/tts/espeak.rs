@@ -79,7 +79,7 @@ fn espeak() -> Result<MutexGuard<'static, Espeak>> {
     });
     match cell {
         Ok(lock) => Ok(lock.lock().unwrap_or_else(|e| e.into_inner())),
-        Err(reason) => Err(Error::Tts(reason.clone())),
+        Err(reason) => Err(Error::tts(reason.clone())),
     }
 }
 
@@ -313,7 +313,7 @@ pub fn synthesize(text: &str, voice: &str, words_per_minute: u32) -> Result<Vec<
         )
     };
     if status != sys::espeak_ERROR_EE_OK {
-        return Err(Error::Tts(format!("espeak-ng synthesis failed (status {status})")));
+        return Err(Error::tts(format!("espeak-ng synthesis failed (status {status})")));
     }
     Ok(samples.into_iter().map(|s| f32::from(s) / 32768.0).collect())
 }

@@ -47,7 +47,7 @@ where
             scope.spawn(move || loop {
                 let next = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 let Ok((index, job)) = next else { break };
-                let result = if cancel.is_cancelled() { Err(Error::Cancelled) } else { work(&job) };
+                let result = if cancel.is_cancelled() { Err(Error::cancelled()) } else { work(&job) };
                 if result_tx.send((index, job, result)).is_err() {
                     break;
                 }
@@ -69,7 +69,7 @@ where
                         Some(job) => {
                             let job = job?;
                             if let Some(tx) = &job_tx {
-                                tx.send((submitted, job)).map_err(|_| Error::Tts("synthesis worker stopped".into()))?;
+                                tx.send((submitted, job)).map_err(|_| Error::tts("synthesis worker stopped"))?;
                             }
                             submitted += 1;
                         }
@@ -83,7 +83,7 @@ where
                     return Ok(());
                 }
                 let (index, job, result) =
-                    result_rx.recv().map_err(|_| Error::Tts("synthesis workers stopped early".into()))?;
+                    result_rx.recv().map_err(|_| Error::tts("synthesis workers stopped early"))?;
                 ready.insert(index, (job, result));
                 while let Some((job, result)) = ready.remove(&emitted) {
                     emit(job, result?)?;
@@ -129,7 +129,7 @@ mod tests {
     fn errors_and_cancellation_stop_the_run() {
         let work = |j: &u64| -> Result<u64> {
             if *j == 30 {
-                Err(Error::Tts("boom".into()))
+                Err(Error::tts("boom"))
             } else {
                 Ok(*j)
             }
@@ -152,6 +152,6 @@ mod tests {
             Ok(())
         })
         .unwrap_err();
-        assert!(matches!(err, Error::Cancelled));
+        assert!(err.kind() == crate::ErrorKind::Cancelled);
     }
 }

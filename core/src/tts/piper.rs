@@ -208,7 +208,7 @@ impl PiperModel {
 
     fn new_session(&self) -> Result<Session> {
         let env = runtime::environment(&self.store)?;
-        let fail = |e: String| Error::Tts(format!("cannot load voice {}: {e}", self.onnx.display()));
+        let fail = |e: String| Error::tts(format!("cannot load voice {}: {e}", self.onnx.display()));
         let mut builder = Session::builder(env)
             .and_then(|b| b.with_optimization_level(GraphOptimizationLevel::Level3).map_err(Into::into))
             .and_then(|b| b.with_intra_threads(self.intra_threads).map_err(Into::into))
@@ -304,7 +304,7 @@ impl PiperModel {
         seed: u64,
         noise_len: usize,
     ) -> Result<Vec<f32>> {
-        let fail = |e: ort::Error| Error::Tts(format!("voice {} failed: {e}", self.name));
+        let fail = |e: ort::Error| Error::tts(format!("voice {} failed: {e}", self.name));
         let n = ids.len();
         let mut inputs: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = vec![
             ("input".into(), Tensor::from_array(([1usize, n], ids.to_vec())).map_err(fail)?.into()),

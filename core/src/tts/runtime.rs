@@ -16,11 +16,11 @@ static ENVIRONMENT: OnceLock<std::result::Result<Environment, String>> = OnceLoc
 /// not a panic); later calls reuse it.
 pub fn environment(store: &ModelStore) -> Result<&'static Environment> {
     if let Some(env) = ENVIRONMENT.get() {
-        return env.as_ref().map_err(|e| Error::Tts(e.clone()));
+        return env.as_ref().map_err(|e| Error::tts(e.clone()));
     }
     let library = store.onnxruntime_library()?;
     let env = ENVIRONMENT.get_or_init(|| load(&library));
-    env.as_ref().map_err(|e| Error::Tts(e.clone()))
+    env.as_ref().map_err(|e| Error::tts(e.clone()))
 }
 
 fn load(library: &Path) -> std::result::Result<Environment, String> {

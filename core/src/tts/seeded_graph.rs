@@ -47,7 +47,7 @@ pub fn seed_random_nodes(model: &[u8]) -> Result<SeededGraph> {
 }
 
 fn invalid(reason: String) -> Error {
-    Error::Tts(format!("cannot prepare the voice model: {reason}"))
+    Error::tts(format!("cannot prepare the voice model: {reason}"))
 }
 
 /// One top-level field of a protobuf message: its number, wire type and

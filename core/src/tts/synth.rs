@@ -322,7 +322,7 @@ impl Synthesizer {
         for (i, text) in texts.iter().enumerate() {
             let mut jobs: Vec<Job> = match Planner::new(&voice, config, i, text) {
                 Ok(p) => p.collect::<Result<_>>()?,
-                Err(Error::InvalidParameter { name: "text", .. }) => Vec::new(),
+                Err(e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("text") => Vec::new(),
                 Err(e) => return Err(e),
             };
             if jobs.is_empty() {

@@ -309,11 +309,9 @@ impl Script {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
         let text = String::from_utf8_lossy(&bytes);
-        parse::parse(&text).map_err(|e| match e {
-            crate::Error::SubtitleParse { line, reason, .. } => {
-                crate::Error::SubtitleParse { path: path.display().to_string(), line, reason }
-            }
-            other => other,
+        parse::parse(&text).map_err(|e| match e.kind() {
+            crate::ErrorKind::SubtitleParse => e.with_subject(path.display().to_string()),
+            _ => e,
         })
     }
 

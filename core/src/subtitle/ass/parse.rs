@@ -37,7 +37,7 @@ struct Parser {
 }
 
 fn error(line: usize, reason: impl Into<String>) -> Error {
-    Error::SubtitleParse { path: "script".into(), line, reason: reason.into() }
+    Error::subtitle_parse("script", line, reason)
 }
 
 pub(super) fn parse(text: &str) -> Result<Script> {
@@ -495,9 +495,9 @@ mod tests {
     #[test]
     fn structural_errors_name_the_line() {
         let broken = SAMPLE.replace("Dialogue: 0,0:00:01.00,0:00:03.50,Default,,0,0,0,,Hello", "Dialogue: 0,0:00:01.00");
-        let line_of = |e: Error| match e {
-            Error::SubtitleParse { line, reason, .. } => (line, reason),
-            other => panic!("not a line-numbered error: {other}"),
+        let line_of = |e: Error| match (e.kind(), e.line()) {
+            (crate::ErrorKind::SubtitleParse, Some(line)) => (line, e.reason().to_owned()),
+            _ => panic!("not a line-numbered error: {e}"),
         };
         assert_eq!(line_of(Script::parse(&broken).unwrap_err()).0, 14);
         let (line, reason) = line_of(Script::parse(&SAMPLE.replace("0:00:03.50", "soon")).unwrap_err());
