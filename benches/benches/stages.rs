@@ -2,7 +2,7 @@
 //! detection, caption rendering and compositing, ASR (when models exist).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use reelkit::captions::{CaptionRenderer, CaptionStyle};
+use reelkit::subtitle::{captions_script, Cue, FontLibrary, Preset, PresetName, SubtitleRenderer};
 use reelkit::media::{decode_audio, AudioDecodeOptions, RgbFrame};
 use reelkit::scenes::{detect_scenes, SceneConfig};
 use reelkit::{AsrConfig, RunCtl, Transcriber};
@@ -22,13 +22,11 @@ fn media(c: &mut Criterion) {
 }
 
 fn captions(c: &mut Criterion) {
-    let renderer = CaptionRenderer::new(CaptionStyle::default()).unwrap();
-    let lines = vec!["Ask not what your country".to_owned(), "can do for you".to_owned()];
+    let cue = Cue { start: 0.0, end: 2.0, lines: vec!["Ask not what your country".to_owned(), "can do for you".to_owned()], words: Vec::new() };
+    let script = captions_script(&[cue], &Preset::named(PresetName::Bold), 1920, 1080).unwrap();
+    let renderer = SubtitleRenderer::for_script(&script, FontLibrary::bundled());
     let mut group = c.benchmark_group("captions");
-    group.bench_function("render_1080p", |b| b.iter(|| renderer.render(&lines, 1920, 1080).unwrap()));
-    let overlay = renderer.render(&lines, 1920, 1080).unwrap().unwrap();
-    let mut frame = RgbFrame::black(1920, 1080, 0.0);
-    group.bench_function("composite_1080p", |b| b.iter(|| overlay.composite_onto(&mut frame)));
+    group.bench_function("render_1080p", |b| b.iter(|| renderer.render(&script, 1.0, 1920, 1080).unwrap()));
     group.finish();
 }
 

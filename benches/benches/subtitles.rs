@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use reelkit::asr::Word;
-use reelkit::captions::{build_cues, CueConfig};
+use reelkit::subtitle::{build_cues, CueConfig};
 use reelkit::subtitle::{karaoke_script, FontLibrary, Preset, PresetName, Script, SubtitleRenderer};
 
 fn script() -> Script {

@@ -17,6 +17,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run any job from a JSON spec (`-` reads stdin) and print its report as JSON.
+    Run(cmd::run::RunArgs),
+    /// Print the JSON Schema of job specs and reports.
+    Schema(cmd::schema::SchemaArgs),
     /// Show what a media file contains.
     Probe(cmd::probe::ProbeArgs),
     /// Find the best clips of a video and export them with burned-in captions.
@@ -45,6 +49,8 @@ enum Command {
 
 fn run(command: Command) -> output::Result<()> {
     match command {
+        Command::Run(args) => cmd::run::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
         Command::Probe(args) => cmd::probe::run(args),
         Command::Clips(args) => cmd::clips::run(args),
         Command::Transcribe(args) => cmd::transcribe::run(args),

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use reelkit::{CancelToken, RunCtl};
+use reelkit::{CancelToken, Engine, JobReport, JobSpec, RunCtl};
 
 use crate::progress::Bars;
 
@@ -81,6 +81,33 @@ pub fn with_progress<T>(work: impl FnOnce(&RunCtl) -> reelkit::Result<T>) -> Res
 }
 
 /// Pretty JSON to `out` or stdout.
+/// The process's one engine: models load once, on first use.
+pub fn engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(Engine::from_env)
+}
+
+/// Run `spec` with progress bars and Ctrl-C cancellation.
+pub fn run_job(spec: &JobSpec) -> Result<JobReport> {
+    with_progress(|ctl| engine().run(spec, ctl))
+}
+
+/// The report of the kind a subcommand ran (`report_of!(report, Clips)`).
+#[macro_export]
+macro_rules! report_of {
+    ($report:expr, $kind:ident) => {
+        match $report {
+            reelkit::JobReport::$kind(inner) => inner,
+            other => {
+                return Err($crate::output::CliError::new(
+                    format!("internal failure: a {} job reported {}", stringify!($kind), other.kind()),
+                    1,
+                ))
+            }
+        }
+    };
+}
+
 pub fn emit_json<T: serde::Serialize>(value: &T, out: Option<&Path>) -> Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(|e| CliError::new(e.to_string(), 1))? + "\n";
     write_output(text.as_bytes(), out)

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::media::Crop;
 
 /// The frame shape of exported clips.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Aspect {
     /// Keep the source frame.
     #[default]

@@ -208,8 +208,11 @@ impl fmt::Display for ErrorKind {
 
 type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Everything that can go wrong inside reelkit: a kind plus its context.
-pub struct Error {
+/// Everything that can go wrong inside reelkit: a kind plus its context
+/// (boxed, so results stay small).
+pub struct Error(Box<Repr>);
+
+struct Repr {
     kind: ErrorKind,
     stage: Option<Stage>,
     /// The file, URL, tool or operation the error concerns, as shown.
@@ -230,7 +233,7 @@ pub struct Error {
 impl Error {
     /// An error of `kind` saying `reason`.
     pub fn new(kind: ErrorKind, reason: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Repr {
             kind,
             stage: None,
             subject: None,
@@ -240,120 +243,120 @@ impl Error {
             accepted: Vec::new(),
             reason: reason.into(),
             source: None,
-        }
+        }))
     }
 
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The stable, machine-readable code (the kind's).
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.0.kind.code()
     }
 
     /// The HTTP status a server answers with.
     pub fn http_status(&self) -> u16 {
-        self.kind.http_status()
+        self.0.kind.http_status()
     }
 
     /// Whether the caller's input caused it (as opposed to the environment
     /// or an internal failure). Servers map this to 4xx.
     pub fn is_input_error(&self) -> bool {
-        self.kind.is_input_error()
+        self.0.kind.is_input_error()
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.kind == ErrorKind::Cancelled
+        self.0.kind == ErrorKind::Cancelled
     }
 
     pub fn stage(&self) -> Option<Stage> {
-        self.stage
+        self.0.stage
     }
 
     /// The file the error concerns, when it is one.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
 
     /// The file, URL, tool or operation the error concerns, as shown.
     pub fn subject(&self) -> Option<&str> {
-        self.subject.as_deref()
+        self.0.subject.as_deref()
     }
 
     /// The config field (dotted path) or parameter at fault, or the policy rule.
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.0.field.as_deref()
     }
 
     /// 1-based line of a parse error.
     pub fn line(&self) -> Option<usize> {
-        self.line
+        self.0.line
     }
 
     /// Accepted keys or values, when the error rejected one.
     pub fn accepted(&self) -> &[String] {
-        &self.accepted
+        &self.0.accepted
     }
 
     /// What went wrong, without the subject or field.
     pub fn reason(&self) -> &str {
-        &self.reason
+        &self.0.reason
     }
 
     /// Record the stage the error happened in (kept if already set).
     pub fn in_stage(mut self, stage: Stage) -> Self {
-        self.stage.get_or_insert(stage);
+        self.0.stage.get_or_insert(stage);
         self
     }
 
     /// Attach the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
     /// The same error about another file (e.g. a staged copy's original).
     pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        self.subject = Some(path.display().to_string());
-        self.path = Some(path);
+        self.0.subject = Some(path.display().to_string());
+        self.0.path = Some(path);
         self
     }
 
     /// The same error about another named source (a subtitle file's name...).
     pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
-        self.subject = Some(subject.into());
+        self.0.subject = Some(subject.into());
         self
     }
 
     /// The same error with its field placed under `prefix` (`top` → `params.top`).
     pub fn under_field(mut self, prefix: &str) -> Self {
-        if let Some(field) = &self.field {
-            self.field = Some(format!("{prefix}.{field}"));
+        if let Some(field) = &self.0.field {
+            self.0.field = Some(format!("{prefix}.{field}"));
         }
         self
     }
 
     /// The same error with a new reason.
     pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = reason.into();
+        self.0.reason = reason.into();
         self
     }
 
     /// The same error with the list of accepted keys or values.
     pub fn with_accepted(mut self, accepted: Vec<String>) -> Self {
-        self.accepted = accepted;
+        self.0.accepted = accepted;
         self
     }
 
     fn about(mut self, subject: impl Into<String>) -> Self {
-        self.subject = Some(subject.into());
+        self.0.subject = Some(subject.into());
         self
     }
 
     fn at_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+        self.0.field = Some(field.into());
         self
     }
 
@@ -402,7 +405,7 @@ impl Error {
     /// Line `line` (1-based) of the subtitle source `source` is malformed.
     pub fn subtitle_parse(source: impl Into<String>, line: usize, reason: impl Into<String>) -> Self {
         let mut e = Error::new(ErrorKind::SubtitleParse, reason).about(source);
-        e.line = Some(line);
+        e.0.line = Some(line);
         e
     }
 
@@ -467,10 +470,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let subject = self.subject.as_deref().unwrap_or("input");
-        let field = self.field.as_deref().unwrap_or("?");
-        let reason = &self.reason;
-        match self.kind {
+        let subject = self.0.subject.as_deref().unwrap_or("input");
+        let field = self.0.field.as_deref().unwrap_or("?");
+        let reason = &self.0.reason;
+        match self.0.kind {
             ErrorKind::Io => write!(f, "{subject}: {reason}"),
             ErrorKind::NotFound => write!(f, "{subject}: no such file"),
             ErrorKind::NotMedia => write!(f, "{subject}: not a media file or an unsupported format ({reason})"),
@@ -481,12 +484,12 @@ impl fmt::Display for Error {
             ErrorKind::InvalidParameter => write!(f, "invalid parameter `{field}`: {reason}"),
             ErrorKind::InvalidConfig => {
                 write!(f, "invalid config `{field}`: {reason}")?;
-                if !self.accepted.is_empty() {
-                    write!(f, " (accepted: {})", self.accepted.join(", "))?;
+                if !self.0.accepted.is_empty() {
+                    write!(f, " (accepted: {})", self.0.accepted.join(", "))?;
                 }
                 Ok(())
             }
-            ErrorKind::SubtitleParse => write!(f, "{subject}:{}: {reason}", self.line.unwrap_or(0)),
+            ErrorKind::SubtitleParse => write!(f, "{subject}:{}: {reason}", self.0.line.unwrap_or(0)),
             ErrorKind::Asr => write!(f, "speech recognition failed: {reason}"),
             ErrorKind::Font => write!(f, "font error: {reason}"),
             ErrorKind::DeviceUnavailable => write!(f, "device unavailable: {reason}"),
@@ -515,14 +518,14 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
-        d.field("kind", &self.kind);
-        if let Some(stage) = self.stage {
+        d.field("kind", &self.0.kind);
+        if let Some(stage) = self.0.stage {
             d.field("stage", &stage);
         }
-        if let Some(field) = &self.field {
+        if let Some(field) = &self.0.field {
             d.field("field", field);
         }
-        if let Some(line) = self.line {
+        if let Some(line) = self.0.line {
             d.field("line", &line);
         }
         d.field("message", &self.to_string()).finish()
@@ -531,7 +534,7 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+        self.0.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -559,7 +562,7 @@ impl From<reelkit_models::Error> for Error {
         | M::InvalidModelFile { path, .. }
         | M::UnsupportedModel { path, .. } = &e
         {
-            err.path = Some(path.clone());
+            err.0.path = Some(path.clone());
         }
         err.with_source(e)
     }

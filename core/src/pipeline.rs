@@ -1,30 +1,39 @@
-//! The whole job: from a video to captioned clips on disk, as `reelkit clips`
-//! runs it. [`Engine`] keeps loaded models between jobs.
+//! The clips job: from a video to ranked, captioned clips on disk, as
+//! `reelkit clips` runs it.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::aspect::Aspect;
-use crate::asr::{AsrConfig, Transcriber, Transcript};
-use crate::captions::{build_cues, write_srt, write_vtt, Cue, CueConfig};
+use crate::asr::AsrConfig;
+use crate::engine::Engine;
+use crate::subtitle::{build_cues, write_srt, write_vtt, Cue, CueConfig};
 use crate::clips::{find_clips, ClipConfig, EnergyTrack, SignalScores, Signals};
 use crate::error::{Error, Result};
 use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions};
-use crate::models::ModelStore;
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 use crate::scenes::{detect_scenes, SceneConfig};
-use crate::subtitle::{captions_script, BrandKit, BurnOptions, FontLibrary, PresetName, SubtitleBurner};
+use crate::subtitle::{captions_script, BrandKit, BurnOptions, PresetName, SubtitleBurner};
 
 /// Everything `reelkit clips` can be told. Serialises to the same JSON in
 /// every binding and over HTTP.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClipsJob {
+    /// How many clips to export (default 3; overrides `clips.top`).
+    pub top: Option<usize>,
+    /// Shortest clip in seconds (default 15; overrides `clips.min_duration`).
+    pub min_duration: Option<f64>,
+    /// Longest clip in seconds (default 60; overrides `clips.max_duration`).
+    pub max_duration: Option<f64>,
+    /// Rank by closeness to this text (a topic, a question) instead of the
+    /// default signals.
+    pub query: Option<String>,
     pub asr: AsrConfig,
+    /// Candidate picking and ranking settings.
     pub clips: ClipConfig,
     pub cues: CueConfig,
     /// Caption preset: `bold`, `clean`, `karaoke` or `pop`. `None` uses the
@@ -50,6 +59,10 @@ pub struct ClipsJob {
 impl Default for ClipsJob {
     fn default() -> Self {
         Self {
+            top: None,
+            min_duration: None,
+            max_duration: None,
+            query: None,
             asr: AsrConfig::default(),
             clips: ClipConfig::default(),
             cues: CueConfig::default(),
@@ -68,8 +81,33 @@ impl Default for ClipsJob {
 
 impl ClipsJob {
     pub fn top(mut self, n: usize) -> Self {
-        self.clips.top = n;
+        self.top = Some(n);
         self
+    }
+    pub fn duration(mut self, min: f64, max: f64) -> Self {
+        self.min_duration = Some(min);
+        self.max_duration = Some(max);
+        self
+    }
+    pub fn query(mut self, text: impl Into<String>) -> Self {
+        self.query = Some(text.into());
+        self
+    }
+
+    /// The clip picking settings with the top-level `top`, `min_duration`
+    /// and `max_duration` applied.
+    pub fn effective_clips(&self) -> ClipConfig {
+        let mut c = self.clips.clone();
+        if let Some(top) = self.top {
+            c.top = top;
+        }
+        if let Some(min) = self.min_duration {
+            c.min_duration = min;
+        }
+        if let Some(max) = self.max_duration {
+            c.max_duration = max;
+        }
+        c
     }
     pub fn aspect(mut self, aspect: Aspect) -> Self {
         self.aspect = aspect;
@@ -102,14 +140,24 @@ impl ClipsJob {
     }
 
     pub fn validate(&self) -> Result<()> {
-        self.asr.validate()?;
-        self.clips.validate()?;
-        self.cues.validate()?;
+        self.asr.validate().map_err(|e| e.under_field("asr"))?;
+        // Top-level keys are checked where the user wrote them.
+        let top_level = |e: Error| match e.field() {
+            Some("top") if self.top.is_some() => e,
+            Some("min_duration") if self.min_duration.is_some() => e,
+            Some("max_duration") if self.max_duration.is_some() => e,
+            _ => e.under_field("clips"),
+        };
+        self.effective_clips().validate().map_err(top_level)?;
+        if self.query.as_deref().is_some_and(|q| q.trim().is_empty()) {
+            return Err(Error::invalid("query", "empty (leave it out to rank by the default signals)"));
+        }
+        self.cues.validate().map_err(|e| e.under_field("cues"))?;
         self.preset().validate()?;
         if let Some(kit) = &self.brand {
-            kit.validate()?;
+            kit.validate().map_err(|e| e.under_field("brand"))?;
         }
-        self.scenes.validate()?;
+        self.scenes.validate().map_err(|e| e.under_field("scenes"))?;
         if !(64..=8192).contains(&self.max_long_side) {
             return Err(Error::invalid("max_long_side", format!("{} (expected 64..=8192)", self.max_long_side)));
         }
@@ -118,7 +166,7 @@ impl ClipsJob {
 }
 
 /// One exported clip, as listed in `clips.json`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClipReport {
     /// 1-based rank.
     pub index: usize,
@@ -138,7 +186,7 @@ pub struct ClipReport {
 }
 
 /// What a clips run produced (the content of `clips.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClipsReport {
     pub input: String,
     pub duration: f64,
@@ -150,72 +198,7 @@ pub struct ClipsReport {
     pub clips: Vec<ClipReport>,
 }
 
-/// Loads models once and runs jobs with them.
-pub struct Engine {
-    store: ModelStore,
-    transcribers: Mutex<HashMap<String, Arc<Transcriber>>>,
-}
-
-impl std::fmt::Debug for Engine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("models", &self.store.root()).finish()
-    }
-}
-
 impl Engine {
-    pub fn new(store: ModelStore) -> Self {
-        Self { store, transcribers: Mutex::new(HashMap::new()) }
-    }
-
-    /// An engine over the default model store (`$REELKIT_MODELS` or
-    /// `~/.cache/reelkit/models`).
-    pub fn from_env() -> Self {
-        Self::new(ModelStore::from_env())
-    }
-
-    pub fn store(&self) -> &ModelStore {
-        &self.store
-    }
-
-    /// A loaded transcriber for `config`, shared between calls.
-    pub fn transcriber(&self, config: &AsrConfig) -> Result<Arc<Transcriber>> {
-        config.validate()?;
-        let key = serde_json::to_string(config).unwrap_or_default();
-        let mut cache = self.transcribers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(t) = cache.get(&key) {
-            return Ok(t.clone());
-        }
-        let t = Arc::new(Transcriber::new(config.clone(), &self.store)?);
-        cache.insert(key, t.clone());
-        Ok(t)
-    }
-
-    /// Transcribe any media file FFmpeg can open.
-    pub fn transcribe(&self, input: impl AsRef<Path>, config: &AsrConfig, ctl: &RunCtl) -> Result<Transcript> {
-        let input = input.as_ref();
-        let info = probe(input)?;
-        if info.audio.is_none() {
-            return Err(Error::missing_stream(input, "audio"));
-        }
-        let transcriber = self.transcriber(config)?;
-        let reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
-        transcriber.transcribe_reader(reader, ctl)
-    }
-
-    /// Re-time a corrected transcript against `input`'s audio: kept words
-    /// keep their times, edited runs are re-timed (and flagged `estimated`).
-    pub fn realign(&self, input: impl AsRef<Path>, transcript: &Transcript, edited_text: &str, ctl: &RunCtl) -> Result<Transcript> {
-        // Only the audio's levels are needed: measure them while streaming.
-        let mut reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
-        let mut levels = crate::asr::vad::FrameLevels::new(16_000);
-        while let Some(block) = reader.read_block(16_000 * 10)? {
-            ctl.check()?;
-            levels.push(&block);
-        }
-        levels.finish();
-        crate::asr::align::realign_with_levels(transcript, edited_text, &levels.levels)
-    }
-
     /// Find the best clips of `input` and export them, with captions, into
     /// `out_dir` as `clip-01.mp4`, `clip-01.srt`, `clip-01.vtt`…, plus
     /// `clips.json` and `transcript.json`.
@@ -232,7 +215,7 @@ impl Engine {
             return Err(Error::corrupt_media(input, "zero duration"));
         }
         ctl.report(Stage::Probe, 1.0, Some(1.0), "files");
-        let transcriber = self.transcriber(&job.asr)?;
+        let transcriber = self.transcriber_with(&job.asr, ctl)?;
         // Streaming: the audio is never held whole, however long the input.
         let reader = AudioReader::open(input, &AudioDecodeOptions::default())?;
         let (transcript, levels) = transcriber.transcribe_reader_with_levels(reader, ctl)?;
@@ -246,7 +229,7 @@ impl Engine {
         let energy = EnergyTrack::from_levels(&levels, crate::asr::vad::FRAME, 0.1);
         let picks = find_clips(
             Signals { transcript: &transcript, energy: &energy, scenes: scenes.as_ref(), duration: info.duration },
-            &job.clips,
+            &job.effective_clips(),
         )?;
         ctl.report(Stage::Rank, 1.0, Some(1.0), "steps");
 
@@ -279,7 +262,7 @@ impl Engine {
             let video = format!("{stem}.mp4");
             let clip_ctl = clip_progress(ctl, i, total, &stem);
             let captions = if job.burn_captions { script } else { crate::subtitle::Script::new(width, height) };
-            let mut burner = SubtitleBurner::new(captions, FontLibrary::bundled(), job.brand.clone())?;
+            let mut burner = SubtitleBurner::new(captions, self.fonts().clone(), job.brand.clone())?;
             let has_slates = job.brand.as_ref().is_some_and(|k| k.intro.is_some() || k.outro.is_some());
             let hook: Option<&mut dyn crate::media::FrameHook> =
                 if job.burn_captions || job.brand.is_some() { Some(&mut burner) } else { None };
@@ -367,15 +350,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn engine_is_shareable_across_threads() {
-        fn check<T: Send + Sync>() {}
-        check::<Engine>();
-    }
-
-    #[test]
     fn job_json_round_trips_with_defaults_filled_in() {
         let job: ClipsJob = serde_json::from_str(r#"{"clips": {"top": 2, "weights": {"scene_changes": 0}}, "aspect": "9:16"}"#).unwrap();
-        assert_eq!(job.clips.top, 2);
+        assert_eq!(job.effective_clips().top, 2);
         assert_eq!(job.aspect, Aspect::Portrait);
         assert_eq!(job.asr.model, "tiny.en");
         assert_eq!(job.clips.weights.scene_changes, 0.0);

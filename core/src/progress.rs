@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// The pipeline stage an event belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Stage {
@@ -35,6 +35,10 @@ pub enum Stage {
     Fingerprint,
     /// Decoding once and encoding every output (HLS rungs, proxy, images).
     Transcode,
+    /// Loading a model (Whisper, a voice) into memory.
+    LoadModel,
+    /// Downloading, verifying and installing models; counted in bytes.
+    FetchModels,
 }
 
 impl Stage {
@@ -53,6 +57,8 @@ impl Stage {
             Stage::Download => "download",
             Stage::Fingerprint => "fingerprint",
             Stage::Transcode => "transcode",
+            Stage::LoadModel => "load_model",
+            Stage::FetchModels => "fetch_models",
         }
     }
 }
@@ -64,7 +70,7 @@ impl std::fmt::Display for Stage {
 }
 
 /// One progress report: `done` out of `total` units of work in `stage`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProgressEvent {
     pub stage: Stage,
     /// Work done so far, in `unit`s.

@@ -6,7 +6,7 @@ use reelkit::media::{
     cut, decode_audio, probe, AudioDecodeOptions, AudioEncodeSettings, Mp4Writer, RgbFrame, StreamKind, VideoDecodeOptions,
     VideoEncodeSettings, VideoFrames,
 };
-use reelkit::{CancelToken, Error, RunCtl};
+use reelkit::{CancelToken, RunCtl};
 
 #[test]
 fn probe_reports_streams_duration_fps_and_size() {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use reelkit::captions::{parse_srt, parse_vtt, read_subtitles, write_vtt, Cue};
+use reelkit::subtitle::{parse_srt, parse_vtt, read_subtitles, write_vtt, Cue};
 use reelkit::media::read_subtitle_stream;
 
 

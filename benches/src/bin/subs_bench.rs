@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use reelkit::asr::Word;
-use reelkit::captions::{build_cues, CueConfig};
+use reelkit::subtitle::{build_cues, CueConfig};
 use reelkit::subtitle::render::frame_state;
 use reelkit::subtitle::{karaoke_script, FontLibrary, Preset, PresetName, Script, SubtitleRenderer};
 

@@ -222,7 +222,7 @@ pub struct SubtitleCue {
 /// files throw with code `subtitle_parse` and the line number in the message.
 #[napi]
 pub fn read_subtitles(env: &Env, path: String) -> napi::Result<Vec<SubtitleCue>> {
-    let doc = match reelkit::captions::read_subtitles(&path) {
+    let doc = match reelkit::subtitle::read_subtitles(&path) {
         Ok(doc) => doc,
         Err(e) => return throw(env, e),
     };

@@ -1,7 +1,7 @@
 //! `reelkit.asr`: the transcript model (segments of timed words).
 
 use pyo3::prelude::*;
-use reelkit::captions::{build_cues, write_srt, write_vtt, CueConfig};
+use reelkit::subtitle::{build_cues, write_srt, write_vtt, CueConfig};
 
 use crate::errors;
 use crate::json;
@@ -144,7 +144,7 @@ impl Transcript {
         &self.inner
     }
 
-    fn cues(&self) -> PyResult<Vec<reelkit::captions::Cue>> {
+    fn cues(&self) -> PyResult<Vec<reelkit::subtitle::Cue>> {
         build_cues(&self.inner.words(), &CueConfig::default()).map_err(errors::to_py)
     }
 }
@@ -200,7 +200,7 @@ impl Transcript {
 /// raise ``SubtitleParseError`` naming the line.
 #[pyfunction]
 pub fn read_subtitles(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Bound<'_, PyAny>> {
-    let doc = reelkit::captions::read_subtitles(&path).map_err(errors::to_py)?;
+    let doc = reelkit::subtitle::read_subtitles(&path).map_err(errors::to_py)?;
     json::to_py(py, &doc.cues)
 }
 

@@ -24,7 +24,7 @@ pub fn probe(path: String) -> Result<MediaInfo, ReelkitError> {
 /// files throw `SubtitleParse` naming the line.
 #[uniffi::export]
 pub fn read_subtitles(path: String) -> Result<Vec<SubtitleCue>, ReelkitError> {
-    Ok(reelkit::captions::read_subtitles(path)?.cues.into_iter().map(Into::into).collect())
+    Ok(reelkit::subtitle::read_subtitles(path)?.cues.into_iter().map(Into::into).collect())
 }
 
 /// The default clips job as pretty JSON: a template for

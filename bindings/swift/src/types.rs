@@ -350,8 +350,8 @@ pub struct SubtitleCue {
     pub settings: Option<String>,
 }
 
-impl From<reelkit::captions::SubtitleCue> for SubtitleCue {
-    fn from(c: reelkit::captions::SubtitleCue) -> Self {
+impl From<reelkit::subtitle::SubtitleCue> for SubtitleCue {
+    fn from(c: reelkit::subtitle::SubtitleCue) -> Self {
         SubtitleCue { id: c.id, start: c.start, end: c.end, lines: c.lines, settings: c.settings }
     }
 }

@@ -3,63 +3,43 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use reelkit::asr::Transcript;
-use reelkit::captions::read_subtitles;
-use reelkit::Engine;
+use reelkit::job::AlignParams;
+use reelkit::{JobParams, JobSpec};
 
 use super::asr_args::AsrArgs;
-use super::transcribe::{render, CueArgs, TranscriptFormat};
-use crate::output::{with_progress, write_output, CliError, Result};
+use super::transcribe::{print_unless_written, CueArgs, TranscriptFormat};
+use crate::output::{run_job, Result};
+use crate::report_of;
 
-/// Re-time a corrected transcript against the audio, keeping captions in
-/// sync after edits.
 #[derive(Debug, Args)]
 pub struct AlignArgs {
-    /// The media the transcript belongs to.
     pub input: PathBuf,
-    /// The corrected text: plain text, or an SRT/WebVTT file whose text is used.
+    /// The corrected text: plain text, or an edited SRT/WebVTT file.
     #[arg(long)]
     pub text: PathBuf,
-    /// The transcript to correct (JSON from `reelkit transcribe`); when
-    /// omitted, INPUT is transcribed first.
+    /// A reelkit transcript JSON of the input (default: transcribe it now).
     #[arg(long)]
     pub transcript: Option<PathBuf>,
     #[command(flatten)]
     pub asr: AsrArgs,
     #[command(flatten)]
     pub layout: CueArgs,
+    /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: TranscriptFormat,
+    /// Output file (default: stdout).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
 }
 
 pub fn run(args: AlignArgs) -> Result<()> {
-    let edited = edited_text(&args.text)?;
-    let engine = Engine::from_env();
-    let transcript = match &args.transcript {
-        Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| CliError::new(format!("{}: {e}", path.display()), 2))?;
-            serde_json::from_slice::<Transcript>(&bytes)
-                .map_err(|e| CliError::usage(format!("{}: not a reelkit transcript ({e})", path.display())))?
-        }
-        None => {
-            let config = args.asr.config()?;
-            with_progress(|ctl| engine.transcribe(&args.input, &config, ctl))?
-        }
-    };
-    let aligned = with_progress(|ctl| engine.realign(&args.input, &transcript, &edited, ctl))?;
-    let text = render(&aligned, args.format, &args.layout.config())?;
-    write_output(text.as_bytes(), args.out.as_deref())
-}
-
-/// The words of a corrected transcript: the text of a subtitle file's cues,
-/// or the file itself.
-fn edited_text(path: &std::path::Path) -> Result<String> {
-    let is_subtitles = matches!(path.extension().and_then(|e| e.to_str()), Some("srt" | "vtt"));
-    if is_subtitles {
-        let doc = read_subtitles(path)?;
-        return Ok(doc.cues.iter().map(|c| c.lines.join(" ")).collect::<Vec<_>>().join(" "));
-    }
-    std::fs::read_to_string(path).map_err(|e| CliError::new(format!("{}: {e}", path.display()), 2))
+    let mut params = AlignParams::new(&args.text);
+    params.transcript = args.transcript.clone();
+    params.asr = args.asr.config()?;
+    params.format = Some(args.format.into());
+    params.cues = args.layout.config();
+    let mut spec = JobSpec::with(JobParams::Align(params.clone())).input(args.input.to_string_lossy());
+    spec.output = args.out.clone();
+    let report = report_of!(run_job(&spec)?, Align);
+    print_unless_written(&report, &params.cues)
 }

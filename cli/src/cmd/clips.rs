@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use reelkit::clips::ClipConfig;
-use reelkit::{ClipsJob, Engine};
+use reelkit::{ClipsJob, JobParams, JobSpec};
 
 use super::asr_args::AsrArgs;
-use crate::output::{emit_json, with_progress, write_output, Result};
+use crate::output::{emit_json, run_job, write_output, Result};
+use crate::report_of;
 
 #[derive(Debug, Args)]
 pub struct ClipsArgs {
@@ -56,9 +56,9 @@ pub struct ClipsArgs {
 pub fn run(args: ClipsArgs) -> Result<()> {
     let mut job = ClipsJob::default()
         .top(args.top)
+        .duration(args.min_duration, args.max_duration)
         .asr(args.asr.config()?)
-        .aspect(args.aspect.parse()?)
-        .clip_config(ClipConfig::default().top(args.top).duration(args.min_duration, args.max_duration));
+        .aspect(args.aspect.parse()?);
     job.burn_captions = !args.no_captions;
     job.detect_scenes = !args.no_scenes;
     job.crf = args.crf;
@@ -69,8 +69,8 @@ pub fn run(args: ClipsArgs) -> Result<()> {
     if let Some(kit) = &args.brand {
         job = job.brand(reelkit::subtitle::BrandKit::load(kit)?);
     }
-    let engine = Engine::from_env();
-    let report = with_progress(|ctl| engine.clips(&args.input, &args.out, &job, ctl))?;
+    let spec = JobSpec::with(JobParams::Clips(job)).input(args.input.to_string_lossy()).output(&args.out);
+    let report = report_of!(run_job(&spec)?, Clips);
     if args.json {
         return emit_json(&report, None);
     }

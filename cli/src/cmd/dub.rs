@@ -3,11 +3,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use reelkit::audio::{dub_srt, DubJob};
-use reelkit::tts::Synthesizer;
+use reelkit::audio::DubJob;
+use reelkit::job::DubParams;
+use reelkit::{JobParams, JobSpec};
 
 use super::tts_args::TtsArgs;
-use crate::output::{emit_json, with_progress, Result};
+use crate::output::{emit_json, run_job, Result};
+use crate::report_of;
 
 #[derive(Debug, Args)]
 pub struct DubArgs {
@@ -61,9 +63,10 @@ pub fn run(args: DubArgs) -> Result<()> {
     job.fit.max_rate = args.max_rate;
     job.fit.max_stretch = args.max_stretch;
     job.fit.allow_overrun = !args.no_overrun;
-    job.validate()?;
-    let synth = Synthesizer::from_env();
-    let report = with_progress(|ctl| dub_srt(&synth, &args.input, &args.narration, &args.out, &job, ctl))?;
+    let mut params = DubParams::new(&args.narration);
+    params.dub = job;
+    let spec = JobSpec::with(JobParams::Dub(params)).input(args.input.to_string_lossy()).output(&args.out);
+    let report = report_of!(run_job(&spec)?, Dub);
     if let Some(path) = &args.report {
         emit_json(&report, Some(path))?;
     }

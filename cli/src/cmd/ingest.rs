@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use reelkit::ingest::{ingest, FetchConfig, IngestConfig, ValidationPolicy, YtDlpMode};
+use reelkit::{JobParams, JobSpec};
+use reelkit::ingest::{FetchConfig, IngestConfig, ValidationPolicy, YtDlpMode};
 
-use crate::output::{emit_json, with_progress, CliError, Result};
+use crate::output::{emit_json, run_job, CliError, Result};
+use crate::report_of;
 
 #[derive(Debug, Args)]
 #[command(after_help = "SOURCE is a local path or an http(s) URL. Direct media links are downloaded as they \
@@ -81,7 +83,8 @@ pub struct IngestArgs {
 
 pub fn run(args: IngestArgs) -> Result<()> {
     let config = config(&args)?;
-    let report = with_progress(|ctl| ingest(&args.source, &config, ctl))?;
+    let spec = JobSpec::with(JobParams::Ingest(config)).input(&args.source);
+    let report = report_of!(run_job(&spec)?, Ingest);
     emit_json(&report, args.report.as_deref())
 }
 

@@ -7,6 +7,8 @@ pub mod cut;
 pub mod dub;
 pub mod models;
 pub mod probe;
+pub mod run;
+pub mod schema;
 pub mod scenes;
 pub mod subs;
 pub mod ingest;

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use reelkit::models::{ConvertOptions, FetchEvent, ModelStore, OutputType};
+use reelkit::models::{ConvertOptions, ModelStore, OutputType};
 
-use crate::output::{ctrl_c_token, emit_json, write_output, Result};
+use crate::output::{emit_json, engine, with_progress, write_output, Result};
 
 #[derive(Debug, Args)]
 pub struct ModelsArgs {
@@ -48,34 +48,10 @@ pub fn run(args: ModelsArgs) -> Result<()> {
     match command {
         ModelsCommand::Fetch { ids } => {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let cancel = ctrl_c_token();
-            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{prefix:>12.cyan.bold} {bytes}/{total_bytes} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            let mut on_event = |event: FetchEvent| match event {
-                FetchEvent::Downloading { id, done, total } => {
-                    bar.set_prefix(id);
-                    if let Some(t) = total {
-                        bar.set_length(t);
-                    }
-                    bar.set_position(done);
-                }
-                FetchEvent::Ready { id, path } => {
-                    bar.suspend(|| eprintln!("{id}: installed at {}", path.display()));
-                }
-                FetchEvent::AlreadyPresent { id } => {
-                    bar.suspend(|| eprintln!("{id}: already installed"));
-                }
-                FetchEvent::Converting { id } if !tty => eprintln!("{id}: converting to ggml"),
-                FetchEvent::Converting { id } => bar.set_message(format!("{id}: converting to ggml")),
-                _ => {}
-            };
-            let statuses = store.fetch(&ids, &mut on_event, &|| cancel.is_cancelled());
-            bar.finish_and_clear();
-            let statuses = statuses?;
+            let statuses = with_progress(|ctl| engine().fetch_models(&ids, ctl))?;
+            for m in &statuses {
+                eprintln!("{}: {} ({})", m.id, m.path.display(), human_bytes(m.size_bytes));
+            }
             write_output(format!("{} models ready in {}\n", statuses.len(), store.root().display()).as_bytes(), None)
         }
         ModelsCommand::List { json } => {

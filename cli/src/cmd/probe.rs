@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::output::{emit_json, write_output, Result};
+use reelkit::{JobKind, JobSpec};
+
+use crate::output::{emit_json, run_job, write_output, Result};
+use crate::report_of;
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
@@ -15,7 +18,8 @@ pub struct ProbeArgs {
 }
 
 pub fn run(args: ProbeArgs) -> Result<()> {
-    let info = reelkit::probe(&args.input)?;
+    let spec = JobSpec::new(JobKind::Probe).input(args.input.to_string_lossy());
+    let info = report_of!(run_job(&spec)?, Probe);
     if args.json {
         return emit_json(&info, None);
     }

@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use reelkit::scenes::{detect_scenes, SceneConfig};
+use reelkit::scenes::SceneConfig;
+use reelkit::{JobParams, JobSpec};
 
-use crate::output::{emit_json, with_progress, Result};
+use crate::output::{emit_json, run_job, Result};
+use crate::report_of;
 
 #[derive(Debug, Args)]
 pub struct ScenesArgs {
@@ -19,6 +21,7 @@ pub struct ScenesArgs {
 
 pub fn run(args: ScenesArgs) -> Result<()> {
     let config = SceneConfig::default().threshold(args.threshold);
-    let scenes = with_progress(|ctl| detect_scenes(&args.input, &config, ctl))?;
+    let spec = JobSpec::with(JobParams::Scenes(config)).input(args.input.to_string_lossy());
+    let scenes = report_of!(run_job(&spec)?, Scenes).scenes;
     emit_json(&scenes, args.out.as_deref())
 }

@@ -6,7 +6,10 @@ use clap::{Args, Subcommand};
 use reelkit::subtitle::ass::Script;
 use reelkit::subtitle::{FontLibrary, SubtitleRenderer};
 
-use crate::output::{emit_json, with_progress, write_output, CliError, Result};
+use crate::output::{emit_json, run_job, write_output, CliError, Result};
+use crate::report_of;
+use reelkit::job::BurnParams;
+use reelkit::{JobParams, JobSpec};
 use reelkit::subtitle::{BrandKit, BurnOptions, Preset, PresetName};
 
 #[derive(Debug, Args)]
@@ -117,14 +120,7 @@ pub fn parse_size(text: &str) -> Result<(u32, u32)> {
 }
 
 fn fonts(dir: Option<&PathBuf>) -> Result<FontLibrary> {
-    Ok(match dir {
-        Some(d) => {
-            let mut lib = FontLibrary::empty();
-            lib.add_dir(d)?;
-            lib
-        }
-        None => FontLibrary::bundled(),
-    })
+    Ok(FontLibrary::from_dir_or_bundled(dir.map(PathBuf::as_path))?)
 }
 
 fn render(args: RenderArgs) -> Result<()> {
@@ -174,10 +170,13 @@ fn load_script(path: &PathBuf) -> Result<Script> {
 }
 
 fn burn(args: BurnArgs) -> Result<()> {
-    let script = load_script(&args.script)?;
+    load_script(&args.script)?; // warnings first
     let mut options = burn_options(args.fonts_dir.as_ref(), args.brand.as_ref())?.crf(args.crf).preset(args.preset.clone());
     options.threads = args.threads;
-    let report = with_progress(|ctl| reelkit::subtitle::burn(&args.input, &script, &args.out, &options, ctl))?;
+    let mut params = BurnParams::new(&args.script);
+    params.options = options;
+    let spec = JobSpec::with(JobParams::Burn(params)).input(args.input.to_string_lossy()).output(&args.out);
+    let report = report_of!(run_job(&spec)?, Burn);
     if args.json {
         return emit_json(&report, None);
     }

@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use clap::builder::TypedValueParser as _;
 use clap::Args;
 use reelkit::transcode::{
-    transcode, HlsConfig, ProxyConfig, SegmentFormat, SpriteConfig, ThumbnailConfig, TranscodeJob, WaveformConfig,
+    HlsConfig, ProxyConfig, SegmentFormat, SpriteConfig, ThumbnailConfig, TranscodeJob, WaveformConfig,
     X264_PRESETS,
 };
 
-use crate::output::{emit_json, with_progress, CliError, Result};
+use crate::output::{emit_json, run_job, CliError, Result};
+use crate::report_of;
+use reelkit::{JobParams, JobSpec};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Every output comes from one decode of INPUT; at least one of --hls, --proxy, \
@@ -97,7 +99,8 @@ pub struct TranscodeArgs {
 
 pub fn run(args: TranscodeArgs) -> Result<()> {
     let job = job(&args)?;
-    let report = with_progress(|ctl| transcode(&args.input, &job, ctl))?;
+    let spec = JobSpec::with(JobParams::Transcode(job)).input(args.input.to_string_lossy());
+    let report = report_of!(run_job(&spec)?, Transcode);
     emit_json(&report, args.report.as_deref())
 }
 

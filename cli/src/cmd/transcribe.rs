@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use reelkit::asr::Transcript;
-use reelkit::captions::{build_cues, write_srt, write_vtt, CueConfig};
-use reelkit::subtitle::presets::{karaoke_script, Preset, PresetName};
-use reelkit::Engine;
+use reelkit::job::{TranscribeParams, TranscriptReport};
+use reelkit::subtitle::{render_transcript, CueConfig};
+use reelkit::{JobParams, JobSpec};
 
 use super::asr_args::AsrArgs;
-use crate::output::{with_progress, write_output, Result};
+use crate::output::{run_job, write_output, Result};
+use crate::report_of;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TranscriptFormat {
@@ -20,6 +20,17 @@ pub enum TranscriptFormat {
     Ass,
 }
 
+impl From<TranscriptFormat> for reelkit::subtitle::TranscriptFormat {
+    fn from(f: TranscriptFormat) -> Self {
+        match f {
+            TranscriptFormat::Json => Self::Json,
+            TranscriptFormat::Srt => Self::Srt,
+            TranscriptFormat::Vtt => Self::Vtt,
+            TranscriptFormat::Ass => Self::Ass,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
     pub input: PathBuf,
@@ -27,6 +38,7 @@ pub struct TranscribeArgs {
     pub asr: AsrArgs,
     #[command(flatten)]
     pub layout: CueArgs,
+    /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: TranscriptFormat,
     /// Output file (default: stdout).
@@ -34,13 +46,13 @@ pub struct TranscribeArgs {
     pub out: Option<PathBuf>,
 }
 
-/// How words are grouped into subtitle cues.
+/// Subtitle cue layout flags.
 #[derive(Debug, Args)]
 pub struct CueArgs {
     /// Characters per subtitle line.
     #[arg(long, default_value_t = 42)]
     pub max_chars: usize,
-    /// Lines per subtitle.
+    /// Lines per subtitle cue.
     #[arg(long, default_value_t = 2)]
     pub max_lines: usize,
 }
@@ -51,23 +63,22 @@ impl CueArgs {
     }
 }
 
-/// Render a transcript in `format`.
-pub fn render(transcript: &Transcript, format: TranscriptFormat, cues: &CueConfig) -> Result<String> {
-    Ok(match format {
-        TranscriptFormat::Json => serde_json::to_string_pretty(transcript).unwrap_or_default() + "\n",
-        TranscriptFormat::Srt => write_srt(&build_cues(&transcript.words(), cues)?),
-        TranscriptFormat::Vtt => write_vtt(&build_cues(&transcript.words(), cues)?),
-        TranscriptFormat::Ass => {
-            let preset = Preset::named(PresetName::Karaoke);
-            karaoke_script(&build_cues(&transcript.words(), cues)?, &preset, 1920, 1080)?.to_string()
-        }
-    })
+/// Print the transcript when no file was written.
+pub fn print_unless_written(report: &TranscriptReport, cues: &CueConfig) -> Result<()> {
+    if report.output.is_some() {
+        return Ok(());
+    }
+    let text = render_transcript(&report.transcript, report.format, cues)?;
+    write_output(text.as_bytes(), None)
 }
 
 pub fn run(args: TranscribeArgs) -> Result<()> {
-    let config = args.asr.config()?;
-    let engine = Engine::from_env();
-    let transcript = with_progress(|ctl| engine.transcribe(&args.input, &config, ctl))?;
-    let text = render(&transcript, args.format, &args.layout.config())?;
-    write_output(text.as_bytes(), args.out.as_deref())
+    let mut params = TranscribeParams::default();
+    params.asr = args.asr.config()?;
+    params.format = Some(args.format.into());
+    params.cues = args.layout.config();
+    let mut spec = JobSpec::with(JobParams::Transcribe(params.clone())).input(args.input.to_string_lossy());
+    spec.output = args.out.clone();
+    let report = report_of!(run_job(&spec)?, Transcribe);
+    print_unless_written(&report, &params.cues)
 }

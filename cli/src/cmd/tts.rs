@@ -4,10 +4,13 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
+use reelkit::job::TtsParams;
 use reelkit::tts::Synthesizer;
+use reelkit::{JobParams, JobSpec};
 
 use super::tts_args::TtsArgs;
-use crate::output::{emit_json, with_progress, write_output, CliError, Result};
+use crate::output::{emit_json, engine, run_job, write_output, CliError, Result};
+use crate::report_of;
 
 #[derive(Debug, Args)]
 pub struct TtsCmdArgs {
@@ -30,9 +33,8 @@ pub struct TtsCmdArgs {
 }
 
 pub fn run(args: TtsCmdArgs) -> Result<()> {
-    let synth = Synthesizer::from_env();
     if args.list_voices {
-        return list_voices(&synth, args.json);
+        return list_voices(engine().synthesizer(), args.json);
     }
     let text = match (&args.text, &args.file) {
         (Some(t), _) if t == "-" => read_stdin()?,
@@ -43,8 +45,11 @@ pub fn run(args: TtsCmdArgs) -> Result<()> {
         (None, None) => return Err(CliError::usage("give the text to speak (or --file FILE, or - for stdin)")),
     };
     let out = args.out.as_ref().ok_or_else(|| CliError::usage("--out FILE.wav is required"))?;
-    let config = args.tts.config()?;
-    let summary = with_progress(|ctl| synth.synthesize_to_wav(&text, out, &config, ctl))?;
+    let mut params = TtsParams::default();
+    params.text = Some(text);
+    params.tts = args.tts.config()?;
+    let spec = JobSpec::with(JobParams::Tts(params)).output(out);
+    let summary = report_of!(run_job(&spec)?, Tts).summary;
     if args.json {
         return emit_json(&summary, None);
     }

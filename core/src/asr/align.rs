@@ -131,7 +131,7 @@ fn offset_near(levels: &[f32], t: f64, from: f64, to: f64) -> Option<f64> {
 }
 
 /// One step of a word-sequence alignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Edit {
     /// `old[i]` and `new[j]` are the same word.
     Keep(usize, usize),

@@ -24,13 +24,39 @@ use crate::models::{ModelStore, WhisperModel};
 use crate::progress::RunCtl;
 
 /// Where inference runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Device {
     #[default]
     Cpu,
     /// A CUDA device by ordinal; needs the `cuda` cargo feature.
     Cuda(u32),
+}
+
+impl std::str::FromStr for Device {
+    type Err = Error;
+
+    /// `cpu`, `cuda` (device 0), `gpu` or `cuda:N`.
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim() {
+            "cpu" => Ok(Device::Cpu),
+            "cuda" | "gpu" => Ok(Device::Cuda(0)),
+            other => other
+                .strip_prefix("cuda:")
+                .and_then(|n| n.parse().ok())
+                .map(Device::Cuda)
+                .ok_or_else(|| Error::invalid("device", format!("`{s}` (expected cpu, cuda or cuda:N)"))),
+        }
+    }
+}
+
+impl std::fmt::Display for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Device::Cpu => f.write_str("cpu"),
+            Device::Cuda(n) => write!(f, "cuda:{n}"),
+        }
+    }
 }
 
 impl Device {
@@ -45,8 +71,8 @@ impl Device {
 }
 
 /// Speech recognition settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AsrConfig {
     /// A model id from the model store (`tiny.en`, `base`), a ggml file, or a
@@ -102,7 +128,7 @@ impl Default for AsrConfig {
 /// The source of word timestamps. Measured on the timing test set (mean
 /// absolute word-start error, tiny.en, with snapping): tokens 202 ms, DTW
 /// 102 ms, hybrid 69 ms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WordTiming {
     /// whisper.cpp's token timestamps (from the timestamp-token probabilities).
@@ -323,4 +349,19 @@ impl Transcriber {
 
 fn path_str(path: &Path) -> Result<&str> {
     path.to_str().ok_or_else(|| Error::invalid("model", format!("{} is not valid UTF-8", path.display())))
+}
+
+#[cfg(test)]
+mod device_tests {
+    use super::Device;
+
+    #[test]
+    fn devices_parse_from_their_names() {
+        assert_eq!("cpu".parse::<Device>().unwrap(), Device::Cpu);
+        assert_eq!("cuda".parse::<Device>().unwrap(), Device::Cuda(0));
+        assert_eq!("cuda:2".parse::<Device>().unwrap(), Device::Cuda(2));
+        assert_eq!("cuda:2".parse::<Device>().unwrap().to_string(), "cuda:2");
+        let e = "tpu".parse::<Device>().unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_parameter", Some("device")));
+    }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One recognised word with its time span and confidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Word {
     /// The word as written, with attached punctuation (`"Hello,"`).
     pub word: String,
@@ -40,7 +40,7 @@ fn is_abbreviation(word: &str) -> bool {
 }
 
 /// A run of speech as the recogniser segmented it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Segment {
     pub start: f64,
     pub end: f64,
@@ -49,7 +49,7 @@ pub struct Segment {
 }
 
 /// A whole transcript.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Transcript {
     /// ISO 639-1 language code, e.g. `en`.
     pub language: String,
@@ -60,7 +60,7 @@ pub struct Transcript {
 
 /// A sentence: consecutive words closed by sentence punctuation (or by the
 /// end of the transcript).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Sentence {
     pub start: f64,
     pub end: f64,

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// VAD settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VadConfig {
     /// Use the VAD at all; off sends the audio in plain 30 s windows.
@@ -76,7 +76,7 @@ impl VadConfig {
 pub const FRAME: f64 = 0.01;
 
 /// A stretch of audio, in seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Span {
     pub start: f64,
     pub end: f64,

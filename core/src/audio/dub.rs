@@ -23,8 +23,8 @@ use crate::tts::{Speech, Synthesizer, TtsConfig};
 
 /// Everything `reelkit dub` can be told. Serialises to the same JSON in
 /// every binding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DubJob {
     /// Voice and synthesis settings.
@@ -105,7 +105,7 @@ impl DubJob {
 }
 
 /// What happened to one cue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CueReport {
     /// 1-based, in script order.
     pub index: usize,
@@ -130,7 +130,7 @@ pub struct CueReport {
 }
 
 /// What a dub produced (what `reelkit dub` prints as JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DubReport {
     pub input: String,
     pub output: String,

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::media::AudioBuffer;
 
 /// Loudness of a piece of audio.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Loudness {
     /// Integrated loudness in LUFS (`None` for silence: below the gate).
     pub integrated_lufs: Option<f64>,
@@ -23,8 +23,8 @@ pub struct Loudness {
 }
 
 /// A loudness target: integrated loudness and a true-peak ceiling.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LoudnessTarget {
     /// Integrated loudness in LUFS (default -14, what streaming platforms use).
@@ -94,7 +94,7 @@ pub fn measure_samples(samples: &[f32], sample_rate: u32, channels: u16) -> Resu
 }
 
 /// What [`normalize`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Normalization {
     pub before: Loudness,
     pub after: Loudness,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::captions::{detect_format, parse_ass, parse_srt, parse_vtt, SubtitleCue, SubtitleFormat};
+use crate::subtitle::{detect_format, parse_ass, parse_srt, parse_vtt, plain_text, SubtitleCue, SubtitleFormat};
 use crate::error::{Error, Result};
 
 /// One cue to speak.
@@ -36,7 +36,7 @@ pub fn parse_narration(text: &str, source: &str) -> Result<Vec<NarrationCue>> {
         .map(|c| NarrationCue {
             start: c.start,
             end: c.end,
-            text: c.lines.iter().map(|l| strip_tags(l)).collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "),
+            text: c.lines.iter().map(|l| plain_text(l)).collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "),
         })
         .filter(|c| !c.text.is_empty())
         .collect();
@@ -46,23 +46,6 @@ pub fn parse_narration(text: &str, source: &str) -> Result<Vec<NarrationCue>> {
     Ok(cues)
 }
 
-/// Remove `<i>`-style and `{\an8}`-style markup.
-fn strip_tags(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut depth_angle = false;
-    let mut depth_brace = false;
-    for c in line.chars() {
-        match c {
-            '<' => depth_angle = true,
-            '>' if depth_angle => depth_angle = false,
-            '{' => depth_brace = true,
-            '}' if depth_brace => depth_brace = false,
-            _ if depth_angle || depth_brace => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

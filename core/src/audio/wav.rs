@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::media::AudioBuffer;
 
 /// Sample format of a WAV file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WavFormat {
     /// 16-bit integer PCM (plays everywhere).

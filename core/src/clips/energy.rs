@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::media::AudioBuffer;
 
 /// RMS level in dBFS per hop of mono audio.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EnergyTrack {
     /// Seconds per value.
     pub hop: f64,

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::scenes::SceneList;
 
 /// How much each signal counts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SignalWeights {
     pub energy: f64,
@@ -29,8 +29,8 @@ impl Default for SignalWeights {
 }
 
 /// Clip picking settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClipConfig {
     /// How many clips to return (default 3).
@@ -107,7 +107,7 @@ impl ClipConfig {
 
 /// Each signal of a candidate, normalised to 0..1 across all candidates,
 /// plus the raw measurement it came from.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SignalScores {
     pub energy: f64,
     pub scene_changes: f64,
@@ -121,7 +121,7 @@ pub struct SignalScores {
 }
 
 /// A picked clip.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClipCandidate {
     pub start: f64,
     pub end: f64,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::progress::RunCtl;
 
 /// When yt-dlp is used for a URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum YtDlpMode {
     /// Direct download when the URL serves a media file; yt-dlp for web
@@ -38,8 +38,8 @@ impl std::str::FromStr for YtDlpMode {
 }
 
 /// How URLs are fetched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct FetchConfig {
     /// Longest a whole download may take, in seconds (default 3600).
@@ -116,7 +116,7 @@ impl FetchConfig {
 }
 
 /// How a source was fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// A local file.

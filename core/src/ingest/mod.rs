@@ -41,8 +41,8 @@ use crate::progress::{RunCtl, Stage};
 use fingerprint::{copy_hashing, CopyError, Hasher};
 
 /// Everything `reelkit ingest` can be told.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct IngestConfig {
     pub policy: ValidationPolicy,
@@ -74,7 +74,7 @@ impl IngestConfig {
 }
 
 /// What an ingest produced (the content of `<sha256>.json`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IngestReport {
     /// The source as given (a path or a URL).
     pub source: String,

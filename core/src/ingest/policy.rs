@@ -10,8 +10,8 @@ use crate::media::MediaInfo;
 /// Limits checked on every ingested file. Unset limits and empty allow-lists
 /// accept anything; a broken rule fails with [`Error::PolicyViolation`]
 /// naming the field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ValidationPolicy {
     /// Largest accepted file in bytes (checked before and during downloads).

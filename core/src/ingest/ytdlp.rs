@@ -41,7 +41,7 @@ fn is_executable(path: &Path) -> bool {
 }
 
 /// What yt-dlp reports about the file it wrote.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
 pub(crate) struct Downloaded {
     pub filepath: PathBuf,
     pub title: Option<String>,

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::progress::{RunCtl, Stage};
 
 /// Decoded audio: interleaved f32 samples in `-1..=1`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AudioBuffer {
     pub sample_rate: u32,
     pub channels: u16,
@@ -55,7 +55,7 @@ impl AudioBuffer {
 }
 
 /// How to decode audio.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct AudioDecodeOptions {
     /// Output sample rate in Hz (default 16 000, what Whisper wants).

@@ -9,7 +9,7 @@ use super::frame::RgbFrame;
 use crate::error::{Error, Result};
 
 /// H.264 encoder settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct VideoEncodeSettings {
     /// Frame size; both sides must be even (4:2:0 chroma).
@@ -82,7 +82,7 @@ pub(crate) fn rational_fps(fps: f64) -> (i32, i32) {
 }
 
 /// AAC encoder settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct AudioEncodeSettings {
     pub sample_rate: u32,

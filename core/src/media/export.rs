@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::progress::{RunCtl, Stage};
 
 /// A crop rectangle in source display pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Crop {
     pub x: u32,
     pub y: u32,
@@ -24,7 +24,7 @@ pub struct Crop {
 }
 
 /// What to export and how.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct ExportOptions {
     /// Range start in seconds (inclusive: the first frame at or after it).

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A packed RGB24 image (`width * 3` bytes per row, no padding).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RgbFrame {
     pub width: u32,
     pub height: u32,

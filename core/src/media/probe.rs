@@ -9,7 +9,7 @@ use super::input::{open_input, seconds};
 use crate::error::{Error, Result};
 
 /// What kind of elementary stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StreamKind {
     Video,
@@ -21,7 +21,7 @@ pub enum StreamKind {
 }
 
 /// One stream of the container.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StreamInfo {
     pub index: usize,
     pub kind: StreamKind,
@@ -34,7 +34,7 @@ pub struct StreamInfo {
 }
 
 /// The primary video stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VideoInfo {
     pub stream_index: usize,
     pub codec: String,
@@ -54,7 +54,7 @@ pub struct VideoInfo {
 }
 
 /// The primary audio stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AudioInfo {
     pub stream_index: usize,
     pub codec: String,
@@ -64,7 +64,7 @@ pub struct AudioInfo {
 }
 
 /// Everything [`probe`] learns about a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MediaInfo {
     pub path: String,
     /// Container short name(s), e.g. `mov,mp4,m4a,3gp,3g2,mj2`.

@@ -6,7 +6,7 @@ use std::path::Path;
 use ffmpeg_next as ff;
 
 use super::input::{media_start, open_input, seconds};
-use crate::captions::SubtitleCue;
+use crate::subtitle::SubtitleCue;
 use crate::error::{Error, Result};
 
 /// Read the first text subtitle stream of `path` as cues (times in seconds
@@ -73,18 +73,7 @@ fn mov_text(data: &[u8]) -> String {
 /// Matroska ASS packets hold `ReadOrder,Layer,Style,Name,MarginL,MarginR,
 /// MarginV,Effect,Text`; keep the text without override tags.
 fn ass_event_text(packet: &str) -> String {
-    let text = packet.splitn(9, ',').nth(8).unwrap_or(packet);
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    for c in text.chars() {
-        match c {
-            '{' => depth += 1,
-            '}' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::subtitle::plain_text(packet.splitn(9, ',').nth(8).unwrap_or(packet))
 }
 
 #[cfg(test)]

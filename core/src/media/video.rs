@@ -12,7 +12,7 @@ use super::probe::{best_stream, is_attached_picture, rotation_of};
 use crate::error::{Error, Result};
 
 /// How to decode video.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct VideoDecodeOptions {
     /// Output size (as displayed, after rotation). `None` keeps the source size.

@@ -12,8 +12,8 @@ use crate::media::{RgbFrame, VideoDecodeOptions, VideoFrames};
 use crate::progress::{RunCtl, Stage};
 
 /// Scene detection settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SceneConfig {
     /// Content score (0..255) at or above which a cut is declared (default 27).
@@ -51,7 +51,7 @@ impl SceneConfig {
 }
 
 /// One scene: `[start, end)` in seconds and frames.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scene {
     pub start: f64,
     pub end: f64,
@@ -60,7 +60,7 @@ pub struct Scene {
 }
 
 /// Detected scenes plus the per-frame scores they came from.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SceneList {
     pub fps: f64,
     pub frames: u64,

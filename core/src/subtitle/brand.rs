@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::media::RgbFrame;
 
 /// Where captions sit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaptionPosition {
     Bottom,
@@ -25,8 +25,8 @@ pub enum CaptionPosition {
 
 /// Changes a brand kit makes to the caption preset. Colours are CSS hex
 /// (`#RRGGBB` or `#RRGGBBAA`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct CaptionOverrides {
     /// Preset used when the caller does not choose one.
     pub preset: Option<PresetName>,
@@ -46,7 +46,7 @@ pub struct CaptionOverrides {
 }
 
 /// Where the watermark goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Corner {
     TopLeft,
@@ -58,8 +58,8 @@ pub enum Corner {
 }
 
 /// A logo drawn on every frame.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct Watermark {
     /// PNG or SVG file, relative to the kit file.
     pub image: PathBuf,
@@ -81,8 +81,8 @@ impl Default for Watermark {
 
 /// An intro or outro: a still image or a video, shown for `duration`
 /// seconds and dissolving into (or out of) the clip over `crossfade`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct Slate {
     /// PNG/SVG image or any video FFmpeg reads, relative to the kit file.
     pub media: PathBuf,
@@ -99,8 +99,8 @@ impl Default for Slate {
 }
 
 /// A brand kit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BrandKit {
     pub name: String,

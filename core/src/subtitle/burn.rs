@@ -21,8 +21,8 @@ use crate::media::{RgbFrame, VideoDecodeOptions, VideoEncodeSettings, VideoFrame
 use crate::progress::{RunCtl, Stage};
 
 /// How to burn.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct BurnOptions {
     /// x264 CRF 0..=51 (default 20) and preset (default `veryfast`), as in
@@ -76,14 +76,7 @@ impl BurnOptions {
     }
 
     fn fonts(&self) -> Result<FontLibrary> {
-        let base = match &self.fonts_dir {
-            Some(d) => {
-                let mut lib = FontLibrary::empty();
-                lib.add_dir(d)?;
-                lib
-            }
-            None => FontLibrary::bundled(),
-        };
+        let base = FontLibrary::from_dir_or_bundled(self.fonts_dir.as_deref())?;
         match &self.brand {
             Some(kit) => kit.font_library(base),
             None => Ok(base),
@@ -92,7 +85,7 @@ impl BurnOptions {
 }
 
 /// What a burn produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BurnReport {
     pub output: String,
     pub width: u32,

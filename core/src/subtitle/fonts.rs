@@ -150,6 +150,23 @@ impl FontLibrary {
         lib
     }
 
+    /// The fonts of `dir` only (no fallback) when given, else the bundled
+    /// fonts: how every face picks the fonts captions are drawn with.
+    pub fn from_dir_or_bundled(dir: Option<&Path>) -> Result<Self> {
+        match dir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(Error::not_found(dir));
+                }
+                // An empty folder is allowed: text is then not drawn.
+                let mut lib = Self::empty();
+                lib.add_dir(dir)?;
+                Ok(lib)
+            }
+            None => Ok(Self::bundled()),
+        }
+    }
+
     /// No fonts at all and no fallback: only what is added is used.
     pub fn empty() -> Self {
         Self { faces: Vec::new(), fallback: false }

@@ -1,6 +1,8 @@
-//! Styled subtitles: the ASS format ([`ass`]), a renderer built on
-//! rustybuzz shaping and tiny-skia rasterisation, caption presets, brand
-//! kits, and burn-in onto video.
+//! Subtitles, in one home: timed cues built from word timings, the SRT,
+//! WebVTT and ASS readers and writers (and transcripts rendered as any of
+//! them), the styled ASS format ([`ass`]), a renderer built on rustybuzz
+//! shaping and tiny-skia rasterisation, caption presets, brand kits, and
+//! burn-in onto video.
 //!
 //! One renderer draws both the preview and the exported frames, so what a
 //! user sees before export is bit-for-bit what gets encoded.
@@ -8,14 +10,24 @@
 pub mod ass;
 pub mod brand;
 pub mod burn;
+mod cues;
 pub mod fonts;
 pub mod hook;
 pub mod presets;
+mod read;
 pub mod render;
+mod text;
+mod transcript;
+mod write;
 
 pub use ass::Script;
 pub use brand::BrandKit;
 pub use burn::{burn, preview_frame, BurnOptions, BurnReport, YuvFrame};
+pub use cues::{build_cues, Cue, CueConfig};
+pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, SubtitleCue, SubtitleDocument, SubtitleFormat};
+pub use text::plain_text;
+pub use transcript::{render_transcript, TranscriptFormat};
+pub use write::{format_timestamp, write_srt, write_vtt, TimestampFormat};
 pub use fonts::FontLibrary;
 pub use hook::SubtitleBurner;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::ass::tags::block;
 use super::ass::{BorderStyle, Color, Event, Script, Style, Tag};
-use crate::captions::Cue;
+use crate::subtitle::Cue;
 use crate::error::{Error, Result};
 
 /// The built-in caption looks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PresetName {
     /// Big bold white words with a thick black outline (the default).
@@ -66,8 +66,8 @@ impl std::str::FromStr for PresetName {
 /// A caption look: a preset plus the values a brand kit may override.
 /// Sizes are fractions of the frame height so one preset suits 16:9, 9:16
 /// and 1:1.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Preset {
     pub name: PresetName,

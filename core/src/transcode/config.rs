@@ -13,8 +13,8 @@ pub const X264_PRESETS: [&str; 10] =
 /// Everything `reelkit transcode` can be told. Every output is optional but
 /// at least one is required; all of them are made from one decode of the
 /// input.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TranscodeJob {
     pub hls: Option<HlsConfig>,
@@ -105,7 +105,7 @@ fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
 }
 
 /// HLS segment container.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SegmentFormat {
     /// Fragmented MP4 (`.m4s` segments plus an `init.mp4`), HLS version 7.
@@ -137,8 +137,8 @@ impl std::str::FromStr for SegmentFormat {
 
 /// An HLS ladder: a master playlist, one H.264 media playlist per rung and
 /// one shared AAC audio rendition, written into `dir`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct HlsConfig {
     pub dir: PathBuf,
@@ -227,8 +227,8 @@ impl HlsConfig {
 
 /// A mezzanine/proxy MP4 for editing: H.264 with short closed GOPs (fast,
 /// exact seeking), AAC, `moov` first (faststart).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProxyConfig {
     pub path: PathBuf,
@@ -285,8 +285,8 @@ impl ProxyConfig {
 }
 
 /// JPEG stills at `count` evenly spaced times (`thumb-0001.jpg`...).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ThumbnailConfig {
     pub dir: PathBuf,
@@ -332,8 +332,8 @@ impl ThumbnailConfig {
 /// Sprite sheets for scrubbing: a tile every `interval` seconds, packed
 /// `columns` x `rows` per JPEG sheet (`sprite-001.jpg`...), and a WebVTT
 /// track (`thumbnails.vtt`) whose cues point at `sheet#xywh=x,y,w,h`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SpriteConfig {
     pub dir: PathBuf,
@@ -398,8 +398,8 @@ impl SpriteConfig {
 /// (`{"version": 2, "channels": 1, "sample_rate", "samples_per_pixel",
 /// "bits", "length", "data": [min, max, ...]}`), at a fixed number of
 /// peak pairs per second.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct WaveformConfig {
     pub path: PathBuf,

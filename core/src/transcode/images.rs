@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 pub const SPRITE_VTT: &str = "thumbnails.vtt";
 
 /// One still on disk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Still {
     /// Time of the frame shown, in seconds.
     pub time: f64,

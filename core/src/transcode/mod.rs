@@ -75,7 +75,7 @@ use waveform::Peaks;
 const QUEUE: usize = 8;
 
 /// One HLS rendition as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RenditionReport {
     /// `1080p`, `720p`... or `audio`; also its directory.
     pub name: String,
@@ -100,7 +100,7 @@ pub struct RenditionReport {
 }
 
 /// The HLS output.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HlsReport {
     pub dir: String,
     /// Path of the master playlist.
@@ -115,7 +115,7 @@ pub struct HlsReport {
 }
 
 /// The proxy MP4.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProxyReport {
     pub path: String,
     pub width: Option<u32>,
@@ -125,7 +125,7 @@ pub struct ProxyReport {
 }
 
 /// The thumbnails.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThumbnailsReport {
     pub dir: String,
     pub width: u32,
@@ -134,7 +134,7 @@ pub struct ThumbnailsReport {
 }
 
 /// The sprite sheets and their WebVTT track.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SpriteReport {
     pub dir: String,
     /// The WebVTT track, relative to `dir`.
@@ -149,7 +149,7 @@ pub struct SpriteReport {
 }
 
 /// The waveform file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WaveformReport {
     pub path: String,
     pub peaks_per_second: u32,
@@ -160,7 +160,7 @@ pub struct WaveformReport {
 }
 
 /// What a transcode made (`reelkit transcode` prints it as JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TranscodeReport {
     pub input: String,
     /// Source duration in seconds.

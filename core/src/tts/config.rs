@@ -6,8 +6,8 @@ use super::markup::Markup;
 use crate::error::{Error, Result};
 
 /// Synthesis settings. Serialises to the same JSON in every binding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TtsConfig {
     /// Voice id: `joe`, a Piper `.onnx` path or voice directory, or

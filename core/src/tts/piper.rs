@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::models::ModelStore;
 
 /// How a voice turns text into phonemes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhonemeType {
     /// IPA from espeak-ng (almost every Piper voice).
@@ -50,7 +50,7 @@ pub struct PiperConfig {
     pub phoneme_ids: PhonemeIdMap,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct ConfigFile {
     audio: AudioSection,
     #[serde(default)]
@@ -72,19 +72,19 @@ struct ConfigFile {
     dataset: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct AudioSection {
     sample_rate: u32,
     #[serde(default)]
     quality: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct EspeakSection {
     voice: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct InferenceSection {
     #[serde(default)]
     noise_scale: Option<f32>,
@@ -94,7 +94,7 @@ struct InferenceSection {
     noise_w: Option<f32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct LanguageSection {
     code: String,
 }

@@ -24,7 +24,7 @@ use crate::models::ModelStore;
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 
 /// Synthesised speech: mono samples with what was said when.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Speech {
     pub sample_rate: u32,
     /// Mono samples in -1..=1.
@@ -58,7 +58,7 @@ impl Speech {
 }
 
 /// One sentence as spoken.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SpokenSentence {
     pub text: String,
     /// The phonemes read by the voice (IPA for Piper voices; empty for
@@ -70,7 +70,7 @@ pub struct SpokenSentence {
 }
 
 /// What a streamed synthesis produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SynthesisSummary {
     pub voice: String,
     pub sample_rate: u32,

@@ -16,7 +16,7 @@ use crate::models::{ModelKind, ModelStore};
 pub const ESPEAK_PREFIX: &str = "espeak:";
 
 /// Which synthesiser speaks a voice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VoiceEngine {
     /// A neural Piper (VITS) voice run through ONNX Runtime.
@@ -26,7 +26,7 @@ pub enum VoiceEngine {
 }
 
 /// A voice that can be asked for by `id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Voice {
     /// What to pass as `voice`: a model store id (`joe`), a voice file stem
     /// from a voice directory, a path, or `espeak:<language>`.

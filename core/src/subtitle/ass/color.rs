@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A colour as ASS stores it: red, green, blue and a *transparency*
 /// (`alpha` 0 = opaque, 255 = invisible).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct Color {
     pub r: u8,
     pub g: u8,

@@ -17,7 +17,7 @@ pub use tags::{parse_text, ClipShape, KaraokeKind, Tag, TextItem};
 pub use time::{format_time, parse_time};
 
 /// How lines are broken when they do not fit (`WrapStyle`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WrapStyle {
     /// 0: smart wrapping, lines evenly balanced, the upper line wider.
@@ -52,8 +52,8 @@ impl WrapStyle {
 }
 
 /// The `[Script Info]` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScriptInfo {
     pub title: String,
     /// `v4.00+` (ASS) or `v4.00` (SSA).
@@ -97,7 +97,7 @@ impl Default for ScriptInfo {
 }
 
 /// How a style draws the border.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BorderStyle {
     /// 1: an outline around the glyphs plus a drop shadow.
@@ -108,8 +108,8 @@ pub enum BorderStyle {
 }
 
 /// One `Style:` line of `[V4+ Styles]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct Style {
     pub name: String,
     pub font_name: String,
@@ -185,7 +185,7 @@ impl Style {
 }
 
 /// Whether an event is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     #[default]
@@ -194,8 +194,8 @@ pub enum EventKind {
 }
 
 /// One `Dialogue:` or `Comment:` line of `[Events]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct Event {
     pub kind: EventKind,
     /// Higher layers are drawn on top.
@@ -246,7 +246,7 @@ impl Event {
 }
 
 /// A font embedded in the script's `[Fonts]` section.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EmbeddedFont {
     /// The file name given by `fontname:`.
     pub name: String,
@@ -260,7 +260,7 @@ impl std::fmt::Debug for EmbeddedFont {
 }
 
 /// Something in a script that was repaired rather than rejected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Warning {
     /// 1-based line number in the source text (0 when not tied to a line).
     pub line: usize,
@@ -278,8 +278,8 @@ impl std::fmt::Display for Warning {
 }
 
 /// A whole ASS script.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct Script {
     pub info: ScriptInfo,
     pub styles: Vec<Style>,

@@ -11,7 +11,7 @@ use super::color::{parse_tag_alpha, parse_tag_color};
 use super::parse::parse_leading_float;
 
 /// Karaoke flavours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KaraokeKind {
     /// `\k`: the syllable switches from secondary to primary colour at once.
@@ -23,7 +23,7 @@ pub enum KaraokeKind {
 }
 
 /// The shape of a `\clip` / `\iclip`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClipShape {
     /// A rectangle in script coordinates.
@@ -34,7 +34,7 @@ pub enum ClipShape {
 
 /// One override tag. Numeric fields that are `None` reset the value to the
 /// style's (`\bord` alone restores the style's border).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Tag {
     Bold(Option<u32>),
@@ -103,7 +103,7 @@ pub enum Tag {
 
 /// A piece of dialogue text: an override block or plain text (with `\N`,
 /// `\n`, `\h` escapes left as written).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TextItem {
     Tags(Vec<Tag>),

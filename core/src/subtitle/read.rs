@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// One cue as read from a subtitle file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubtitleCue {
     /// The cue identifier (SRT counter or WebVTT id), when present.
     pub id: Option<String>,
@@ -27,7 +27,7 @@ impl SubtitleCue {
 }
 
 /// A parsed subtitle document.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubtitleDocument {
     pub cues: Vec<SubtitleCue>,
     /// WebVTT `STYLE` blocks, verbatim.
@@ -35,7 +35,7 @@ pub struct SubtitleDocument {
 }
 
 /// The text formats the readers understand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SubtitleFormat {
     Srt,
@@ -76,7 +76,6 @@ pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocum
 /// Parse ASS/SSA text into plain cues: dialogue events in time order, with
 /// override tags removed and `\N`/`\n` turned into lines.
 pub fn parse_ass(text: &str, source: &str) -> Result<SubtitleDocument> {
-    use crate::subtitle::ass::tags::{parse_text, TextItem};
     let script = crate::subtitle::Script::parse(text).map_err(|e| match e.kind() {
         crate::ErrorKind::SubtitleParse => e.with_subject(source),
         _ => e,
@@ -86,14 +85,7 @@ pub fn parse_ass(text: &str, source: &str) -> Result<SubtitleDocument> {
         .iter()
         .filter(|e| e.kind == crate::subtitle::ass::EventKind::Dialogue)
         .map(|e| {
-            let plain: String = parse_text(&e.text)
-                .into_iter()
-                .filter_map(|item| match item {
-                    TextItem::Text(t) => Some(t),
-                    TextItem::Tags(_) => None,
-                })
-                .collect();
-            let plain = plain.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", "\u{a0}");
+            let plain = super::plain_text(&e.text);
             SubtitleCue {
                 id: None,
                 start: e.start,
@@ -285,8 +277,8 @@ mod tests {
 
     #[test]
     fn srt_round_trips_through_the_writer() {
-        let cues = vec![crate::captions::Cue { start: 0.5, end: 1.25, lines: vec!["Hello".into(), "world".into()], words: vec![] }];
-        let parsed = parse_srt(&crate::captions::write_srt(&cues), "mem").unwrap();
+        let cues = vec![crate::subtitle::Cue { start: 0.5, end: 1.25, lines: vec!["Hello".into(), "world".into()], words: vec![] }];
+        let parsed = parse_srt(&crate::subtitle::write_srt(&cues), "mem").unwrap();
         assert_eq!(parsed[0].lines, ["Hello", "world"]);
         assert_eq!((parsed[0].start, parsed[0].end), (0.5, 1.25));
     }

@@ -6,7 +6,7 @@ use crate::asr::{join_words, Word};
 use crate::error::{Error, Result};
 
 /// One caption on screen from `start` to `end`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cue {
     pub start: f64,
     pub end: f64,
@@ -39,8 +39,8 @@ impl Cue {
 }
 
 /// Limits that make cues readable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CueConfig {
     /// Characters per line (default 32; 20–24 suits 9:16).
