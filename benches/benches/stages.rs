@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use reelkit::subtitle::{captions_script, Cue, FontLibrary, Preset, PresetName, SubtitleRenderer};
-use reelkit::media::{decode_audio, AudioDecodeOptions, RgbFrame};
+use reelkit::media::{decode_audio, AudioDecodeOptions};
 use reelkit::scenes::{detect_scenes, SceneConfig};
 use reelkit::{AsrConfig, RunCtl, Transcriber};
 use reelkit_benches::sample_video;

@@ -25,7 +25,6 @@ pub mod clips;
 pub mod config;
 pub mod engine;
 pub mod error;
-pub mod eval;
 pub mod job;
 pub mod ingest;
 pub mod media;
@@ -33,6 +32,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod scenes;
 pub mod subtitle;
+pub mod text;
 pub mod tts;
 pub mod transcode;
 

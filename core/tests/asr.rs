@@ -3,7 +3,7 @@
 mod common;
 
 use reelkit::asr::{AsrConfig, Device, Transcriber};
-use reelkit::eval::{word_errors, WordErrors};
+use common::wer::{word_errors, WordErrors};
 use reelkit::media::{decode_audio, AudioBuffer, AudioDecodeOptions};
 use reelkit::{CancelToken, RunCtl};
 
@@ -184,7 +184,7 @@ fn multilingual_error_rates_per_language() {
         }
         let audio = load(&testdata.join("asr-speech").join(&file));
         let out = t.transcribe(&audio, &RunCtl::default()).unwrap();
-        let e = if lang == "ja" { reelkit::eval::char_errors(&reference, &out.text()) } else { word_errors(&reference, &out.text()) };
+        let e = if lang == "ja" { common::wer::char_errors(&reference, &out.text()) } else { word_errors(&reference, &out.text()) };
         eprintln!("{file} [{lang} -> {}]: {:.3}  {}", out.language, e.rate(), out.text());
         let entry = by_language.entry(lang).or_default();
         *entry = entry.add(e);

@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 
 use reelkit::clips::ClipConfig;
-use reelkit::eval::word_error_rate;
+use common::wer::word_error_rate;
 use reelkit::media::{probe, VideoDecodeOptions, VideoFrames};
 use reelkit::{Aspect, CancelToken, ClipsJob, ClipsReport, Engine, RunCtl};
 
@@ -76,8 +76,8 @@ fn clips_have_captions_that_match_the_speech() {
     }
     // Every clip's captions come from the spoken text.
     for clip in &report.clips {
-        let words = reelkit::eval::normalize_words(&clip.text);
-        let spoken = reelkit::eval::normalize_words(SPEECH);
+        let words = reelkit::text::normalize_words(&clip.text);
+        let spoken = reelkit::text::normalize_words(SPEECH);
         let found = words.iter().filter(|w| spoken.contains(w)).count();
         assert!(found as f64 >= 0.8 * words.len() as f64, "{}", clip.text);
     }

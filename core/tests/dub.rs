@@ -10,7 +10,7 @@ use std::process::Command;
 
 use reelkit::asr::{AsrConfig, Transcriber};
 use reelkit::audio::{dub_srt, resample_mono, DubJob, FitStatus};
-use reelkit::eval::{word_errors, WordErrors};
+use common::wer::{word_errors, WordErrors};
 use reelkit::media::{decode_audio, AudioBuffer, AudioDecodeOptions};
 use reelkit::tts::{Synthesizer, TtsConfig};
 use reelkit::RunCtl;

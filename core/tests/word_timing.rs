@@ -7,7 +7,7 @@ use std::path::Path;
 
 use reelkit::asr::align::{align_sequences, Edit};
 use reelkit::asr::{AsrConfig, Transcriber, Word, WordTiming};
-use reelkit::eval::normalize_words;
+use reelkit::text::normalize_words;
 use reelkit::media::{decode_audio, AudioBuffer, AudioDecodeOptions};
 use reelkit::RunCtl;
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::transcript::{join_words, Segment, Transcript, Word};
 use super::vad::{quietest_point, FrameLevels, FRAME};
 use crate::error::{Error, Result};
-use crate::eval::normalize_words;
+use crate::text::normalize_words;
 use crate::media::AudioBuffer;
 
 /// How far a word edge may move when snapped (seconds).

@@ -37,7 +37,6 @@ mod voices;
 pub use config::TtsConfig;
 pub(crate) use ordered::run_ordered;
 pub use markup::{parse as parse_markup, Markup, Piece};
-pub use noise::GaussianStream;
 pub use normalize::normalize;
 pub use phonemes::{PhonemeIdMap, PhonemeIds};
 pub use piper::{PhonemeType, PiperConfig, PiperModel, Scales};

@@ -4,7 +4,7 @@
 //! units after numbers, simple fractions). espeak-ng itself expands plain
 //! numbers, ordinals, times and percentages in every language it knows.
 
-use crate::eval::number_words;
+use crate::text::number_words;
 
 /// Normalise `text` for a voice speaking `language` (an espeak-ng or Piper
 /// language code such as `en-us` or `en_US`).

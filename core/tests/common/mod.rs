@@ -2,6 +2,8 @@
 //! media generated with the ffmpeg CLI.
 #![allow(dead_code)]
 
+pub mod wer;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
