@@ -225,8 +225,10 @@ impl Engine {
         } else {
             None
         };
-        ctl.report(Stage::Rank, 0.0, Some(1.0), "steps");
+        ctl.report(Stage::Signals, 0.0, Some(1.0), "steps");
         let energy = EnergyTrack::from_levels(&levels, crate::asr::vad::FRAME, 0.1);
+        ctl.report(Stage::Signals, 1.0, Some(1.0), "steps");
+        ctl.report(Stage::Rank, 0.0, Some(1.0), "steps");
         let picks = find_clips(
             Signals { transcript: &transcript, energy: &energy, scenes: scenes.as_ref(), duration: info.duration },
             &job.effective_clips(),

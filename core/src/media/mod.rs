@@ -15,7 +15,7 @@ pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
 pub use export::{cut, export_range, Crop, ExportOptions, FrameHook};
 pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
-pub use subtitles::read_subtitle_stream;
+pub use subtitles::{read_subtitle_stream, read_subtitle_stream_with};
 pub use video::{VideoDecodeOptions, VideoFrames};
 // Shared with the transcoder and the mixer, which drive FFmpeg directly.
 pub(crate) use encode::{add_encoded_stream, channel_layout, open_aac};

@@ -8,11 +8,18 @@ use ffmpeg_next as ff;
 use super::input::{media_start, open_input, seconds};
 use crate::subtitle::SubtitleCue;
 use crate::error::{Error, Result};
+use crate::progress::{RunCtl, Stage};
 
 /// Read the first text subtitle stream of `path` as cues (times in seconds
 /// from the media start). Bitmap subtitles (DVD/PGS) are not text and are
 /// reported as a missing stream.
 pub fn read_subtitle_stream(path: impl AsRef<Path>) -> Result<Vec<SubtitleCue>> {
+    read_subtitle_stream_with(path, &RunCtl::default())
+}
+
+/// [`read_subtitle_stream`] reporting [`Stage::Probe`] progress (seconds of
+/// the container read) and stopping when `ctl` is cancelled.
+pub fn read_subtitle_stream_with(path: impl AsRef<Path>, ctl: &RunCtl) -> Result<Vec<SubtitleCue>> {
     let path = path.as_ref();
     let mut ictx = open_input(path)?;
     let origin = media_start(&ictx);
@@ -25,12 +32,17 @@ pub fn read_subtitle_stream(path: impl AsRef<Path>) -> Result<Vec<SubtitleCue>> 
         })
         .ok_or_else(|| Error::missing_stream(path, "text subtitle"))?;
     let mut cues = Vec::new();
-    for (stream, packet) in ictx.packets() {
+    let duration = (ictx.duration() > 0).then(|| ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE));
+    for (count, (stream, packet)) in ictx.packets().enumerate() {
+        if count % 256 == 0 {
+            ctl.check()?;
+        }
         if stream.index() != index {
             continue;
         }
         let (Some(pts), Some(data)) = (packet.pts(), packet.data()) else { continue };
         let start = seconds(pts, time_base) - origin;
+        ctl.report(Stage::Probe, start.max(0.0), duration, "seconds");
         let end = start + seconds(packet.duration(), time_base);
         let text = match codec {
             TextKind::Plain => String::from_utf8_lossy(data).into_owned(),

@@ -405,6 +405,12 @@ fn decode_loop(mut src: Source, tx: mpsc::SyncSender<Result<Item>>, cancel: crat
 /// or before it) with the subtitle layer and watermark composited exactly
 /// as [`burn`] does.
 pub fn preview_frame(input: impl AsRef<Path>, script: &Script, time: f64, options: &BurnOptions) -> Result<YuvFrame> {
+    preview_frame_with(input, script, time, options, &RunCtl::default())
+}
+
+/// [`preview_frame`] reporting [`Stage::Render`] (seconds decoded up to
+/// `time`) and stopping when `ctl` is cancelled.
+pub fn preview_frame_with(input: impl AsRef<Path>, script: &Script, time: f64, options: &BurnOptions, ctl: &RunCtl) -> Result<YuvFrame> {
     options.validate()?;
     if !time.is_finite() || time < 0.0 {
         return Err(Error::invalid("time", format!("{time} (expected seconds >= 0)")));
@@ -418,8 +424,15 @@ pub fn preview_frame(input: impl AsRef<Path>, script: &Script, time: f64, option
     let worker = std::thread::spawn(move || decode_loop(src, tx, cancel, Some(time)));
     let mut best: Option<(YuvFrame, f64)> = None;
     for item in rx.iter() {
+        if let Err(e) = ctl.check() {
+            stop.cancel();
+            drop(rx);
+            let _ = worker.join();
+            return Err(e);
+        }
         match item? {
             Item::Video(frame, t) => {
+                ctl.report(Stage::Render, t.min(time), Some(time.max(1e-3)), "seconds");
                 if t <= time + 1e-6 || best.is_none() {
                     best = Some((frame, t));
                 } else {
@@ -434,6 +447,7 @@ pub fn preview_frame(input: impl AsRef<Path>, script: &Script, time: f64, option
     let _ = worker.join();
     let (mut frame, t) = best.ok_or_else(|| Error::corrupt_media(input.as_ref(), "no decodable video frame"))?;
     compositor.apply(&mut frame, t)?;
+    ctl.report(Stage::Render, time, Some(time.max(1e-3)), "seconds");
     Ok(frame)
 }
 

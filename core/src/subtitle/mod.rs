@@ -22,7 +22,7 @@ mod write;
 
 pub use ass::Script;
 pub use brand::BrandKit;
-pub use burn::{burn, preview_frame, BurnOptions, BurnReport, YuvFrame};
+pub use burn::{burn, preview_frame, preview_frame_with, BurnOptions, BurnReport, YuvFrame};
 pub use cues::{build_cues, Cue, CueConfig};
 pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, SubtitleCue, SubtitleDocument, SubtitleFormat};
 pub use text::plain_text;

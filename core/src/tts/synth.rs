@@ -204,6 +204,20 @@ impl Synthesizer {
         Ok(voice)
     }
 
+    /// Load (or reuse) the voice `name`, reporting [`Stage::LoadModel`] and
+    /// honouring cancellation before a load.
+    fn load_with(&self, name: &str, ctl: &RunCtl) -> Result<Arc<LoadedVoice>> {
+        if let Some(v) = self.loaded.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
+            return Ok(v.clone());
+        }
+        ctl.check()?;
+        ctl.report(Stage::LoadModel, 0.0, Some(1.0), "models");
+        let voice = self.load(name)?;
+        ctl.report(Stage::LoadModel, 1.0, Some(1.0), "models");
+        ctl.check()?;
+        Ok(voice)
+    }
+
     /// Sample rate of the voice `name` (loading it).
     pub fn sample_rate(&self, name: &str) -> Result<u32> {
         Ok(self.load(name)?.sample_rate)
@@ -212,7 +226,7 @@ impl Synthesizer {
     /// Speak `text` and return the whole audio.
     pub fn synthesize(&self, text: &str, config: &TtsConfig, ctl: &RunCtl) -> Result<Speech> {
         config.validate()?;
-        let voice = self.load(&config.voice)?;
+        let voice = self.load_with(&config.voice, ctl)?;
         let speaker = speaker_id(&voice, config)?;
         let jobs: Vec<Job> = Planner::new(&voice, config, 0, text)?.collect::<Result<_>>()?;
         let total_chars = jobs.iter().map(|j| j.chars).sum::<usize>().max(1);
@@ -248,7 +262,7 @@ impl Synthesizer {
     ) -> Result<SynthesisSummary> {
         config.validate()?;
         let started = Instant::now();
-        let voice = self.load(&config.voice)?;
+        let voice = self.load_with(&config.voice, ctl)?;
         let speaker = speaker_id(&voice, config)?;
         let total_chars = text.chars().count().max(1);
         let planner = Planner::new(&voice, config, 0, text)?;
@@ -316,7 +330,7 @@ impl Synthesizer {
         on_ready: &mut dyn FnMut(usize, Speech) -> Result<()>,
     ) -> Result<()> {
         config.validate()?;
-        let voice = self.load(&config.voice)?;
+        let voice = self.load_with(&config.voice, ctl)?;
         let speaker = speaker_id(&voice, config)?;
         let mut plans: Vec<Job> = Vec::new();
         for (i, text) in texts.iter().enumerate() {
