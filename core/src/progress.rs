@@ -42,6 +42,25 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: &'static [Stage] = &[
+        Stage::FetchModels,
+        Stage::Download,
+        Stage::Fingerprint,
+        Stage::Probe,
+        Stage::Transcode,
+        Stage::LoadModel,
+        Stage::DecodeAudio,
+        Stage::Transcribe,
+        Stage::Scenes,
+        Stage::Signals,
+        Stage::Rank,
+        Stage::Render,
+        Stage::Export,
+        Stage::Synthesize,
+        Stage::Mix,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Probe => "probe",
