@@ -35,6 +35,8 @@ pub enum Stage {
     Fingerprint,
     /// Decoding once and encoding every output (HLS rungs, proxy, images).
     Transcode,
+    /// Finding faces and the active speaker for a moving crop.
+    Reframe,
 }
 
 impl Stage {
@@ -53,6 +55,7 @@ impl Stage {
             Stage::Download => "download",
             Stage::Fingerprint => "fingerprint",
             Stage::Transcode => "transcode",
+            Stage::Reframe => "reframe",
         }
     }
 }
