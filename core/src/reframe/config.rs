@@ -68,7 +68,7 @@ pub struct ReframeConfig {
     /// subject is more than this many crop widths away (default 0.5).
     pub cut_distance: f64,
     /// Split screen when the speaker changes at least this often within
-    /// `split_window` seconds (default 3 switches in 8 s).
+    /// `split_window` seconds (default 4 changes in 8 s: turns of 2 s or less).
     pub split_min_switches: usize,
     pub split_window: f64,
     /// Shortest span of one layout (default 2 s).
@@ -97,7 +97,7 @@ impl Default for ReframeConfig {
             max_pan_speed: 0.8,
             max_pan_accel: 2.5,
             cut_distance: 0.5,
-            split_min_switches: 3,
+            split_min_switches: 4,
             split_window: 8.0,
             min_span: 2.0,
             audio_turns: true,

@@ -50,6 +50,9 @@ pub struct Scene<'a> {
     /// Faces seen on each frame: (face index, box).
     pub faces: &'a [Vec<(usize, BoxF)>],
     pub switches: &'a [Switch],
+    /// Every change of speaker between turns, before hysteresis (quick
+    /// exchanges show here, not in `switches`).
+    pub changes: &'a [Switch],
     /// Crop size of the follow layout and source size.
     pub crop: (f64, f64),
     pub source: (f64, f64),
@@ -137,9 +140,8 @@ fn pick(scene: &Scene<'_>, config: &ReframeConfig, i: usize) -> Pick {
     // Quick exchanges between two visible faces: split screen.
     if scene.portrait_out && faces.len() >= 2 {
         let half = config.split_window / 2.0;
-        let near: Vec<&Switch> = scene.switches.iter().filter(|s| s.time > t - half && s.time <= t + half).collect();
-        let changes = near.len().saturating_sub(usize::from(near.first().is_some_and(|s| s.time <= scene.times[0] + 1e-9)));
-        if changes >= config.split_min_switches {
+        let near: Vec<&Switch> = scene.changes.iter().filter(|s| s.time > t - half && s.time <= t + half).collect();
+        if near.len() >= config.split_min_switches {
             let mut who: Vec<usize> = near.iter().map(|s| s.face).collect();
             who.sort_unstable();
             who.dedup();
@@ -223,7 +225,7 @@ mod tests {
             .iter()
             .map(|&(time, face)| Switch { time, face })
             .collect();
-        let scene = Scene { times: &times, faces: &faces, switches: &switches, crop: (607.0, 1080.0), source: (1920.0, 1080.0), portrait_out: true };
+        let scene = Scene { times: &times, faces: &faces, switches: &switches, changes: &switches[1..], crop: (607.0, 1080.0), source: (1920.0, 1080.0), portrait_out: true };
         let spans = choose(&scene, &ReframeConfig::default(), 0.0, 20.0);
         let kinds: Vec<Layout> = spans.iter().map(|s| s.2).collect();
         assert_eq!(kinds.first(), Some(&Layout::BlurFill), "{spans:?}");

@@ -113,6 +113,27 @@ pub fn plan(
     Ok(build_plan(&analysis, source, crop, out, start, end, config))
 }
 
+/// The plan of one exported clip: `None` when the clip keeps the source's
+/// shape or the input has no video (nothing to reframe).
+#[allow(clippy::too_many_arguments)]
+pub fn plan_for_clip(
+    input: &Path,
+    info: &MediaInfo,
+    start: f64,
+    end: f64,
+    aspect: Aspect,
+    max_long_side: u32,
+    config: &ReframeConfig,
+    store: &ModelStore,
+    ctl: &RunCtl,
+) -> Result<Option<CropPlan>> {
+    if aspect == Aspect::Source || info.video.is_none() {
+        return Ok(None);
+    }
+    let end = if info.duration > 0.0 { end.min(info.duration) } else { end };
+    plan(input, info, start, end, aspect, max_long_side, config, store, ctl).map(Some)
+}
+
 fn static_plan(source: (u32, u32), crop: (u32, u32), out: (u32, u32), start: f64, end: f64, layout: Layout) -> CropPlan {
     let x = (source.0 - crop.0.min(source.0)) / 2;
     let y = (source.1 - crop.1.min(source.1)) / 2;
@@ -161,6 +182,17 @@ pub fn build_plan(
         let main = (0..ids.len()).max_by(|x, y| presence(*x).total_cmp(&presence(*y))).unwrap_or(0);
         switches.push(Switch { time: start, face: main });
     }
+    // Every change of speaker from turn to turn, before hysteresis.
+    let mut changes: Vec<Switch> = Vec::new();
+    let mut previous = None;
+    for (t, who) in a.turns.iter().zip(&speakers) {
+        if let Some(face) = *who {
+            if previous.is_some_and(|p| p != face) {
+                changes.push(Switch { time: t.start, face });
+            }
+            previous = Some(face);
+        }
+    }
     // With speech but nobody to follow, the layout must not read "silence".
     let switches_for_layout: Vec<Switch> = if a.turns.is_empty() { Vec::new() } else { switches.clone() };
 
@@ -195,6 +227,7 @@ pub fn build_plan(
         times: &a.times,
         faces: &faces,
         switches: &switches_for_layout,
+        changes: &changes,
         crop: (cw, ch),
         source: (f64::from(source.0), f64::from(source.1)),
         portrait_out: out.1 > out.0,
@@ -247,7 +280,10 @@ pub fn build_plan(
         spans.push(LayoutSpan { start: s, end: e, layout: kind, panels });
     }
     for kf in &mut keys {
-        kf.time = (kf.time * 1000.0).round() / 1000.0;
+        kf.time = ms(kf.time);
+    }
+    for span in &mut spans {
+        (span.start, span.end) = (ms(span.start), ms(span.end));
     }
     CropPlan {
         source_width: source.0,
@@ -258,10 +294,15 @@ pub fn build_plan(
         end,
         crop: keys,
         layout: spans,
-        speakers: switches.iter().map(|s| SpeakerTurn { time: s.time, face: s.face }).collect(),
+        speakers: switches.iter().map(|s| SpeakerTurn { time: ms(s.time), face: s.face }).collect(),
         faces: ids.len(),
         stats: a.stats.clone(),
     }
+}
+
+/// Seconds rounded to the millisecond, as the plan reports times.
+fn ms(t: f64) -> f64 {
+    (t * 1000.0).round() / 1000.0
 }
 
 /// Export `[options.start, options.end)` of `input` drawn by `plan` (and

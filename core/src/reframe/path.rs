@@ -231,11 +231,11 @@ fn simplify(seg: &[PathPoint], a: usize, b: usize, tolerance: f64, keep: &mut [b
 pub fn crop_at(keys: &[CropKeyframe], time: f64) -> Option<CropKeyframe> {
     let first = keys.first()?;
     if time <= first.time {
-        return Some(*first);
+        return Some(CropKeyframe { time, ..*first });
     }
     let i = keys.partition_point(|k| k.time <= time);
     if i >= keys.len() {
-        return keys.last().copied();
+        return keys.last().map(|k| CropKeyframe { time, ..*k });
     }
     let (a, b) = (keys[i - 1], keys[i]);
     let k = ((time - a.time) / (b.time - a.time).max(1e-9)).clamp(0.0, 1.0);
