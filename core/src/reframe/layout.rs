@@ -177,14 +177,14 @@ pub fn split_panels(boxes: [&[BoxF]; 2], panel_aspect: f64, source: (u32, u32)) 
     let mut panels: Vec<(f64, Rect)> = medians
         .iter()
         .map(|b| {
-            let mut h = (b.height() * 2.6).clamp(b.height(), sh);
+            let mut h = (b.height() * 2.6).min(sh).max(2.0);
             let mut w = h * panel_aspect;
             if w > sw {
                 w = sw;
                 h = w / panel_aspect;
             }
-            let x = (b.cx() - w / 2.0).clamp(0.0, sw - w);
-            let y = (b.cy() - 0.45 * h).clamp(0.0, sh - h);
+            let x = (b.cx() - w / 2.0).clamp(0.0, (sw - w).max(0.0));
+            let y = (b.cy() - 0.45 * h).clamp(0.0, (sh - h).max(0.0));
             let r = Rect { x: x.round() as u32, y: y.round() as u32, width: (w.round() as u32).max(2), height: (h.round() as u32).max(2) };
             let r = Rect { width: r.width.min(source.0 - r.x.min(source.0 - 1)), height: r.height.min(source.1 - r.y.min(source.1 - 1)), ..r };
             (b.cx(), r)

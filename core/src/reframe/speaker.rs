@@ -40,6 +40,9 @@ pub fn face_patches(frame: &RgbFrame, bbox: &BoxF, mouth: Option<[(f64, f64); 2]
 /// Box-averaged grey levels of `region`, zero mean and unit spread.
 fn patch(frame: &RgbFrame, region: &BoxF) -> Option<Patch> {
     let (fw, fh) = (frame.width as f64, frame.height as f64);
+    if frame.width == 0 || frame.height == 0 || frame.data.len() < frame.width as usize * frame.height as usize * 3 {
+        return None;
+    }
     if region.x1 <= 0.0 || region.y1 <= 0.0 || region.x0 >= fw || region.y0 >= fh || region.width() < 2.0 || region.height() < 2.0 {
         return None;
     }

@@ -141,8 +141,9 @@ fn correct(tr: &mut Track, t: f64, f: &Face) {
         tr.rate[i] += BETA * residual / dt;
     }
     // Sizes change slowly; do not let a bad box start the size drifting.
+    let limit = tr.state[3].abs();
     for r in &mut tr.rate[2..] {
-        *r = r.clamp(-tr.state[3], tr.state[3]);
+        *r = r.clamp(-limit, limit);
     }
     tr.updated = t;
     tr.last_seen = t;
