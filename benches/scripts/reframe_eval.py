@@ -7,8 +7,9 @@ runs `reelkit reframe` on it, and checks the outputs with OpenCV's Haar
 cascade (haarcascade_frontalface_default, opencv-python-headless 4.x):
 
 - face kept: share of output frames in which Haar finds a face, for the
-  reframed output and for the fixed centre crop (made by ffmpeg's crop
-  filter), next to Haar's own hit rate on the source frames (its ceiling);
+  reframed output and for the fixed centre crop (`--layout center`, the
+  same export without analysis), next to Haar's own hit rate on the source
+  frames (its ceiling);
 - no jitter: distance travelled by the crop's centre over the distance the
   subject's (reachable) centre travelled;
 - switching: for two faces taking turns, the delay from the start of each

@@ -47,6 +47,10 @@ impl fmt::Display for OnnxEditError {
 }
 
 type EditResult<T> = std::result::Result<T, OnnxEditError>;
+/// Rewrites a field's payload (`None`: the field is absent) into a new one (`None`: drop it).
+type FieldEdit<'a> = dyn FnMut(Option<&[u8]>) -> EditResult<Option<Vec<u8>>> + 'a;
+/// Named tensors with their shapes.
+pub type Shapes = Vec<(String, Vec<Dim>)>;
 
 fn bad<T>(reason: impl Into<String>) -> EditResult<T> {
     Err(OnnxEditError(reason.into()))
@@ -187,7 +191,7 @@ fn decode_shape(shape: &[u8]) -> EditResult<Vec<Dim>> {
 fn rewrite_field(
     message: &[u8],
     number: u32,
-    edit: &mut dyn FnMut(Option<&[u8]>) -> EditResult<Option<Vec<u8>>>,
+    edit: &mut FieldEdit<'_>,
 ) -> EditResult<Vec<u8>> {
     let mut out = Vec::with_capacity(message.len() + 16);
     let mut done = false;
@@ -249,7 +253,7 @@ fn graph_of(model: &[u8]) -> EditResult<&[u8]> {
 }
 
 /// The declared inputs and outputs of a model's graph with their shapes.
-pub fn io_shapes(model: &[u8]) -> EditResult<(Vec<(String, Vec<Dim>)>, Vec<(String, Vec<Dim>)>)> {
+pub fn io_shapes(model: &[u8]) -> EditResult<(Shapes, Shapes)> {
     let graph = graph_of(model)?;
     let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
     for f in fields(graph)? {

@@ -67,9 +67,12 @@ enum Pick {
     BlurFill,
 }
 
+/// A span `(start, end, layout, the two faces of a split)`.
+pub type Chosen = (f64, f64, Layout, Option<(usize, usize)>);
+
 /// Spans covering `[start, end)` (each with its layout; `panels` are filled
 /// in by [`split_panels`]).
-pub fn choose(scene: &Scene<'_>, config: &ReframeConfig, start: f64, end: f64) -> Vec<(f64, f64, Layout, Option<(usize, usize)>)> {
+pub fn choose(scene: &Scene<'_>, config: &ReframeConfig, start: f64, end: f64) -> Vec<Chosen> {
     if config.layout == LayoutMode::Center {
         return vec![(start, end, Layout::Center, None)];
     }
@@ -77,11 +80,11 @@ pub fn choose(scene: &Scene<'_>, config: &ReframeConfig, start: f64, end: f64) -
     let picks: Vec<Pick> = (0..n).map(|i| pick(scene, config, i)).collect();
     // Runs of equal picks.
     let mut runs: Vec<(f64, f64, Pick)> = Vec::new();
-    for i in 0..n {
+    for (i, &p) in picks.iter().enumerate() {
         let t0 = if i == 0 { start } else { scene.times[i] };
         match runs.last_mut() {
-            Some(r) if same(r.2, picks[i]) => {}
-            _ => runs.push((t0, t0, picks[i])),
+            Some(r) if same(r.2, p) => {}
+            _ => runs.push((t0, t0, p)),
         }
     }
     if runs.is_empty() {

@@ -384,7 +384,7 @@ pub fn reframe_video(input: &Path, output: &Path, job: &ReframeJob, store: &Mode
     }
     let end = job.end.unwrap_or(info.duration);
     let end = if info.duration > 0.0 { end.min(info.duration) } else { end };
-    if !(end > job.start) {
+    if end.partial_cmp(&job.start) != Some(std::cmp::Ordering::Greater) {
         return Err(Error::invalid("end", format!("{end} (expected a time after start {}, within the media's {:.3} s)", job.start, info.duration)));
     }
     let plan = plan(input, &info, job.start, end, job.aspect, job.max_long_side, &job.reframe, store, ctl)?;

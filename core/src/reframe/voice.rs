@@ -8,7 +8,7 @@
 //! of voice inside a stretch of speech is a peak of the distance between the
 //! mean features of the second before and the second after (in units of the
 //! recording's own spread); turns are grouped by agglomerative clustering of
-//! their mean features. No speaker-embedding model is available on the
+//! their mean features into as many voices as there are faces (at most 4). No speaker-embedding model is available on the
 //! machines reelkit targets, so this is what tells two voices apart.
 
 use std::sync::Arc;
@@ -235,9 +235,8 @@ pub fn turns(cepstra: &[[f32; COEFFS]], speech: &[Span], max_voices: usize, spli
     pieces.iter().zip(voices).map(|(p, voice)| Turn { start: p.start, end: p.end, voice }).collect()
 }
 
-/// Group pieces into at most `k` voices: average-linkage agglomerative
-/// clustering of their mean cepstra, stopping early when the closest two
-/// groups are farther apart than a change of voice.
+/// Group pieces into at most `k` voices: agglomerative clustering of their
+/// mean cepstra (closest group means merged first, weighted by duration).
 fn cluster(cepstra: &[[f32; COEFFS]], pieces: &[Span], std: &[f64; COEFFS], k: usize) -> Vec<usize> {
     let means: Vec<Option<[f64; COEFFS]>> = pieces.iter().map(|p| mean_of(cepstra, p.start, p.end, std)).collect();
     // Groups: (members, weighted mean, weight).
