@@ -94,7 +94,7 @@ impl FaceDetector {
 
     /// A CenterFace ONNX file whose input and output dims are symbolic.
     pub fn from_file(path: &Path, store: &ModelStore) -> Result<Self> {
-        let env = crate::tts::runtime::environment(store).map_err(|e| invalid_model(path, e.to_string()))?;
+        let env = crate::tts::runtime::environment(store)?;
         let session = Session::builder(env)
             .and_then(|b| b.with_optimization_level(GraphOptimizationLevel::Level3).map_err(Into::into))
             .and_then(|b| b.with_intra_threads(1).map_err(Into::into))

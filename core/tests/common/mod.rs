@@ -143,15 +143,19 @@ pub fn venv_python() -> PathBuf {
 }
 
 /// Face scenes from `scripts/make_face_media.py` (scikit-image's astronaut
-/// photograph, espeak-ng voices) at `size`, made once per test process into a
-/// shared folder; `None` (a visible skip) when the venv lacks scikit-image,
-/// a failure when fixtures are required.
+/// photograph, espeak-ng voices) at `size`, made once into cargo's test
+/// scratch folder (kept while the script is unchanged); `None` (a visible
+/// skip) when the venv lacks scikit-image, a failure when fixtures are
+/// required.
 pub fn face_media(scenes: &[&str], size: &str) -> Option<PathBuf> {
-    use std::sync::{Mutex, OnceLock};
-    static DIR: OnceLock<Mutex<Option<tempfile::TempDir>>> = OnceLock::new();
-    let guard = DIR.get_or_init(|| Mutex::new(tempfile::tempdir().ok()));
-    let guard = guard.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = guard.as_ref()?.path().join(size);
+    use std::hash::{Hash, Hasher};
+    use std::sync::Mutex;
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make_face_media.py");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(&script).expect("scripts/make_face_media.py").hash(&mut hasher);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("face-media-{:016x}", hasher.finish())).join(size);
     let missing: Vec<&str> = scenes.iter().copied().filter(|s| !dir.join(format!("{s}.json")).exists()).collect();
     if missing.is_empty() {
         return Some(dir);
@@ -162,7 +166,6 @@ pub fn face_media(scenes: &[&str], size: &str) -> Option<PathBuf> {
         assert!(!fixtures_required(), "{} lacks scikit-image (bash scripts/setup.sh installs it)", python.display());
         return None;
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make_face_media.py");
     let status = Command::new(&python)
         .arg(script)
         .args(["--out", dir.to_str().unwrap(), "--size", size, "--scenes", &missing.join(",")])
