@@ -204,6 +204,14 @@ fn a_reframed_video_has_the_planned_shape_and_content() {
     assert_eq!(src.len(), got.len());
     assert!(diff < 12.0, "mean difference {diff:.1}");
 
+    // Cancelled before it starts: a typed error and no output.
+    let token = reelkit::CancelToken::new();
+    token.cancel();
+    let cancelled = tmp.path().join("cancelled.mp4");
+    let e = engine.reframe(dir.join("pan.mp4"), &cancelled, &job, &RunCtl::default().with_cancel(token)).unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+    assert!(!cancelled.exists());
+
     // Bad requests are typed errors.
     let bad = ReframeJob { aspect: Aspect::Source, ..ReframeJob::default() };
     assert_eq!(engine.reframe(dir.join("pan.mp4"), &out, &bad, &RunCtl::default()).unwrap_err().code(), "invalid_parameter");
