@@ -29,6 +29,8 @@ enum Command {
     Transcribe(cmd::transcribe::TranscribeArgs),
     /// Re-time a corrected transcript against the audio.
     Align(cmd::align::AlignArgs),
+    /// Reframe a video to 9:16, 1:1, 4:5 or 16:9, following faces and the active speaker.
+    Reframe(cmd::reframe::ReframeArgs),
     /// Cut a time range into a new MP4, frame-accurately.
     Cut(cmd::cut::CutArgs),
     /// Scene cuts of a video as JSON.
@@ -55,6 +57,7 @@ fn run(command: Command) -> output::Result<()> {
         Command::Clips(args) => cmd::clips::run(args),
         Command::Transcribe(args) => cmd::transcribe::run(args),
         Command::Align(args) => cmd::align::run(args),
+        Command::Reframe(args) => cmd::reframe::run(args),
         Command::Cut(args) => cmd::cut::run(args),
         Command::Scenes(args) => cmd::scenes::run(args),
         Command::Tts(args) => cmd::tts::run(args),

@@ -30,6 +30,7 @@ pub mod ingest;
 pub mod media;
 pub mod pipeline;
 pub mod progress;
+pub mod reframe;
 pub mod scenes;
 pub mod subtitle;
 pub mod text;

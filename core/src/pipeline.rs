@@ -54,6 +54,9 @@ pub struct ClipsJob {
     pub detect_scenes: bool,
     pub crf: u8,
     pub preset: String,
+    /// How a non-source `aspect` follows faces and speakers (layout,
+    /// detection rate, pan limits...).
+    pub reframe: crate::reframe::ReframeConfig,
 }
 
 impl Default for ClipsJob {
@@ -75,6 +78,7 @@ impl Default for ClipsJob {
             detect_scenes: true,
             crf: 20,
             preset: "veryfast".into(),
+            reframe: crate::reframe::ReframeConfig::default(),
         }
     }
 }
@@ -158,6 +162,7 @@ impl ClipsJob {
             kit.validate().map_err(|e| e.under_field("brand"))?;
         }
         self.scenes.validate().map_err(|e| e.under_field("scenes"))?;
+        self.reframe.validate().map_err(|e| e.under_field("reframe"))?;
         if !(64..=8192).contains(&self.max_long_side) {
             return Err(Error::invalid("max_long_side", format!("{} (expected 64..=8192)", self.max_long_side)));
         }
@@ -183,6 +188,12 @@ pub struct ClipReport {
     pub signals: SignalScores,
     pub text: String,
     pub reason: String,
+    /// With a non-source aspect: the region of the source shown over time
+    /// (source seconds, source pixels) and the layout of each span.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crop: Vec<crate::reframe::CropKeyframe>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<crate::reframe::LayoutSpan>,
 }
 
 /// What a clips run produced (the content of `clips.json`).
@@ -199,6 +210,18 @@ pub struct ClipsReport {
 }
 
 impl Engine {
+    /// Reframe `input` (or a range of it) to another shape, following faces
+    /// and the active speaker (see [`crate::reframe`]).
+    pub fn reframe(
+        &self,
+        input: impl AsRef<Path>,
+        output: impl AsRef<Path>,
+        job: &crate::reframe::ReframeJob,
+        ctl: &RunCtl,
+    ) -> Result<crate::reframe::ReframeReport> {
+        crate::reframe::reframe_video(input.as_ref(), output.as_ref(), job, self.store(), ctl)
+    }
+
     /// Find the best clips of `input` and export them, with captions, into
     /// `out_dir` as `clip-01.mp4`, `clip-01.srt`, `clip-01.vtt`…, plus
     /// `clips.json` and `transcript.json`.
@@ -268,7 +291,11 @@ impl Engine {
             let has_slates = job.brand.as_ref().is_some_and(|k| k.intro.is_some() || k.outro.is_some());
             let hook: Option<&mut dyn crate::media::FrameHook> =
                 if job.burn_captions || job.brand.is_some() { Some(&mut burner) } else { None };
-            export_range(input, out_dir.join(&video), &options, hook, &clip_ctl)?;
+            let plan = crate::reframe::plan_for_clip(input, &info, pick.start, pick.end, job.aspect, job.max_long_side, &job.reframe, self.store(), ctl)?;
+            match &plan {
+                Some(plan) => crate::reframe::export_planned(input, &out_dir.join(&video), &options, plan, hook, &clip_ctl)?,
+                None => export_range(input, out_dir.join(&video), &options, hook, &clip_ctl)?,
+            };
             if has_slates {
                 add_slates(&out_dir.join(&video), job, &clip_ctl)?;
             }
@@ -285,6 +312,8 @@ impl Engine {
                 signals: pick.signals.clone(),
                 text: pick.text.clone(),
                 reason: pick.reason.clone(),
+                crop: plan.as_ref().map(|p| p.crop.clone()).unwrap_or_default(),
+                layout: plan.map(|p| p.layout).unwrap_or_default(),
             });
         }
         let report = ClipsReport {

@@ -39,6 +39,8 @@ pub enum Stage {
     LoadModel,
     /// Downloading, verifying and installing models; counted in bytes.
     FetchModels,
+    /// Finding faces and the active speaker for a moving crop.
+    Reframe,
 }
 
 impl Stage {
@@ -53,6 +55,7 @@ impl Stage {
         Stage::DecodeAudio,
         Stage::Transcribe,
         Stage::Scenes,
+        Stage::Reframe,
         Stage::Signals,
         Stage::Rank,
         Stage::Render,
@@ -78,6 +81,7 @@ impl Stage {
             Stage::Transcode => "transcode",
             Stage::LoadModel => "load_model",
             Stage::FetchModels => "fetch_models",
+            Stage::Reframe => "reframe",
         }
     }
 }

@@ -46,6 +46,8 @@ fn every_stage_is_emitted_by_some_job() {
     std::fs::write(dir.path().join("n.srt"), "1\n00:00:01,000 --> 00:00:03,000\nHello there.\n").unwrap();
     run(&engine, json!({"kind": "dub", "input": sample, "output": dir.path().join("dub.mp4"),
         "params": {"narration": dir.path().join("n.srt")}}), &ctl);
+    run(&engine, json!({"kind": "reframe", "input": sample, "output": dir.path().join("reframed.mp4"),
+        "params": {"end": 3.0}}), &ctl);
     let script = reelkit::subtitle::Script::load(dir.path().join("clips/clip-01.ass")).unwrap();
     reelkit::subtitle::preview_frame_with(&sample, &script, 1.0, &Default::default(), &ctl).unwrap();
 

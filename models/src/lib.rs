@@ -44,6 +44,7 @@ mod error;
 pub mod ggml;
 pub mod manifest;
 pub mod mel;
+pub mod onnx_dims;
 mod store;
 pub mod vocab;
 
@@ -53,5 +54,5 @@ pub use ggml::WhisperDims;
 pub use manifest::{Manifest, ModelEntry, ModelKind};
 pub use store::{
     default_alignment_heads, FetchEvent, ModelStatus, ModelStore, PiperVoice, SentenceEncoderFiles,
-    WhisperModel, CONVERTER_VERSION,
+    WhisperModel, CONVERTER_VERSION, ONNX_DIMS_VERSION,
 };

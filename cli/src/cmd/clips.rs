@@ -29,6 +29,9 @@ pub struct ClipsArgs {
     /// Frame shape: source, 16:9, 9:16, 1:1 or 4:5.
     #[arg(long, default_value = "source")]
     pub aspect: String,
+    /// With a non-source aspect: auto (default), follow, split, blur_fill or center.
+    #[arg(long)]
+    pub layout: Option<String>,
     /// Do not burn captions into the video (SRT/VTT are still written).
     #[arg(long)]
     pub no_captions: bool,
@@ -63,6 +66,9 @@ pub fn run(args: ClipsArgs) -> Result<()> {
     job.detect_scenes = !args.no_scenes;
     job.crf = args.crf;
     job.preset = args.preset.clone();
+    if let Some(layout) = &args.layout {
+        job.reframe.layout = super::reframe::parse_layout(layout)?;
+    }
     if let Some(style) = &args.style {
         job = job.style(style.parse()?);
     }

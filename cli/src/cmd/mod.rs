@@ -7,6 +7,7 @@ pub mod cut;
 pub mod dub;
 pub mod models;
 pub mod probe;
+pub mod reframe;
 pub mod run;
 pub mod schema;
 pub mod scenes;

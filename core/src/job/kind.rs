@@ -21,6 +21,8 @@ pub enum JobKind {
     Scenes,
     /// The best clips, ranked, explained and exported with captions.
     Clips,
+    /// A video reframed to another shape, following faces and the speaker.
+    Reframe,
     /// Styled subtitles burned into a video.
     Burn,
     /// Text spoken into a WAV file.
@@ -39,6 +41,7 @@ impl JobKind {
         JobKind::Align,
         JobKind::Scenes,
         JobKind::Clips,
+        JobKind::Reframe,
         JobKind::Burn,
         JobKind::Tts,
         JobKind::Dub,
@@ -54,6 +57,7 @@ impl JobKind {
             JobKind::Align => "align",
             JobKind::Scenes => "scenes",
             JobKind::Clips => "clips",
+            JobKind::Reframe => "reframe",
             JobKind::Burn => "burn",
             JobKind::Tts => "tts",
             JobKind::Dub => "dub",
@@ -67,7 +71,7 @@ impl JobKind {
 
     /// Whether a spec of this kind must name an output.
     pub fn needs_output(self) -> bool {
-        matches!(self, JobKind::Clips | JobKind::Burn | JobKind::Tts | JobKind::Dub)
+        matches!(self, JobKind::Clips | JobKind::Reframe | JobKind::Burn | JobKind::Tts | JobKind::Dub)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::audio::DubReport;
 use crate::ingest::IngestReport;
 use crate::media::MediaInfo;
 use crate::pipeline::ClipsReport;
+use crate::reframe::ReframeReport;
 use crate::scenes::SceneList;
 use crate::subtitle::{BurnReport, TranscriptFormat};
 use crate::transcode::TranscodeReport;
@@ -25,6 +26,7 @@ pub enum JobReport {
     Align(TranscriptReport),
     Scenes(ScenesReport),
     Clips(ClipsReport),
+    Reframe(ReframeReport),
     Burn(BurnReport),
     Tts(TtsReport),
     Dub(DubReport),
@@ -41,6 +43,7 @@ impl JobReport {
             JobReport::Align(_) => K::Align,
             JobReport::Scenes(_) => K::Scenes,
             JobReport::Clips(_) => K::Clips,
+            JobReport::Reframe(_) => K::Reframe,
             JobReport::Burn(_) => K::Burn,
             JobReport::Tts(_) => K::Tts,
             JobReport::Dub(_) => K::Dub,

@@ -59,6 +59,7 @@ impl Engine {
                 JobReport::Scenes(ScenesReport { scenes, output: output.map(|o| o.display().to_string()) })
             }
             JobParams::Clips(job) => JobReport::Clips(self.clips(input, output.unwrap_or(Path::new("")), job, ctl)?),
+            JobParams::Reframe(job) => JobReport::Reframe(self.reframe(input, output.unwrap_or(Path::new("")), job, ctl)?),
             JobParams::Burn(p) => JobReport::Burn(self.run_burn(input, output.unwrap_or(Path::new("")), p, ctl)?),
             JobParams::Tts(p) => JobReport::Tts(self.run_tts(spec.input.as_deref(), output.unwrap_or(Path::new("")), p, ctl)?),
             JobParams::Dub(p) => JobReport::Dub(self.run_dub(input, output.unwrap_or(Path::new("")), p, ctl)?),
@@ -115,6 +116,7 @@ fn default_stage(params: &JobParams) -> Stage {
         JobParams::Transcode(_) => Stage::Transcode,
         JobParams::Transcribe(_) | JobParams::Align(_) => Stage::Transcribe,
         JobParams::Scenes(_) => Stage::Scenes,
+        JobParams::Reframe(_) => Stage::Reframe,
         JobParams::Clips(_) | JobParams::Burn(_) => Stage::Export,
         JobParams::Tts(_) => Stage::Synthesize,
         JobParams::Dub(_) => Stage::Mix,

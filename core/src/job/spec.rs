@@ -11,6 +11,7 @@ use crate::config;
 use crate::error::{Error, Result};
 use crate::ingest::IngestConfig;
 use crate::pipeline::ClipsJob;
+use crate::reframe::ReframeJob;
 use crate::scenes::SceneConfig;
 use crate::transcode::TranscodeJob;
 
@@ -26,6 +27,7 @@ pub enum JobParams {
     Align(AlignParams),
     Scenes(SceneConfig),
     Clips(ClipsJob),
+    Reframe(ReframeJob),
     Burn(BurnParams),
     Tts(TtsParams),
     Dub(DubParams),
@@ -41,6 +43,7 @@ impl JobParams {
             JobParams::Align(_) => JobKind::Align,
             JobParams::Scenes(_) => JobKind::Scenes,
             JobParams::Clips(_) => JobKind::Clips,
+            JobParams::Reframe(_) => JobKind::Reframe,
             JobParams::Burn(_) => JobKind::Burn,
             JobParams::Tts(_) => JobKind::Tts,
             JobParams::Dub(_) => JobKind::Dub,
@@ -64,6 +67,7 @@ impl JobParams {
             JobKind::Align => JobParams::Align(config::from_value(value, p)?),
             JobKind::Scenes => JobParams::Scenes(config::from_value(value, p)?),
             JobKind::Clips => JobParams::Clips(config::from_value(value, p)?),
+            JobKind::Reframe => JobParams::Reframe(config::from_value(value, p)?),
             JobKind::Burn => JobParams::Burn(config::from_value(value, p)?),
             JobKind::Tts => JobParams::Tts(config::from_value(value, p)?),
             JobKind::Dub => JobParams::Dub(config::from_value(value, p)?),
@@ -80,6 +84,7 @@ impl JobParams {
             JobParams::Align(p) => serde_json::to_value(p),
             JobParams::Scenes(p) => serde_json::to_value(p),
             JobParams::Clips(p) => serde_json::to_value(p),
+            JobParams::Reframe(p) => serde_json::to_value(p),
             JobParams::Burn(p) => serde_json::to_value(p),
             JobParams::Tts(p) => serde_json::to_value(p),
             JobParams::Dub(p) => serde_json::to_value(p),
@@ -97,6 +102,7 @@ impl JobParams {
             JobParams::Align(p) => p.validate(),
             JobParams::Scenes(p) => p.validate(),
             JobParams::Clips(p) => p.validate(),
+            JobParams::Reframe(p) => p.validate(),
             JobParams::Burn(p) => p.validate(),
             JobParams::Tts(p) => p.validate(),
             JobParams::Dub(p) => p.validate(),

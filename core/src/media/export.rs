@@ -114,6 +114,14 @@ where
     }
 }
 
+/// Builds each output frame from a decoded source frame — a crop that moves,
+/// a split screen, a blurred fill — in place of the fixed `crop` and scale.
+pub trait FrameComposer {
+    /// The output frame (`width` x `height`) for `frame`, shown at `time`
+    /// seconds of the source's timeline.
+    fn compose(&mut self, frame: &RgbFrame, time: f64, width: u32, height: u32) -> Result<RgbFrame>;
+}
+
 /// Cut `[start, end)` of `input` into `output` (H.264 + AAC), frame-accurately.
 pub fn cut(input: impl AsRef<Path>, output: impl AsRef<Path>, start: f64, end: f64, ctl: &RunCtl) -> Result<PathBuf> {
     export_range(input, output, &ExportOptions::range(start, end), None, ctl)
@@ -125,10 +133,34 @@ pub fn export_range(
     input: impl AsRef<Path>,
     output: impl AsRef<Path>,
     options: &ExportOptions,
+    hook: Option<&mut dyn FrameHook>,
+    ctl: &RunCtl,
+) -> Result<PathBuf> {
+    export(input.as_ref(), output.as_ref(), options, None, hook, ctl)
+}
+
+/// [`export_range`] with every video frame built by `composer` (in the same
+/// single decode and encode pass, before `hook` draws captions on it).
+/// `options.size` sets the output size; `options.crop` is not used.
+pub fn export_range_composed(
+    input: impl AsRef<Path>,
+    output: impl AsRef<Path>,
+    options: &ExportOptions,
+    composer: &mut dyn FrameComposer,
+    hook: Option<&mut dyn FrameHook>,
+    ctl: &RunCtl,
+) -> Result<PathBuf> {
+    export(input.as_ref(), output.as_ref(), options, Some(composer), hook, ctl)
+}
+
+fn export(
+    input: &Path,
+    output: &Path,
+    options: &ExportOptions,
+    mut composer: Option<&mut dyn FrameComposer>,
     mut hook: Option<&mut dyn FrameHook>,
     ctl: &RunCtl,
 ) -> Result<PathBuf> {
-    let input = input.as_ref();
     let info = probe(input)?;
     options.validate(info.duration)?;
     let end = if info.duration > 0.0 { options.end.min(info.duration) } else { options.end };
@@ -138,7 +170,7 @@ pub fn export_range(
         Some(v) => ((v.display_width, v.display_height), if v.fps > 0.0 && v.fps <= 240.0 { v.fps } else { 30.0 }),
         None => (options.blank_canvas, 30.0),
     };
-    let crop = options.crop.map(|c| clamp_crop(c, source_size)).transpose()?;
+    let crop = options.crop.filter(|_| composer.is_none()).map(|c| clamp_crop(c, source_size)).transpose()?;
     let cropped = crop.map(|c| (c.width, c.height)).unwrap_or(source_size);
     let (out_w, out_h) = options.size.unwrap_or(cropped);
     let (out_w, out_h) = (even(out_w), even(out_h));
@@ -159,7 +191,7 @@ pub fn export_range(
         _ => None,
     };
     let audio_settings = audio.as_ref().map(|a| AudioEncodeSettings::new(a.sample_rate, a.channels));
-    let mut writer = Mp4Writer::create(output.as_ref(), Some(&video_settings), audio_settings.as_ref())?;
+    let mut writer = Mp4Writer::create(output, Some(&video_settings), audio_settings.as_ref())?;
     let mut audio_cursor = 0usize;
     let mut feed_audio = |writer: &mut Mp4Writer, until: f64| -> Result<()> {
         if let Some(a) = &audio {
@@ -176,6 +208,9 @@ pub fn export_range(
     let mut resizer = Resizer::default();
     let mut frames_written = 0u64;
     let mut emit_frame = |writer: &mut Mp4Writer, mut frame: RgbFrame, t: f64| -> Result<()> {
+        if let Some(c) = composer.as_deref_mut() {
+            frame = c.compose(&frame, options.start + t, out_w, out_h)?;
+        }
         if let Some(c) = crop {
             frame = crop_frame(&frame, c);
         }

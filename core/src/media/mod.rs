@@ -12,7 +12,8 @@ mod video;
 
 pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions, AudioReader};
 pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
-pub use export::{cut, export_range, Crop, ExportOptions, FrameHook};
+pub use export::{cut, export_range, export_range_composed, Crop, ExportOptions, FrameComposer, FrameHook};
+pub(crate) use export::Resizer;
 pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use subtitles::{read_subtitle_stream, read_subtitle_stream_with};

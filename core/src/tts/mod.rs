@@ -28,7 +28,7 @@ mod normalize;
 mod ordered;
 pub mod phonemes;
 mod piper;
-mod runtime;
+pub(crate) mod runtime;
 mod seeded_graph;
 mod sentences;
 mod synth;

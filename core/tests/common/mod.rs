@@ -105,3 +105,87 @@ pub fn count_frames(path: &Path) -> u64 {
         .expect("ffprobe is installed");
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
 }
+
+/// Whether the test command asked for every fixture (`REELKIT_REQUIRE_TESTDATA=1`
+/// or `REELKIT_REQUIRE_MODELS=1`): then a missing one fails instead of skipping.
+pub fn fixtures_required() -> bool {
+    ["REELKIT_REQUIRE_TESTDATA", "REELKIT_REQUIRE_MODELS"].iter().any(|k| std::env::var(k).as_deref() == Ok("1"))
+}
+
+/// The model store when CenterFace and ONNX Runtime are installed; with
+/// `REELKIT_REQUIRE_MODELS=1` a missing one fails the test.
+pub fn face_models() -> Option<reelkit::models::ModelStore> {
+    let store = reelkit::models::ModelStore::from_env();
+    let ok = store.centerface().is_ok() && store.onnxruntime_library().is_ok();
+    if !ok && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
+        panic!("CenterFace is not installed in {} (run `reelkit models fetch`)", store.root().display());
+    }
+    ok.then_some(store)
+}
+
+#[macro_export]
+macro_rules! require_face_models {
+    () => {
+        match common::face_models() {
+            Some(store) => store,
+            None => {
+                eprintln!("SKIP {}: CenterFace not installed (run `reelkit models fetch`)", module_path!());
+                return;
+            }
+        }
+    };
+}
+
+/// The Python of the dev venv (`$REELKIT_VENV`, default `~/.cache/reelkit/venv`).
+pub fn venv_python() -> PathBuf {
+    let venv = std::env::var_os("REELKIT_VENV").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cache/reelkit/venv")
+    });
+    venv.join("bin/python")
+}
+
+/// Face scenes from `scripts/make_face_media.py` (scikit-image's astronaut
+/// photograph, espeak-ng voices) at `size`, made once into cargo's test
+/// scratch folder (kept while the script is unchanged); `None` (a visible
+/// skip) when the venv lacks scikit-image, a failure when fixtures are
+/// required.
+pub fn face_media(scenes: &[&str], size: &str) -> Option<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    use std::sync::Mutex;
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make_face_media.py");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(&script).expect("scripts/make_face_media.py").hash(&mut hasher);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("face-media-{:016x}", hasher.finish())).join(size);
+    let missing: Vec<&str> = scenes.iter().copied().filter(|s| !dir.join(format!("{s}.json")).exists()).collect();
+    if missing.is_empty() {
+        return Some(dir);
+    }
+    let python = venv_python();
+    let has_skimage = Command::new(&python).args(["-c", "import skimage, PIL, numpy"]).output().is_ok_and(|o| o.status.success());
+    if !has_skimage {
+        assert!(!fixtures_required(), "{} lacks scikit-image (bash scripts/setup.sh installs it)", python.display());
+        return None;
+    }
+    let status = Command::new(&python)
+        .arg(script)
+        .args(["--out", dir.to_str().unwrap(), "--size", size, "--scenes", &missing.join(",")])
+        .status()
+        .expect("python runs");
+    assert!(status.success(), "make_face_media.py failed");
+    Some(dir)
+}
+
+#[macro_export]
+macro_rules! require_face_media {
+    ($scenes:expr, $size:expr) => {
+        match common::face_media($scenes, $size) {
+            Some(dir) => dir,
+            None => {
+                eprintln!("SKIP {}: scikit-image missing from the venv (run scripts/setup.sh)", module_path!());
+                return;
+            }
+        }
+    };
+}
