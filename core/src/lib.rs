@@ -23,6 +23,7 @@ pub mod asr;
 pub mod audio;
 pub mod captions;
 pub mod clips;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod ingest;
