@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod scenes;
 pub mod subtitle;
+pub mod timeline;
 pub mod tts;
 pub mod transcode;
 

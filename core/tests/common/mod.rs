@@ -103,3 +103,13 @@ pub fn count_frames(path: &Path) -> u64 {
         .expect("ffprobe is installed");
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
 }
+
+/// The dev venv's Python (`$REELKIT_VENV`, default `~/.cache/reelkit/venv`),
+/// which `scripts/setup.sh` fills from `scripts/requirements-dev.txt`.
+pub fn venv_python() -> PathBuf {
+    let venv = std::env::var_os("REELKIT_VENV").map(PathBuf::from).unwrap_or_else(|| {
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        home.join(".cache/reelkit/venv")
+    });
+    venv.join("bin/python")
+}
