@@ -10,13 +10,15 @@ use serde::{Deserialize, Serialize};
 use crate::aspect::Aspect;
 use crate::asr::{AsrConfig, Transcriber, Transcript};
 use crate::captions::{build_cues, write_srt, write_vtt, Cue, CueConfig};
-use crate::clips::{find_clips, ClipConfig, EnergyTrack, SignalScores, Signals};
+use crate::clips::{discover, ClipConfig, Discovery, SignalScores};
+use crate::embed::SentenceEncoder;
 use crate::error::{Error, Result};
 use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions};
 use crate::models::ModelStore;
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 use crate::scenes::{detect_scenes, SceneConfig};
 use crate::subtitle::{captions_script, BrandKit, BurnOptions, FontLibrary, PresetName, SubtitleBurner};
+use crate::timeline::TimelineFormat;
 
 /// Everything `reelkit clips` can be told. Serialises to the same JSON in
 /// every binding and over HTTP.
@@ -45,6 +47,9 @@ pub struct ClipsJob {
     pub detect_scenes: bool,
     pub crf: u8,
     pub preset: String,
+    /// Editor timelines of the picks written beside the clips
+    /// (`timeline.otio`, `timeline.fcpxml`, `timeline.edl`, `timeline.mlt`).
+    pub timeline: Vec<TimelineFormat>,
 }
 
 impl Default for ClipsJob {
@@ -62,6 +67,7 @@ impl Default for ClipsJob {
             detect_scenes: true,
             crf: 20,
             preset: "veryfast".into(),
+            timeline: Vec::new(),
         }
     }
 }
@@ -81,6 +87,15 @@ impl ClipsJob {
     }
     pub fn clip_config(mut self, clips: ClipConfig) -> Self {
         self.clips = clips;
+        self
+    }
+    /// Rank by similarity to `query` ("the part about pricing").
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.clips.query = Some(query.into());
+        self
+    }
+    pub fn timeline(mut self, formats: Vec<TimelineFormat>) -> Self {
+        self.timeline = formats;
         self
     }
 
@@ -148,12 +163,16 @@ pub struct ClipsReport {
     pub width: u32,
     pub height: u32,
     pub clips: Vec<ClipReport>,
+    /// Timeline files written into the output directory.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timelines: Vec<String>,
 }
 
 /// Loads models once and runs jobs with them.
 pub struct Engine {
     store: ModelStore,
     transcribers: Mutex<HashMap<String, Arc<Transcriber>>>,
+    encoder: Mutex<Option<Arc<SentenceEncoder>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -164,7 +183,7 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: ModelStore) -> Self {
-        Self { store, transcribers: Mutex::new(HashMap::new()) }
+        Self { store, transcribers: Mutex::new(HashMap::new()), encoder: Mutex::new(None) }
     }
 
     /// An engine over the default model store (`$REELKIT_MODELS` or
@@ -188,6 +207,17 @@ impl Engine {
         let t = Arc::new(Transcriber::new(config.clone(), &self.store)?);
         cache.insert(key, t.clone());
         Ok(t)
+    }
+
+    /// The sentence encoder (all-MiniLM-L6-v2), loaded once.
+    pub fn sentence_encoder(&self) -> Result<Arc<SentenceEncoder>> {
+        let mut slot = self.encoder.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = slot.as_ref() {
+            return Ok(e.clone());
+        }
+        let e = Arc::new(SentenceEncoder::load(&self.store)?);
+        *slot = Some(e.clone());
+        Ok(e)
     }
 
     /// Transcribe any media file FFmpeg can open.
@@ -243,11 +273,16 @@ impl Engine {
             None
         };
         ctl.report(Stage::Rank, 0.0, Some(1.0), "steps");
-        let energy = EnergyTrack::from_levels(&levels, crate::asr::vad::FRAME, 0.1);
-        let picks = find_clips(
-            Signals { transcript: &transcript, energy: &energy, scenes: scenes.as_ref(), duration: info.duration },
-            &job.clips,
-        )?;
+        let encoder = if job.clips.semantic { Some(self.sentence_encoder()?) } else { None };
+        let discovery = Discovery {
+            input,
+            transcript: &transcript,
+            levels: &levels,
+            scenes: scenes.as_ref(),
+            duration: info.duration,
+            encoder: encoder.as_deref(),
+        };
+        let picks = discover(discovery, &job.clips, ctl)?;
         ctl.report(Stage::Rank, 1.0, Some(1.0), "steps");
 
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
@@ -302,6 +337,7 @@ impl Engine {
                 reason: pick.reason.clone(),
             });
         }
+        let timelines = crate::clips::write_timelines(input, &info, &picks, &job.timeline, out_dir)?;
         let report = ClipsReport {
             input: input.display().to_string(),
             duration: info.duration,
@@ -311,6 +347,7 @@ impl Engine {
             width,
             height,
             clips,
+            timelines,
         };
         write_json(&out_dir.join("transcript.json"), &transcript)?;
         write_json(&out_dir.join("clips.json"), &report)?;
