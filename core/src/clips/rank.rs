@@ -142,7 +142,7 @@ pub(super) fn rank(signals: Signals<'_>, config: &ClipConfig, ctl: Option<&RunCt
         s.speech_coverage = coverage[i];
         s.query = if s.query_similarity.is_some() { query_norm[i] } else { 0.0 };
     }
-    let available = Available {
+    let mut available = Available {
         video: signals.scenes.is_some(),
         audio: signals.audio.is_some(),
         topics: topics.is_some(),
@@ -163,10 +163,10 @@ pub(super) fn rank(signals: Signals<'_>, config: &ClipConfig, ctl: Option<&RunCt
                 raw[*i].llm = score;
                 raw[*i].llm_reason = Some(why);
             }
-            let with_llm = Available { llm: true, ..available };
+            available.llm = true;
             // Only the shortlist was rated: rank it, the rest keep their order after it.
             for i in &shortlist {
-                scores[*i] = weighted(&raw[*i], config, with_llm) + 1.0;
+                scores[*i] = weighted(&raw[*i], config, available) + 1.0;
             }
             order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]).then(windows[*a].start.total_cmp(&windows[*b].start)));
             for i in &shortlist {
