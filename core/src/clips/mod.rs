@@ -265,7 +265,7 @@ pub struct SignalScores {
     /// Loudest EBU R128 short-term loudness in the clip minus the talk's typical short-term loudness, in LU.
     pub peak_lu: Option<f64>,
     pub bursts: f64,
-    /// Seconds of laughter/applause-like sound (broadband, no words) in the clip.
+    /// Seconds of laughter/applause-like sound (broadband, no words) in the clip or in the 2 s after it (the reaction to its punchline).
     pub burst_seconds: Option<f64>,
     /// When the first such burst starts (media seconds).
     pub burst_at: Option<f64>,

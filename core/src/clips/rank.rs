@@ -16,6 +16,9 @@ use super::{reason, ClipCandidate, ClipConfig, SignalScores, Signals};
 const BURST_FLATNESS: f32 = 0.3;
 /// Shortest run of burst hops that counts, in hops of 0.1 s.
 const BURST_MIN_HOPS: usize = 3;
+/// Seconds after a clip's end in which a burst still counts: the laugh or
+/// the applause that answers its punchline.
+const REACTION: f64 = 2.0;
 /// Cosine at which a later sentence is taken to take up the opening question.
 const ANSWER_SIMILARITY: f32 = 0.45;
 
@@ -91,7 +94,7 @@ pub(super) fn rank(signals: Signals<'_>, config: &ClipConfig, ctl: Option<&RunCt
             s.peak_lu = Some(f64::from(peak - typical));
         }
         if let Some(mask) = &bursts {
-            let (seconds, at) = mask.within(w.start, w.end);
+            let (seconds, at) = mask.within(w.start, w.end + REACTION);
             s.burst_seconds = Some(seconds);
             s.burst_at = at;
         }
