@@ -46,6 +46,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True, help="the minilm model folder (from `reelkit models fetch minilm`)")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--time", type=int, default=0, help="also time N sentences one at a time (no padding), print sentences/s")
     args = ap.parse_args()
     tokenizer = AutoTokenizer.from_pretrained(args.model, local_files_only=True)
     model = BertModel.from_pretrained(args.model, local_files_only=True).eval()
@@ -62,6 +63,18 @@ def main() -> None:
         "token_ids": ids,
         "vectors": [[round(float(x), 7) for x in v] for v in vectors],
     }
+    if args.time:
+        import time
+
+        torch.set_num_threads(1)
+        texts = [SENTENCES[i % len(SENTENCES)] for i in range(args.time)]
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            start = time.perf_counter()
+            with torch.no_grad():
+                for t in texts:
+                    model(**tokenizer(t, return_tensors="pt"))
+            print(f"torch {threads} thread(s): {args.time / (time.perf_counter() - start):.1f} sentences/s")
     with open(args.out, "w") as f:
         json.dump(out, f)
         f.write("\n")

@@ -6,6 +6,7 @@
 //!
 //!   clips_eval INPUT --top 3 --min 8 --max 30 [--query TEXT]...
 //!   clips_eval synthetic HOURS     (ranking alone on a synthetic transcript of HOURS hours)
+//!   clips_eval embed-speed N       (all-MiniLM-L6-v2 sentences per second, one thread and all cores)
 
 use std::path::Path;
 use std::time::Instant;
@@ -30,6 +31,9 @@ fn picks(clips: &[ClipCandidate]) -> Value {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("embed-speed") {
+        return embed_speed(args.get(2).and_then(|n| n.parse().ok()).unwrap_or(200));
+    }
     if args.get(1).map(String::as_str) == Some("synthetic") {
         return synthetic(args.get(2).and_then(|h| h.parse().ok()).unwrap_or(3.0));
     }
@@ -122,5 +126,29 @@ fn synthetic(hours: f64) {
     println!(
         "{}",
         json!({"hours": hours, "sentences": n, "clips": clips.len(), "rank_s": t0.elapsed().as_secs_f64(), "peak_rss_mb": peak_rss_mb()})
+    );
+}
+
+/// Sentences per second of the Rust MiniLM on the reference fixture's 20
+/// sentences, repeated to N: one at a time on one thread, then spread over
+/// every core as the ranker runs it.
+fn embed_speed(n: usize) {
+    let fixture: Value = serde_json::from_str(include_str!("../../../core/tests/fixtures/minilm_reference.json")).unwrap();
+    let base: Vec<String> = fixture["sentences"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect();
+    let texts: Vec<String> = base.iter().cycle().take(n).cloned().collect();
+    let encoder = reelkit::embed::SentenceEncoder::load(&reelkit::models::ModelStore::from_env()).unwrap();
+    let tokens: usize = texts.iter().map(|t| encoder.token_ids(t).unwrap().len()).sum();
+    let t0 = Instant::now();
+    for t in &texts {
+        encoder.embed(t).unwrap();
+    }
+    let one = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    encoder.embed_all(&texts, &RunCtl::default()).unwrap();
+    let all = t1.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        json!({"sentences": n, "mean_tokens": tokens as f64 / n as f64, "one_thread_per_s": n as f64 / one,
+               "all_cores_per_s": n as f64 / all, "cores": std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1)})
     );
 }

@@ -172,7 +172,7 @@ pub fn parse_answer(content: &str, count: usize) -> std::result::Result<Vec<(f64
     let answer: Answer = serde_json::from_str(content.trim()).map_err(|e| format!("answer is not the expected JSON: {e}"))?;
     let mut out: Vec<Option<(f64, String)>> = vec![None; count];
     for r in answer.ratings {
-        if !(1..=count).contains(&r.index) || !(r.score.is_finite() && (0.0..=10.0).contains(&r.score)) {
+        if !(1..=count).contains(&r.index) || !r.score.is_finite() || !(0.0..=10.0).contains(&r.score) {
             return Err(format!("rating out of range: index {}, score {}", r.index, r.score));
         }
         let reason: String = r.reason.chars().filter(|c| !c.is_control()).take(200).collect();
