@@ -40,6 +40,9 @@ pub struct SnapTargets<'a> {
 }
 
 const FRAME: f64 = crate::asr::vad::FRAME;
+/// Most sentences in one window: bounds the work whatever the times say
+/// (a minute of speech is rarely over 30 sentences).
+const MAX_SENTENCES: usize = 400;
 
 /// Every window of consecutive sentences within the duration target. When
 /// the speech is shorter than the minimum, the longest spans there are.
@@ -47,9 +50,10 @@ pub fn candidate_windows(sentences: &[Sentence], words: &[Word], targets: SnapTa
     let collect = |min: f64| -> Vec<Window> {
         let mut out = Vec::new();
         for i in 0..sentences.len() {
-            for j in i..sentences.len() {
+            for j in i..sentences.len().min(i + MAX_SENTENCES) {
                 // Rough length first, so long talks stay linear in the window count.
-                if sentences[j].end - sentences[i].start > config.max_duration {
+                let rough = sentences[j].end - sentences[i].start;
+                if rough.is_nan() || rough > config.max_duration {
                     break;
                 }
                 let w = snap(sentences, words, i, j, targets, config);
