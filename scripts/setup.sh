@@ -15,6 +15,7 @@ APT_PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
   ffmpeg espeak-ng libespeak-ng-dev
+  melt
 )
 
 install_system_packages() {

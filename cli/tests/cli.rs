@@ -106,3 +106,34 @@ fn models_list_and_help_work() {
         assert!(help.contains(flag), "{flag} missing from help");
     }
 }
+
+#[test]
+fn clips_query_and_timeline_flags() {
+    let out = reelkit(&["clips", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--query", "--timeline", "--llm-url", "--llm-model"] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bad = reelkit(&["clips", sample().to_str().unwrap(), "--timeline", "otio,aaf", "--out", dir.path().join("x").to_str().unwrap()]);
+    assert_one_clean_error_line(&bad);
+    if !models_installed() {
+        eprintln!("SKIP: models not installed");
+        return;
+    }
+    let out_dir = dir.path().join("out");
+    let out = reelkit(&[
+        "clips", sample().to_str().unwrap(), "--top", "1", "--min-duration", "4", "--no-captions", "--preset", "ultrafast",
+        "--query", "what the speaker is asking for", "--timeline", "otio,fcpxml,edl,mlt", "--out", out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out_dir.join("clips.json")).unwrap()).unwrap();
+    assert_eq!(report["timelines"], serde_json::json!(["timeline.otio", "timeline.fcpxml", "timeline.edl", "timeline.mlt"]));
+    let clip = &report["clips"][0];
+    assert!(clip["signals"]["query_similarity"].is_number(), "{clip}");
+    assert!(clip["reason"].as_str().unwrap().contains("matches the query"), "{clip}");
+    for name in ["timeline.otio", "timeline.fcpxml", "timeline.edl", "timeline.mlt"] {
+        let text = std::fs::read_to_string(out_dir.join(name)).unwrap();
+        assert!(text.contains("clip-01") && text.contains("sample.mp4"), "{name}: {text}");
+    }
+}

@@ -89,6 +89,7 @@ fn reframe_and_clips_write_vertical_video_and_crop_keyframes() {
     let dir = tmp.path().join("clips");
     let r = reelkit(&[
         "clips", input, "--aspect", "9:16", "--top", "1", "--min-duration", "4", "--max-duration", "10", "--out", dir.to_str().unwrap(), "--preset", "ultrafast",
+        "--timeline", "otio",
     ]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let clips: Value = serde_json::from_slice(&std::fs::read(dir.join("clips.json")).unwrap()).unwrap();
@@ -110,4 +111,18 @@ fn reframe_and_clips_write_vertical_video_and_crop_keyframes() {
     assert!(!spans.is_empty());
     assert!((spans[0]["start"].as_f64().unwrap() - start).abs() < 1e-3);
     assert!((spans.last().unwrap()["end"].as_f64().unwrap() - end).abs() < 1e-3);
+    // The editor timeline carries the crop path as the clip's metadata.
+    let otio: Value = serde_json::from_slice(&std::fs::read(dir.join("timeline.otio")).unwrap()).unwrap();
+    let crop_meta = find_key(&otio, "crop").expect("crop metadata in timeline.otio");
+    let keyframes: Value = serde_json::from_str(crop_meta.as_str().unwrap()).unwrap();
+    assert_eq!(keyframes.as_array().unwrap().len(), crop.len());
+}
+
+/// The first value stored under `key` anywhere in `v`.
+fn find_key<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(map) => map.get(key).or_else(|| map.values().find_map(|x| find_key(x, key))),
+        Value::Array(items) => items.iter().find_map(|x| find_key(x, key)),
+        _ => None,
+    }
 }

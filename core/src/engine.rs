@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::asr::{AsrConfig, Transcriber, Transcript};
+use crate::embed::SentenceEncoder;
 use crate::error::{Error, Result};
 use crate::media::{probe, AudioDecodeOptions, AudioReader};
 use crate::models::{FetchEvent, ModelStatus, ModelStore};
@@ -52,6 +53,7 @@ pub struct Engine {
     fonts: FontLibrary,
     fonts_dir: Option<PathBuf>,
     transcribers: Mutex<HashMap<String, Arc<Transcriber>>>,
+    encoder: Mutex<Option<Arc<SentenceEncoder>>>,
     synthesizer: Synthesizer,
 }
 
@@ -70,6 +72,7 @@ impl Engine {
             fonts: FontLibrary::bundled(),
             fonts_dir: None,
             transcribers: Mutex::new(HashMap::new()),
+            encoder: Mutex::new(None),
         }
     }
 
@@ -136,6 +139,26 @@ impl Engine {
         ctl.report(Stage::LoadModel, 1.0, Some(1.0), "models");
         self.transcribers.lock().unwrap_or_else(|e| e.into_inner()).insert(key, t.clone());
         Ok(t)
+    }
+
+    /// The sentence encoder (all-MiniLM-L6-v2), loaded once.
+    pub fn sentence_encoder(&self) -> Result<Arc<SentenceEncoder>> {
+        self.sentence_encoder_with(&RunCtl::default())
+    }
+
+    /// Like [`Engine::sentence_encoder`], reporting [`Stage::LoadModel`] and
+    /// honouring cancellation before the load.
+    pub fn sentence_encoder_with(&self, ctl: &RunCtl) -> Result<Arc<SentenceEncoder>> {
+        let mut slot = self.encoder.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = slot.as_ref() {
+            return Ok(e.clone());
+        }
+        ctl.check()?;
+        ctl.report(Stage::LoadModel, 0.0, Some(1.0), "models");
+        let e = Arc::new(SentenceEncoder::load(&self.store)?);
+        ctl.report(Stage::LoadModel, 1.0, Some(1.0), "models");
+        *slot = Some(e.clone());
+        Ok(e)
     }
 
     /// Transcribe any media file FFmpeg can open.

@@ -24,6 +24,7 @@ pub mod audio;
 pub mod clips;
 pub mod config;
 pub mod engine;
+pub mod embed;
 pub mod error;
 pub mod job;
 pub mod ingest;
@@ -34,6 +35,7 @@ pub mod reframe;
 pub mod scenes;
 pub mod subtitle;
 pub mod text;
+pub mod timeline;
 pub mod tts;
 pub mod transcode;
 

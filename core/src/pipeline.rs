@@ -8,14 +8,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::aspect::Aspect;
 use crate::asr::AsrConfig;
+use crate::clips::{discover, ClipConfig, Discovery, SignalScores};
 use crate::engine::Engine;
 use crate::subtitle::{build_cues, write_srt, write_vtt, Cue, CueConfig};
-use crate::clips::{find_clips, ClipConfig, EnergyTrack, SignalScores, Signals};
 use crate::error::{Error, Result};
 use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions};
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 use crate::scenes::{detect_scenes, SceneConfig};
 use crate::subtitle::{captions_script, BrandKit, BurnOptions, PresetName, SubtitleBurner};
+use crate::timeline::TimelineFormat;
 
 /// Everything `reelkit clips` can be told. Serialises to the same JSON in
 /// every binding and over HTTP.
@@ -57,6 +58,9 @@ pub struct ClipsJob {
     /// How a non-source `aspect` follows faces and speakers (layout,
     /// detection rate, pan limits...).
     pub reframe: crate::reframe::ReframeConfig,
+    /// Editor timelines of the picks written beside the clips
+    /// (`timeline.otio`, `timeline.fcpxml`, `timeline.edl`, `timeline.mlt`).
+    pub timeline: Vec<TimelineFormat>,
 }
 
 impl Default for ClipsJob {
@@ -79,6 +83,7 @@ impl Default for ClipsJob {
             crf: 20,
             preset: "veryfast".into(),
             reframe: crate::reframe::ReframeConfig::default(),
+            timeline: Vec::new(),
         }
     }
 }
@@ -93,6 +98,7 @@ impl ClipsJob {
         self.max_duration = Some(max);
         self
     }
+    /// Rank by similarity to `text` ("the part about pricing").
     pub fn query(mut self, text: impl Into<String>) -> Self {
         self.query = Some(text.into());
         self
@@ -111,6 +117,9 @@ impl ClipsJob {
         if let Some(max) = self.max_duration {
             c.max_duration = max;
         }
+        if let Some(query) = &self.query {
+            c.query = Some(query.clone());
+        }
         c
     }
     pub fn aspect(mut self, aspect: Aspect) -> Self {
@@ -123,6 +132,10 @@ impl ClipsJob {
     }
     pub fn clip_config(mut self, clips: ClipConfig) -> Self {
         self.clips = clips;
+        self
+    }
+    pub fn timeline(mut self, formats: Vec<TimelineFormat>) -> Self {
+        self.timeline = formats;
         self
     }
 
@@ -207,6 +220,9 @@ pub struct ClipsReport {
     pub width: u32,
     pub height: u32,
     pub clips: Vec<ClipReport>,
+    /// Timeline files written into the output directory.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timelines: Vec<String>,
 }
 
 impl Engine {
@@ -249,13 +265,19 @@ impl Engine {
             None
         };
         ctl.report(Stage::Signals, 0.0, Some(1.0), "steps");
-        let energy = EnergyTrack::from_levels(&levels, crate::asr::vad::FRAME, 0.1);
+        let clip_config = job.effective_clips();
+        let encoder = if clip_config.semantic { Some(self.sentence_encoder_with(ctl)?) } else { None };
+        let discovery = Discovery {
+            input,
+            transcript: &transcript,
+            levels: &levels,
+            scenes: scenes.as_ref(),
+            duration: info.duration,
+            encoder: encoder.as_deref(),
+        };
+        let picks = discover(discovery, &clip_config, ctl)?;
         ctl.report(Stage::Signals, 1.0, Some(1.0), "steps");
         ctl.report(Stage::Rank, 0.0, Some(1.0), "steps");
-        let picks = find_clips(
-            Signals { transcript: &transcript, energy: &energy, scenes: scenes.as_ref(), duration: info.duration },
-            &job.effective_clips(),
-        )?;
         ctl.report(Stage::Rank, 1.0, Some(1.0), "steps");
 
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
@@ -316,6 +338,7 @@ impl Engine {
                 layout: plan.map(|p| p.layout).unwrap_or_default(),
             });
         }
+        let timelines = write_clip_timelines(input, &info, &picks, &clips, &job.timeline, out_dir)?;
         let report = ClipsReport {
             input: input.display().to_string(),
             duration: info.duration,
@@ -325,12 +348,37 @@ impl Engine {
             width,
             height,
             clips,
+            timelines,
         };
         write_json(&out_dir.join("transcript.json"), &transcript)?;
         write_json(&out_dir.join("clips.json"), &report)?;
         ctl.report(Stage::Export, total, Some(total), "clips");
         Ok(report)
     }
+}
+
+/// The picks' timeline with each clip's crop keyframes and layout spans in
+/// its metadata (OTIO keeps them as metadata, MLT as properties).
+fn write_clip_timelines(
+    input: &Path,
+    info: &crate::media::MediaInfo,
+    picks: &[crate::clips::ClipCandidate],
+    clips: &[ClipReport],
+    formats: &[TimelineFormat],
+    out_dir: &Path,
+) -> Result<Vec<String>> {
+    if formats.is_empty() || picks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut timeline = crate::clips::picks_timeline(input, info, picks);
+    for (range, clip) in timeline.ranges.iter_mut().zip(clips) {
+        if !clip.crop.is_empty() {
+            range.metadata.insert("crop".into(), serde_json::to_string(&clip.crop).unwrap_or_default());
+            range.metadata.insert("layout".into(), serde_json::to_string(&clip.layout).unwrap_or_default());
+        }
+    }
+    let written = crate::timeline::write_timeline(&timeline, formats, out_dir)?;
+    Ok(written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect())
 }
 
 /// Progress of one clip's export, reported as a share of all clips.

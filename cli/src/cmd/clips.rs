@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use reelkit::clips::{ClipConfig, LlmConfig};
+use reelkit::timeline::TimelineFormat;
 use reelkit::{ClipsJob, JobParams, JobSpec};
 
 use super::asr_args::AsrArgs;
@@ -51,17 +53,45 @@ pub struct ClipsArgs {
     /// intro/outro slates.
     #[arg(long)]
     pub brand: Option<PathBuf>,
+    /// Rank by similarity to this text ("the part about pricing"); paraphrases match.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// Also write editor timelines of the picks: any of otio,fcpxml,edl,mlt.
+    #[arg(long, value_name = "FORMATS")]
+    pub timeline: Option<String>,
+    /// Re-rank the shortlist with an LLM behind an OpenAI-compatible endpoint (base URL, e.g. http://127.0.0.1:8080/v1).
+    #[arg(long, requires = "llm_model")]
+    pub llm_url: Option<String>,
+    /// Model name the LLM endpoint serves.
+    #[arg(long, requires = "llm_url")]
+    pub llm_model: Option<String>,
+    /// Prompt template for the LLM ({{count}}, {{candidates}}, {{query}} are filled in).
+    #[arg(long, requires = "llm_url")]
+    pub llm_prompt: Option<PathBuf>,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(args: ClipsArgs) -> Result<()> {
+    let mut clip_config = ClipConfig::default();
+    if let (Some(url), Some(model)) = (&args.llm_url, &args.llm_model) {
+        let mut llm = LlmConfig::new(url.clone(), model.clone());
+        llm.prompt_file = args.llm_prompt.clone();
+        clip_config = clip_config.llm(llm);
+    }
     let mut job = ClipsJob::default()
         .top(args.top)
         .duration(args.min_duration, args.max_duration)
         .asr(args.asr.config()?)
-        .aspect(args.aspect.parse()?);
+        .aspect(args.aspect.parse()?)
+        .clip_config(clip_config);
+    if let Some(query) = &args.query {
+        job = job.query(query.clone());
+    }
+    if let Some(list) = &args.timeline {
+        job = job.timeline(TimelineFormat::parse_list(list)?);
+    }
     job.burn_captions = !args.no_captions;
     job.detect_scenes = !args.no_scenes;
     job.crf = args.crf;
@@ -93,6 +123,9 @@ pub fn run(args: ClipsArgs) -> Result<()> {
             clip.score,
             clip.reason
         );
+    }
+    for name in &report.timelines {
+        text += &format!("{}\n", args.out.join(name).display());
     }
     write_output(text.as_bytes(), None)
 }

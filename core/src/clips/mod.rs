@@ -1,30 +1,130 @@
-//! Clip picking: candidate windows bounded by sentences, scored by audio
-//! energy, scene changes and speech density, each signal kept in the result
-//! so every pick can be explained.
+//! Clip discovery: candidate windows of whole sentences, snapped into
+//! silence and onto scene cuts, scored on explainable signals — loudness,
+//! laughter/applause-like bursts, pace, scene changes and motion, hook and
+//! payoff cues, one self-contained topic (sentence embeddings), similarity to
+//! a query — each kept with its raw measure and a one-line reason.
+//!
+//! [`find_clips`] ranks from signals already measured (pure, no models);
+//! [`discover`] measures them for a media file and then ranks.
 
+mod audio;
+mod candidates;
+mod discover;
 mod energy;
+mod hooks;
+pub mod llm;
+mod rank;
+mod reason;
+mod timeline;
+mod topics;
 
+pub use audio::{AudioFeatures, FeatureMeter};
+pub use candidates::{candidate_windows, inside_a_word, SnapTargets, Window};
+pub use discover::{discover, Discovery};
 pub use energy::{EnergyTrack, SILENCE_DB};
+pub use hooks::{ending_score, hook_cues, hook_score, HookCue};
+pub use llm::LlmConfig;
+pub use timeline::{picks_timeline, write_timelines};
+pub use topics::{coherence, TopicMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::asr::{join_words, Sentence, Transcript, Word};
+use crate::asr::Transcript;
+use crate::embed::Embedding;
 use crate::error::{Error, Result};
 use crate::scenes::SceneList;
 
-/// How much each signal counts.
+/// How much each signal counts. A signal that cannot be measured for an
+/// input (no video, no query, no embeddings, no LLM) drops out of the sum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SignalWeights {
+    /// Mean level above the talk's mean.
     pub energy: f64,
+    /// Scene cuts per minute.
     pub scene_changes: f64,
+    /// Words per second.
     pub speech_density: f64,
+    /// Peak EBU R128 short-term loudness above the talk's typical loudness.
+    pub loudness_peaks: f64,
+    /// Laughter/applause-like bursts (broadband, no speech).
+    pub bursts: f64,
+    /// Mean frame-to-frame visual change.
+    pub motion: f64,
+    /// Spread of the pace between the clip's sentences.
+    pub pace_change: f64,
+    /// Share of the clip that is speech (no dead air).
+    pub speech_coverage: f64,
+    /// Hook cues in the opening sentence.
+    pub hook: f64,
+    /// A resolved ending: the question answered, a conclusion.
+    pub payoff: f64,
+    /// One self-contained topic, coherent inside.
+    pub topic: f64,
+    /// Similarity to `query` (only with a query).
+    pub query: f64,
+    /// The LLM's rating (only with `llm`).
+    pub llm: f64,
 }
 
 impl Default for SignalWeights {
     fn default() -> Self {
-        Self { energy: 1.0, scene_changes: 0.5, speech_density: 1.0 }
+        Self {
+            energy: 1.0,
+            scene_changes: 0.5,
+            speech_density: 1.0,
+            loudness_peaks: 1.0,
+            bursts: 1.0,
+            motion: 0.25,
+            pace_change: 0.5,
+            speech_coverage: 0.5,
+            hook: 1.5,
+            payoff: 1.0,
+            topic: 1.0,
+            query: 8.0,
+            llm: 3.0,
+        }
+    }
+}
+
+impl SignalWeights {
+    /// Every weight with its field name.
+    pub fn named(&self) -> [(&'static str, f64); 13] {
+        [
+            ("weights.energy", self.energy),
+            ("weights.scene_changes", self.scene_changes),
+            ("weights.speech_density", self.speech_density),
+            ("weights.loudness_peaks", self.loudness_peaks),
+            ("weights.bursts", self.bursts),
+            ("weights.motion", self.motion),
+            ("weights.pace_change", self.pace_change),
+            ("weights.speech_coverage", self.speech_coverage),
+            ("weights.hook", self.hook),
+            ("weights.payoff", self.payoff),
+            ("weights.topic", self.topic),
+            ("weights.query", self.query),
+            ("weights.llm", self.llm),
+        ]
+    }
+}
+
+/// Where candidate edges may move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct SnapConfig {
+    /// Farthest an edge moves from the first/last word into silence (default 0.4 s).
+    pub max_pad: f64,
+    /// Farthest a scene cut may be from the silence point to be taken (default 0.5 s).
+    pub cut_window: f64,
+    /// How far an edge may reach into a word's time span (default 0.05 s).
+    pub word_slack: f64,
+}
+
+impl Default for SnapConfig {
+    fn default() -> Self {
+        Self { max_pad: 0.4, cut_window: 0.5, word_slack: 0.05 }
     }
 }
 
@@ -41,10 +141,17 @@ pub struct ClipConfig {
     pub max_duration: f64,
     /// Pause (seconds) that ends a sentence without punctuation (default 1.2).
     pub sentence_pause: f64,
-    /// Silence kept before the first and after the last word (default 0.15 / 0.35 s).
+    /// Preferred silence before the first and after the last word (default 0.15 / 0.35 s).
     pub lead_in: f64,
     pub tail: f64,
     pub weights: SignalWeights,
+    /// Rank by similarity to this text ("the part about pricing"); paraphrases match.
+    pub query: Option<String>,
+    /// Use sentence embeddings (topics, coherence, answers, query) (default true).
+    pub semantic: bool,
+    pub snap: SnapConfig,
+    /// Optional re-ranking by an LLM behind an OpenAI-compatible endpoint (off by default).
+    pub llm: Option<LlmConfig>,
 }
 
 impl Default for ClipConfig {
@@ -57,6 +164,10 @@ impl Default for ClipConfig {
             lead_in: 0.15,
             tail: 0.35,
             weights: SignalWeights::default(),
+            query: None,
+            semantic: true,
+            snap: SnapConfig::default(),
+            llm: None,
         }
     }
 }
@@ -75,6 +186,19 @@ impl ClipConfig {
         self.weights = weights;
         self
     }
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = Some(query.into());
+        self
+    }
+    pub fn llm(mut self, llm: LlmConfig) -> Self {
+        self.llm = Some(llm);
+        self
+    }
+
+    /// The query, when one is set and not blank.
+    pub fn query_text(&self) -> Option<&str> {
+        self.query.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
 
     pub fn validate(&self) -> Result<()> {
         if !(1..=1000).contains(&self.top) {
@@ -89,25 +213,43 @@ impl ClipConfig {
                 format!("{} (expected 1..=3600 and >= min_duration {})", self.max_duration, self.min_duration),
             ));
         }
-        for (name, w) in [
-            ("weights.energy", self.weights.energy),
-            ("weights.scene_changes", self.weights.scene_changes),
-            ("weights.speech_density", self.weights.speech_density),
+        for (name, v, max) in [
+            ("sentence_pause", self.sentence_pause, 30.0),
+            ("lead_in", self.lead_in, 5.0),
+            ("tail", self.tail, 5.0),
+            ("snap.max_pad", self.snap.max_pad, 5.0),
+            ("snap.cut_window", self.snap.cut_window, 5.0),
+            ("snap.word_slack", self.snap.word_slack, 0.5),
         ] {
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(Error::invalid(name, format!("{w} (expected >= 0)")));
+            if !(v.is_finite() && (0.0..=max).contains(&v)) {
+                return Err(Error::invalid(name, format!("{v} (expected 0..={max})")));
             }
         }
-        if self.weights.energy + self.weights.scene_changes + self.weights.speech_density <= 0.0 {
+        for (name, w) in self.weights.named() {
+            if !(w.is_finite() && (0.0..=1000.0).contains(&w)) {
+                return Err(Error::invalid(name, format!("{w} (expected 0..=1000)")));
+            }
+        }
+        if self.weights.named().iter().map(|(_, w)| w).sum::<f64>() <= 0.0 {
             return Err(Error::invalid("weights", "at least one weight must be > 0"));
+        }
+        if let Some(q) = &self.query {
+            if q.chars().count() > 2000 {
+                return Err(Error::invalid("query", format!("{} characters (expected at most 2000)", q.chars().count())));
+            }
+        }
+        if let Some(llm) = &self.llm {
+            llm.validate()?;
         }
         Ok(())
     }
 }
 
-/// Each signal of a candidate, normalised to 0..1 across all candidates,
-/// plus the raw measurement it came from.
+/// Each signal of a candidate, normalised to 0..1 (across all candidates
+/// for the measured ones; absolute for cues), plus the raw measurement it
+/// came from. Signals that could not be measured read 0 with a `None` raw.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct SignalScores {
     pub energy: f64,
     pub scene_changes: f64,
@@ -118,6 +260,44 @@ pub struct SignalScores {
     pub cuts: usize,
     /// Words per second.
     pub words_per_second: f64,
+
+    pub loudness_peaks: f64,
+    /// Loudest EBU R128 short-term loudness in the clip minus the talk's typical short-term loudness, in LU.
+    pub peak_lu: Option<f64>,
+    pub bursts: f64,
+    /// Seconds of laughter/applause-like sound (broadband, no words) in the clip or in the 2 s after it (the reaction to its punchline).
+    pub burst_seconds: Option<f64>,
+    /// When the first such burst starts (media seconds).
+    pub burst_at: Option<f64>,
+    pub motion: f64,
+    /// Mean HSV content change between frames (0..255).
+    pub motion_mean: Option<f64>,
+    pub pace_change: f64,
+    /// Fastest minus slowest sentence, in words per second.
+    pub pace_range_wps: f64,
+    pub speech_coverage: f64,
+    /// Share of the clip's time covered by words (0..1).
+    pub speech_ratio: f64,
+    pub hook: f64,
+    /// What the opening sentence does: `question`, `number`, `strong_claim`, `second_person`, `contrast`.
+    pub hook_cues: Vec<HookCue>,
+    pub payoff: f64,
+    /// When the sentence answering the opening question starts (media seconds).
+    pub answer_at: Option<f64>,
+    /// How well the last sentence lands (0..1).
+    pub ending: f64,
+    pub topic: f64,
+    /// Topic boundaries inside the clip (TextTiling over sentence embeddings).
+    pub topic_boundaries: Option<usize>,
+    /// Mean cosine of the clip's sentences to their centroid.
+    pub coherence: Option<f64>,
+    pub query: f64,
+    /// Cosine similarity to the query (half the clip's centroid, half its best sentence).
+    pub query_similarity: Option<f64>,
+    pub llm: f64,
+    /// The LLM's rating (0..1) and its one-line reason.
+    pub llm_score: Option<f64>,
+    pub llm_reason: Option<String>,
 }
 
 /// A picked clip.
@@ -139,6 +319,14 @@ impl ClipCandidate {
     }
 }
 
+/// Sentence embeddings of the transcript and of the query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Semantics {
+    /// One per sentence of `transcript.sentences(config.sentence_pause)`.
+    pub sentences: Vec<Embedding>,
+    pub query: Option<Embedding>,
+}
+
 /// Everything the ranking looks at.
 #[derive(Debug, Clone, Copy)]
 pub struct Signals<'a> {
@@ -148,154 +336,32 @@ pub struct Signals<'a> {
     pub scenes: Option<&'a SceneList>,
     /// Media duration in seconds.
     pub duration: f64,
+    /// Level in dBFS per 10 ms frame, for snapping into silence (empty: none).
+    pub levels: &'a [f32],
+    /// Short-term loudness and burst measures.
+    pub audio: Option<&'a AudioFeatures>,
+    /// Sentence and query embeddings.
+    pub semantics: Option<&'a Semantics>,
+}
+
+impl<'a> Signals<'a> {
+    /// The signals every input has; the rest start empty.
+    pub fn new(transcript: &'a Transcript, energy: &'a EnergyTrack, scenes: Option<&'a SceneList>, duration: f64) -> Self {
+        Self { transcript, energy, scenes, duration, levels: &[], audio: None, semantics: None }
+    }
 }
 
 /// Rank sentence-bounded windows and return the best non-overlapping ones,
 /// best first.
 pub fn find_clips(signals: Signals<'_>, config: &ClipConfig) -> Result<Vec<ClipCandidate>> {
     config.validate()?;
-    let words = signals.transcript.words();
-    let sentences = signals.transcript.sentences(config.sentence_pause);
-    if sentences.is_empty() {
-        return Ok(Vec::new());
-    }
-    let windows = candidate_windows(&sentences, &words, signals.duration, config);
-    if windows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let overall_db = signals.energy.overall_db();
-    let raw: Vec<SignalScores> = windows
-        .iter()
-        .map(|w| {
-            let span = (w.end - w.start).max(0.1);
-            let n_words = w.last_word + 1 - w.first_word;
-            let cuts = signals
-                .scenes
-                .map(|s| s.cuts().iter().filter(|c| **c > w.start && **c < w.end).count())
-                .unwrap_or(0);
-            SignalScores {
-                energy_db: f64::from(signals.energy.mean_db(w.start, w.end) - overall_db),
-                cuts,
-                words_per_second: n_words as f64 / span,
-                ..SignalScores::default()
-            }
-        })
-        .collect();
-    let norm = |values: Vec<f64>| -> Vec<f64> {
-        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
-        values.iter().map(|v| if hi - lo > 1e-9 { (v - lo) / (hi - lo) } else { 0.5 }).collect()
-    };
-    let energy = norm(raw.iter().map(|r| r.energy_db).collect());
-    let cuts_per_min = norm(raw.iter().zip(&windows).map(|(r, w)| r.cuts as f64 * 60.0 / (w.end - w.start).max(1.0)).collect());
-    let density = norm(raw.iter().map(|r| r.words_per_second).collect());
-    let wsum = config.weights.energy + config.weights.scene_changes + config.weights.speech_density;
-
-    let mut scored: Vec<ClipCandidate> = windows
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let signals_i = SignalScores { energy: energy[i], scene_changes: cuts_per_min[i], speech_density: density[i], ..raw[i].clone() };
-            let score = (config.weights.energy * energy[i]
-                + config.weights.scene_changes * cuts_per_min[i]
-                + config.weights.speech_density * density[i])
-                / wsum;
-            ClipCandidate {
-                start: w.start,
-                end: w.end,
-                score,
-                reason: explain(&signals_i, signals.scenes.is_some()),
-                signals: signals_i,
-                text: join_words(words[w.first_word..=w.last_word].iter().map(|w| w.word.as_str())),
-            }
-        })
-        .collect();
-    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.total_cmp(&b.start)));
-
-    let mut picked: Vec<ClipCandidate> = Vec::new();
-    for c in scored {
-        if picked.len() == config.top {
-            break;
-        }
-        if picked.iter().all(|p| c.end <= p.start || c.start >= p.end) {
-            picked.push(c);
-        }
-    }
-    Ok(picked)
-}
-
-/// A window of whole sentences, already padded into the surrounding silence.
-#[derive(Debug, Clone)]
-struct Window {
-    start: f64,
-    end: f64,
-    first_word: usize,
-    last_word: usize,
-}
-
-fn candidate_windows(sentences: &[Sentence], words: &[Word], duration: f64, config: &ClipConfig) -> Vec<Window> {
-    let bounds = |first: &Sentence, last: &Sentence| -> (f64, f64) {
-        let prev_end = first.first_word.checked_sub(1).map(|i| words[i].end).unwrap_or(0.0);
-        let next_start = words.get(last.last_word + 1).map(|w| w.start).unwrap_or(f64::INFINITY);
-        let start = (first.start - config.lead_in).max(prev_end).max(0.0);
-        let mut end = (last.end + config.tail).min(next_start);
-        if duration > 0.0 {
-            end = end.min(duration);
-        }
-        (start, end.max(start))
-    };
-    let collect = |min: f64| -> Vec<Window> {
-        let mut out = Vec::new();
-        for i in 0..sentences.len() {
-            for j in i..sentences.len() {
-                let (start, end) = bounds(&sentences[i], &sentences[j]);
-                let len = end - start;
-                if len > config.max_duration {
-                    break;
-                }
-                if len >= min {
-                    out.push(Window { start, end, first_word: sentences[i].first_word, last_word: sentences[j].last_word });
-                }
-            }
-        }
-        out
-    };
-    let windows = collect(config.min_duration);
-    if !windows.is_empty() {
-        return windows;
-    }
-    // The speech is shorter than the minimum: offer the longest spans there are.
-    let longest = collect(0.0).iter().map(|w| w.end - w.start).fold(0.0f64, f64::max);
-    collect(longest * 0.6)
-}
-
-fn explain(s: &SignalScores, has_video: bool) -> String {
-    let mut parts = Vec::new();
-    parts.push(format!("{:.1} words/s", s.words_per_second));
-    parts.push(if s.energy_db >= 0.0 {
-        format!("{:.1} dB louder than average", s.energy_db)
-    } else {
-        format!("{:.1} dB quieter than average", -s.energy_db)
-    });
-    if has_video {
-        parts.push(match s.cuts {
-            0 => "no scene cut".to_owned(),
-            1 => "1 scene cut".to_owned(),
-            n => format!("{n} scene cuts"),
-        });
-    }
-    let strongest = [("energy", s.energy), ("pace", s.speech_density), ("visual change", s.scene_changes)]
-        .into_iter()
-        .filter(|(name, _)| has_video || *name != "visual change")
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(name, _)| name)
-        .unwrap_or("pace");
-    format!("strongest on {strongest}: {}", parts.join(", "))
+    rank::rank(signals, config, None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::asr::Segment;
+    use crate::asr::{Segment, Word};
 
     fn transcript(sentences: &[(&str, f64, f64)]) -> Transcript {
         let mut segments = Vec::new();
@@ -328,7 +394,7 @@ mod tests {
         ]);
         let energy = energy_with_loud_span((40.0, 52.0));
         let clips = find_clips(
-            Signals { transcript: &t, energy: &energy, scenes: None, duration: 120.0 },
+            Signals::new(&t, &energy, None, 120.0),
             &ClipConfig::default().top(2).duration(5.0, 30.0),
         )
         .unwrap();
@@ -346,7 +412,7 @@ mod tests {
     fn short_speech_still_yields_a_clip() {
         let t = transcript(&[("Ask not what your country can do for you.", 1.0, 4.0), ("Ask what you can do.", 4.5, 7.0)]);
         let energy = energy_with_loud_span((0.0, 8.0));
-        let clips = find_clips(Signals { transcript: &t, energy: &energy, scenes: None, duration: 8.0 }, &ClipConfig::default()).unwrap();
+        let clips = find_clips(Signals::new(&t, &energy, None, 8.0), &ClipConfig::default()).unwrap();
         assert_eq!(clips.len(), 1);
         assert!(clips[0].start <= 1.0 && clips[0].end >= 7.0, "{:?}", clips[0]);
     }
@@ -355,7 +421,7 @@ mod tests {
     fn empty_transcript_gives_no_clips_and_bad_config_errors() {
         let t = Transcript::default();
         let energy = EnergyTrack::default();
-        let s = Signals { transcript: &t, energy: &energy, scenes: None, duration: 0.0 };
+        let s = Signals::new(&t, &energy, None, 0.0);
         assert!(find_clips(s, &ClipConfig::default()).unwrap().is_empty());
         assert!(find_clips(s, &ClipConfig::default().top(0)).is_err());
         assert!(find_clips(s, &ClipConfig::default().duration(30.0, 10.0)).is_err());
