@@ -11,6 +11,10 @@ use super::analyze::{FrameStat, MIN_TEXTURE};
 use super::config::{Detector, SceneConfig};
 use super::features::{correlation, mean_std};
 
+/// Brightness (0..255) within which frames of a black stretch count as
+/// equally dark.
+const DARK_NOISE: f32 = 0.75;
+
 /// What starts a scene.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -161,9 +165,10 @@ fn fades_between_pictures(
         if !textured || correlation(tb, ta) > 0.6 {
             continue;
         }
+        // The new picture starts at the first frame brighter than the
+        // darkest stretch by more than its compression noise.
         let darkest = stats[start..=end].iter().map(|s| s.brightness).fold(f32::INFINITY, f32::min);
-        let slack = 0.5 + 0.1 * (black_level - darkest);
-        let last_dark = (start..=end).rev().find(|&i| stats[i].brightness <= darkest + slack).unwrap_or(end);
+        let last_dark = (start..=end).rev().find(|&i| stats[i].brightness <= darkest + DARK_NOISE).unwrap_or(end);
         marks.push(Mark { frame: last_dark + 1, kind: Boundary::Fade });
     }
     marks

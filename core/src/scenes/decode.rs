@@ -123,10 +123,16 @@ where
     let mut decoded = ff::frame::Video::empty();
     let mut frames = 0u64;
     let mut bad_packets = 0u64;
+    let mut last_time: Option<f64> = None;
     let mut emit = |decoder: &mut ff::decoder::Video, state: &mut Scaled, frames: &mut u64| -> Result<()> {
         while decoder.receive_frame(&mut decoded).is_ok() {
-            let Some(ts) = decoded.timestamp().or(decoded.pts()) else { continue };
-            let time = seconds(ts, time_base) - origin;
+            // A frame without a timestamp (raw elementary streams) follows
+            // the previous one by a frame interval.
+            let time = match decoded.timestamp().or(decoded.pts()) {
+                Some(ts) => seconds(ts, time_base) - origin,
+                None => last_time.map_or(0.0, |t| t + if fps > 0.0 { 1.0 / fps } else { 1.0 / 25.0 }),
+            };
+            last_time = Some(time);
             let dur = decoded.packet().duration;
             let duration = (dur > 0).then(|| seconds(dur, time_base)).filter(|d| d.is_finite() && *d > 0.0);
             let rgb = state.scale(&decoded)?;
