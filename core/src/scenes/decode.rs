@@ -241,20 +241,18 @@ impl PlanarYuv {
     }
 }
 
-/// Samples per output pixel read along each axis of its block.
-const SAMPLES_PER_AXIS: usize = 2;
-
 /// Shrink a planar YUV frame to `width x height` packed RGB24: each output
-/// pixel averages 2x2 evenly spread samples of its block in each plane (a
-/// sparse box filter: FFmpeg's area filter runs over every source row and
-/// costs ~20 % of the decode time at 720p), then BT.601 YUV to RGB in
-/// integer arithmetic.
+/// pixel averages two samples of its block's middle row in the luma plane
+/// and takes one chroma sample (a sparse box filter: FFmpeg's area filter
+/// runs over every source row and costs ~20 % of the decode time at 720p;
+/// reading fewer rows matters most, the frame is fresh from another
+/// thread's cache), then BT.601 YUV to RGB in integer arithmetic.
 fn shrink_yuv(frame: &ff::frame::Video, layout: PlanarYuv, width: usize, height: usize, out: &mut Vec<u8>) {
     let (fw, fh) = (frame.width() as usize, frame.height() as usize);
     let (cw, ch) = (fw.div_ceil(1 << layout.chroma_shift.0), fh.div_ceil(1 << layout.chroma_shift.1));
-    let y = block_means(frame.data(0), frame.stride(0), fw, fh, width, height);
-    let u = block_means(frame.data(1), frame.stride(1), cw, ch, width, height);
-    let v = block_means(frame.data(2), frame.stride(2), cw, ch, width, height);
+    let y = block_means(frame.data(0), frame.stride(0), (fw, fh), (width, height), (2, 1));
+    let u = block_means(frame.data(1), frame.stride(1), (cw, ch), (width, height), (1, 1));
+    let v = block_means(frame.data(2), frame.stride(2), (cw, ch), (width, height), (1, 1));
     // Coefficients scaled by 1024.
     let (ky, kr, kgu, kgv, kb, offset) =
         if layout.full_range { (1024, 1436, 352, 731, 1815, 0) } else { (1192, 1634, 401, 833, 2066, 16) };
@@ -270,34 +268,34 @@ fn shrink_yuv(frame: &ff::frame::Video, layout: PlanarYuv, width: usize, height:
     }
 }
 
-/// Offsets of the samples taken along one axis: `SAMPLES_PER_AXIS` per
-/// output pixel, spread evenly over its share of `size` (repeated where the
-/// share is narrower).
-fn sample_offsets(size: usize, out: usize) -> Vec<usize> {
-    let mut offsets = Vec::with_capacity(out * SAMPLES_PER_AXIS);
+/// Offsets of the samples taken along one axis: `per` per output pixel,
+/// spread evenly over its share of `size` (repeated where the share is
+/// narrower).
+fn sample_offsets(size: usize, out: usize, per: usize) -> Vec<usize> {
+    let mut offsets = Vec::with_capacity(out * per);
     for i in 0..out {
         let lo = i * size / out;
         let hi = ((i + 1) * size / out).clamp(lo + 1, size.max(lo + 1));
-        for k in 0..SAMPLES_PER_AXIS {
-            offsets.push((lo + (2 * k + 1) * (hi - lo) / (2 * SAMPLES_PER_AXIS)).min(size.saturating_sub(1)));
+        for k in 0..per {
+            offsets.push((lo + (2 * k + 1) * (hi - lo) / (2 * per)).min(size.saturating_sub(1)));
         }
     }
     offsets
 }
 
-/// Mean of the sampled pixels of each of the `ow x oh` blocks a `w x h`
-/// plane divides into.
-fn block_means(data: &[u8], stride: usize, w: usize, h: usize, ow: usize, oh: usize) -> Vec<u8> {
-    let cols = sample_offsets(w, ow);
-    let rows = sample_offsets(h, oh);
-    let n = (SAMPLES_PER_AXIS * SAMPLES_PER_AXIS) as u32;
-    let mut sums = vec![0u32; ow];
-    let mut result = Vec::with_capacity(ow * oh);
-    for block_rows in rows.chunks_exact(SAMPLES_PER_AXIS) {
+/// Mean of `per.0 x per.1` samples of each of the `out.0 x out.1` blocks a
+/// `size.0 x size.1` plane divides into.
+fn block_means(data: &[u8], stride: usize, size: (usize, usize), out: (usize, usize), per: (usize, usize)) -> Vec<u8> {
+    let cols = sample_offsets(size.0, out.0, per.0);
+    let rows = sample_offsets(size.1, out.1, per.1);
+    let n = (per.0 * per.1) as u32;
+    let mut sums = vec![0u32; out.0];
+    let mut result = Vec::with_capacity(out.0 * out.1);
+    for block_rows in rows.chunks_exact(per.1) {
         sums.iter_mut().for_each(|s| *s = 0);
         for &ry in block_rows {
-            let Some(line) = data.get(ry * stride..ry * stride + w) else { continue };
-            for (sum, xs) in sums.iter_mut().zip(cols.chunks_exact(SAMPLES_PER_AXIS)) {
+            let Some(line) = data.get(ry * stride..ry * stride + size.0) else { continue };
+            for (sum, xs) in sums.iter_mut().zip(cols.chunks_exact(per.0)) {
                 *sum += xs.iter().map(|&x| u32::from(line[x])).sum::<u32>();
             }
         }
@@ -327,9 +325,10 @@ mod tests {
             }
         }
         // Samples at x = 1, 3 (left block) and 5, 7: all on stripes.
-        assert_eq!(sample_offsets(8, 2), vec![1, 3, 5, 7]);
-        assert_eq!(block_means(&data, 10, 8, 4, 2, 1), vec![100, 100]);
+        assert_eq!(sample_offsets(8, 2, 2), vec![1, 3, 5, 7]);
+        assert_eq!(block_means(&data, 10, (8, 4), (2, 1), (2, 2)), vec![100, 100]);
+        assert_eq!(sample_offsets(4, 1, 1), vec![2]);
         // Narrow shares repeat their one pixel.
-        assert_eq!(sample_offsets(3, 3), vec![0, 0, 1, 1, 2, 2]);
+        assert_eq!(sample_offsets(3, 3, 2), vec![0, 0, 1, 1, 2, 2]);
     }
 }
