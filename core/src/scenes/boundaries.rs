@@ -129,7 +129,7 @@ fn fade_splits(stats: &[FrameStat], config: &SceneConfig) -> Vec<Mark> {
         .into_iter()
         .chain(runs(stats, |s| s.brightness > white))
         .filter(|&(_, end)| end + 1 < stats.len())
-        .map(|(start, end)| Mark { frame: (start + end + 1) / 2, kind: Boundary::Fade })
+        .map(|(start, end)| Mark { frame: (start + end).div_ceil(2), kind: Boundary::Fade })
         .filter(|m| m.frame > 0)
         .collect();
     marks.sort_by_key(|m| m.frame);

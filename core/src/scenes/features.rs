@@ -127,7 +127,7 @@ impl Luma {
                         n += 1;
                     }
                 }
-                out.push(if n == 0 { 0 } else { (sum / n) as u8 });
+                out.push(sum.checked_div(n).unwrap_or(0) as u8);
             }
         }
         out
