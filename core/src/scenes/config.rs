@@ -61,9 +61,10 @@ impl Default for AdaptiveConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FadeConfig {
-    /// Detect fades at all (default true). With the content and adaptive
-    /// detectors a run of black between two different pictures becomes one
-    /// boundary; with the fade detector every black or white run does.
+    /// Add fades to the content and adaptive detectors' cuts (default
+    /// true): a run of black between two different pictures becomes one
+    /// boundary. The fade detector always reports every black or white run
+    /// that picture follows.
     pub enabled: bool,
     /// Mean brightness below which a frame is black (default 12).
     pub black_level: f32,
