@@ -16,7 +16,7 @@ use super::features::{correlation, mean_std};
 const DARK_NOISE: f32 = 0.75;
 
 /// What starts a scene.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Boundary {
     /// The first scene.

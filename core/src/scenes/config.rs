@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// Which boundary detector drives the scene list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Detector {
     /// Hard cuts where the HSV content score of two consecutive frames
@@ -38,7 +38,7 @@ impl std::str::FromStr for Detector {
 }
 
 /// Settings of the adaptive detector.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AdaptiveConfig {
     /// A frame's score over the mean score of its neighbours at or above
@@ -58,7 +58,7 @@ impl Default for AdaptiveConfig {
 
 /// How fades are found: frames whose mean brightness (0..255) is below
 /// `black_level` are black, above `white_level` white.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct FadeConfig {
     /// Add fades to the content and adaptive detectors' cuts (default
@@ -82,7 +82,7 @@ impl Default for FadeConfig {
 /// How dissolves (cross-fades between two pictures) are found: a frame that
 /// is the even mix of the frames `h` before and after it, while those two
 /// differ in structure, is the middle of a dissolve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DissolveConfig {
     /// Detect dissolves with the content and adaptive detectors (default true).
@@ -106,7 +106,7 @@ impl Default for DissolveConfig {
 }
 
 /// Scene detection settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SceneConfig {

@@ -63,7 +63,7 @@ where
             .streams()
             .best(ff::media::Type::Video)
             .filter(|s| !s.disposition().contains(ff::format::stream::Disposition::ATTACHED_PIC))
-            .ok_or_else(|| Error::MissingStream { path: path.into(), kind: "video" })?;
+            .ok_or_else(|| no_video_stream(path))?;
         let rate = stream.avg_frame_rate();
         let fps = if rate.denominator() > 0 && rate.numerator() > 0 { f64::from(rate) } else { 0.0 };
         let fps = if fps.is_finite() && fps <= MAX_FPS { fps } else { 0.0 };
@@ -75,7 +75,7 @@ where
     let duration = (duration > 0).then(|| duration as f64 / f64::from(ff::ffi::AV_TIME_BASE));
 
     let mut ctx = ff::codec::Context::from_parameters(params)
-        .map_err(|e| Error::Decode(format!("video stream {index}: {e}")))?;
+        .map_err(|e| decode_error(format!("video stream {index}: {e}")))?;
     ctx.set_threading(ff::codec::threading::Config {
         kind: ff::codec::threading::Type::Frame,
         count: threads,
@@ -87,14 +87,14 @@ where
         (raw.width.max(0) as u32, raw.height.max(0) as u32)
     };
     if src_w == 0 || src_h == 0 || src_w > 32_768 || src_h > 32_768 {
-        return Err(Error::CorruptMedia { path: path.into(), reason: format!("video frame size {src_w}x{src_h}") });
+        return Err(corrupt(path, format!("video frame size {src_w}x{src_h}")));
     }
     let mut decoder = ctx.decoder();
     if fast {
         decoder.skip_loop_filter(ff::codec::discard::Discard::All);
     }
     let codec = ff::decoder::find(decoder.id())
-        .ok_or_else(|| Error::Decode(format!("{}: no decoder for {:?}", path.display(), decoder.id())))?;
+        .ok_or_else(|| decode_error(format!("{}: no decoder for {:?}", path.display(), decoder.id())))?;
     let mut options = ff::Dictionary::new();
     if fast {
         // Decode at 1/2, 1/4 or 1/8 size while that stays at least the
@@ -110,7 +110,7 @@ where
     let mut decoder = decoder
         .open_as_with(codec, options)
         .and_then(|o| o.video())
-        .map_err(|e| Error::Decode(format!("cannot open video decoder: {e}")))?;
+        .map_err(|e| decode_error(format!("cannot open video decoder: {e}")))?;
 
     let width = analysis_width.min(src_w).max(2);
     let height = ((f64::from(src_h) * f64::from(width) / f64::from(src_w)).round() as u32).clamp(2, 4096);
@@ -159,7 +159,7 @@ where
     emit(&mut decoder, &mut state, &mut frames)?;
     if frames == 0 {
         let reason = if bad_packets > 0 { "no decodable video frame" } else { "the video stream has no frames" };
-        return Err(Error::CorruptMedia { path: path.into(), reason: reason.into() });
+        return Err(corrupt(path, reason));
     }
     ctl.report(Stage::Scenes, frames as f64, Some(frames as f64), "frames");
     Ok(())
@@ -181,7 +181,7 @@ impl Scaled {
     fn scale(&mut self, decoded: &ff::frame::Video) -> Result<&[u8]> {
         let key = (decoded.format(), decoded.width(), decoded.height());
         if key.1 == 0 || key.2 == 0 {
-            return Err(Error::Decode("decoder returned an empty frame".into()));
+            return Err(decode_error("decoder returned an empty frame"));
         }
         if let Some(layout) = PlanarYuv::of(key.0) {
             if key.1 >= self.width && key.2 >= self.height {
@@ -199,12 +199,12 @@ impl Scaled {
                 self.height,
                 ff::software::scaling::Flags::AREA,
             )
-            .map_err(|e| Error::Decode(format!("cannot scale video frames: {e}")))?;
+            .map_err(|e| decode_error(format!("cannot scale video frames: {e}")))?;
             self.scaler = Some((ctx, key));
             self.out = ff::frame::Video::empty();
         }
         let (scaler, _) = self.scaler.as_mut().expect("scaler set above");
-        scaler.run(decoded, &mut self.out).map_err(|e| Error::Decode(format!("scaling failed: {e}")))?;
+        scaler.run(decoded, &mut self.out).map_err(|e| decode_error(format!("scaling failed: {e}")))?;
         let row = self.width as usize * 3;
         let stride = self.out.stride(0);
         let data = self.out.data(0);
@@ -309,6 +309,19 @@ fn seconds(ts: i64, time_base: ff::Rational) -> f64 {
         return 0.0;
     }
     ts as f64 * f64::from(time_base.numerator()) / f64::from(time_base.denominator())
+}
+
+// The errors this module raises, built in one place.
+fn no_video_stream(path: &Path) -> Error {
+    Error::MissingStream { path: path.into(), kind: "video" }
+}
+
+fn corrupt(path: &Path, reason: impl Into<String>) -> Error {
+    Error::CorruptMedia { path: path.into(), reason: reason.into() }
+}
+
+fn decode_error(reason: impl Into<String>) -> Error {
+    Error::Decode(reason.into())
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub use config::{AdaptiveConfig, Detector, DissolveConfig, FadeConfig, SceneConf
 pub use csv::to_csv;
 
 /// One scene: `[start, end)` in seconds and frames.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scene {
     pub start: f64,
     pub end: f64,
@@ -52,7 +52,7 @@ pub struct Scene {
 }
 
 /// Detected scenes plus the per-frame scores they came from.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SceneList {
     /// Frame rate: the stream's average rate, or measured from the frame
     /// times when the stream states none (or an absurd one).
