@@ -7,6 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reelkit/target}"
 # Models are part of the test fixture: fail instead of skipping without them.
 export REELKIT_REQUIRE_MODELS=1
+# So is the shared test data: a test that cannot find it fails.
+export REELKIT_REQUIRE_TESTDATA=1
 cd "$ROOT"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

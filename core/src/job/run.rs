@@ -53,8 +53,10 @@ impl Engine {
             JobParams::Align(p) => JobReport::Align(self.run_align(input, output, p, ctl)?),
             JobParams::Scenes(config) => {
                 let scenes = crate::scenes::detect_scenes(input, config, ctl)?;
-                if let Some(out) = output {
-                    write_json(out, &scenes)?;
+                match output {
+                    Some(out) if has_extension(out, "csv") => write_file(out, crate::scenes::to_csv(&scenes).as_bytes())?,
+                    Some(out) => write_json(out, &scenes)?,
+                    None => {}
                 }
                 JobReport::Scenes(ScenesReport { scenes, output: output.map(|o| o.display().to_string()) })
             }
@@ -214,6 +216,10 @@ fn load_script(path: &Path, style: crate::subtitle::PresetName, video: &str) -> 
     let info = crate::media::probe(video)?;
     let (w, h) = info.video.as_ref().map(|v| (v.display_width, v.display_height)).unwrap_or((1920, 1080));
     captions_script(&cues, &Preset::named(style), w, h)
+}
+
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {

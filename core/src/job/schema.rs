@@ -55,7 +55,7 @@ fn io_descriptions(kind: JobKind) -> (&'static str, &'static str) {
         JobKind::Ingest => ("media file or http(s) URL", "optional store directory (the params' `dest`)"),
         JobKind::Transcode => ("media file", "optional directory the outputs' relative paths live in (HLS there when no output is set)"),
         JobKind::Transcribe | JobKind::Align => ("media file", "optional transcript file: .json, .srt, .vtt or .ass"),
-        JobKind::Scenes => ("video file", "optional scene list file (.json)"),
+        JobKind::Scenes => ("video file", "optional scene list file: .json, or .csv in PySceneDetect's layout"),
         JobKind::Clips => ("media file", "directory for clip-NN.mp4/.srt/.vtt/.ass, clips.json and transcript.json"),
         JobKind::Reframe => ("video file", "the reframed MP4 to write"),
         JobKind::Burn => ("video file", "the MP4 to write"),

@@ -8,11 +8,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// `../shared/testdata` next to the repository, or `$REELKIT_TESTDATA`.
+/// With `REELKIT_REQUIRE_TESTDATA=1` (the test command) missing test data
+/// fails the test instead of skipping it.
 pub fn testdata() -> Option<PathBuf> {
     let dir = std::env::var_os("REELKIT_TESTDATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    dir.join("MANIFEST.md").exists().then_some(dir)
+    let found = dir.join("MANIFEST.md").exists();
+    if !found && std::env::var("REELKIT_REQUIRE_TESTDATA").as_deref() == Ok("1") {
+        panic!("test data not found at {} (set REELKIT_TESTDATA)", dir.display());
+    }
+    found.then_some(dir)
 }
 
 /// Test data or a visible skip.
