@@ -1,50 +1,112 @@
-//! Errors as JS sees them: an `Error` whose `message` is the core's one-line
-//! message and whose `code` is the core's stable code (`not_media`,
-//! `corrupt_media`, `cancelled`...), so callers branch on `err.code`.
+//! Errors as JS sees them: the core's [`reelkit::Error`] becomes a JS error
+//! whose `message` is the core's one-line message and whose properties carry
+//! its context: `code` (the core's stable code: `not_media`,
+//! `invalid_config`, `cancelled`...), and where known `field` (the dotted
+//! path at fault, e.g. `params.topp`), `accepted` (the keys or values
+//! accepted there), `line` (of a parse error), `path` and `stage`.
+//!
+//! The class follows Node's own conventions: a spec or option of the wrong
+//! shape is a `TypeError`, a value out of range a `RangeError`, anything
+//! else an `Error`; callers branch on `err.code`.
 
-use napi::{Env, JsError};
+use napi::bindgen_prelude::{JsObjectValue, Object};
+use napi::{Env, JsError, JsRangeError, JsTypeError, Status};
+use reelkit::{Error, ErrorKind};
 
-/// A failure on its way to JS: a stable code and a one-line message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub code: &'static str,
-    pub message: String,
+/// The JS error class a kind is thrown as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Error,
+    TypeError,
+    RangeError,
 }
 
-impl Failure {
-    /// A caller-supplied value the binding itself rejects (same code and
-    /// wording as the core's `InvalidParameter`).
-    pub fn invalid(name: &str, reason: impl std::fmt::Display) -> Self {
-        Self { code: "invalid_parameter", message: format!("invalid parameter `{name}`: {reason}") }
-    }
-
-    /// A bug: a panic inside the core or the binding.
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self { code: "internal", message: message.into() }
-    }
-
-    /// The JS `Error` object, carried in a `napi::Error` so that napi throws
-    /// or rejects with it unchanged.
-    pub fn into_napi(self, env: &Env) -> napi::Error {
-        let status: &str = self.code;
-        let js = JsError::from(napi::Error::new(status, self.message)).into_unknown(*env);
-        napi::Error::from(js)
+/// Every kind, by name: a new kind must be placed here (the fallback arm
+/// only exists because the enum is `#[non_exhaustive]`).
+pub fn class(kind: ErrorKind) -> Class {
+    use ErrorKind as K;
+    match kind {
+        K::InvalidConfig => Class::TypeError,
+        K::InvalidParameter => Class::RangeError,
+        K::NotFound
+        | K::NotMedia
+        | K::MissingStream
+        | K::CorruptMedia
+        | K::SubtitleParse
+        | K::PolicyViolation
+        | K::LimitExceeded
+        | K::DownloadFailed
+        | K::Timeout
+        | K::ModelNotFound
+        | K::UnknownModel
+        | K::InvalidModelFile
+        | K::UnsupportedModel
+        | K::ChecksumMismatch
+        | K::PackageNotFound
+        | K::InvalidManifest
+        | K::Network
+        | K::Http
+        | K::DeviceUnavailable
+        | K::Decode
+        | K::Encode
+        | K::Asr
+        | K::Tts
+        | K::Font
+        | K::ToolFailed
+        | K::Io
+        | K::Cancelled
+        | K::Internal => Class::Error,
+        _ => Class::Error,
     }
 }
 
-impl From<reelkit::Error> for Failure {
-    fn from(e: reelkit::Error) -> Self {
-        Self { code: e.code(), message: e.to_string() }
-    }
+/// The JS error for `e`, in a `napi::Error` so that napi throws or rejects
+/// with it unchanged.
+pub fn to_napi(env: &Env, e: &Error) -> napi::Error {
+    build(env, e).unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, e.to_string()))
 }
 
-impl From<reelkit::models::Error> for Failure {
-    fn from(e: reelkit::models::Error) -> Self {
-        Self { code: e.code(), message: e.to_string() }
+fn build(env: &Env, e: &Error) -> napi::Result<napi::Error> {
+    let base = napi::Error::new(e.code(), e.to_string());
+    let js = match class(e.kind()) {
+        Class::Error => JsError::from(base).into_unknown(*env),
+        Class::TypeError => JsTypeError::from(base).into_unknown(*env),
+        Class::RangeError => JsRangeError::from(base).into_unknown(*env),
+    };
+    // SAFETY: napi_create_*error returns an object.
+    let mut object: Object<'_> = unsafe { js.cast()? };
+    if let Some(field) = e.field() {
+        object.set_named_property("field", field)?;
     }
+    if !e.accepted().is_empty() {
+        object.set_named_property("accepted", e.accepted().to_vec())?;
+    }
+    if let Some(line) = e.line() {
+        object.set_named_property("line", u32::try_from(line).unwrap_or(u32::MAX))?;
+    }
+    if let Some(path) = e.path() {
+        object.set_named_property("path", path.display().to_string())?;
+    }
+    if let Some(stage) = e.stage() {
+        object.set_named_property("stage", stage.as_str())?;
+    }
+    Ok(napi::Error::from(js))
 }
 
-/// `Err(JS error with code)` for synchronous functions.
-pub fn throw<T>(env: &Env, failure: impl Into<Failure>) -> napi::Result<T> {
-    Err(failure.into().into_napi(env))
+/// `Err(the JS error)`, for synchronous functions.
+pub fn throw<T>(env: &Env, e: Error) -> napi::Result<T> {
+    Err(to_napi(env, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_are_type_errors_and_range_errors_out_of_range_values() {
+        assert_eq!(class(ErrorKind::InvalidConfig), Class::TypeError);
+        assert_eq!(class(ErrorKind::InvalidParameter), Class::RangeError);
+        let plain = ErrorKind::ALL.iter().filter(|k| class(**k) == Class::Error).count();
+        assert_eq!(plain, ErrorKind::ALL.len() - 2);
+    }
 }

@@ -1,7 +1,8 @@
 //! Progress and cancellation across the thread boundary.
 //!
-//! The core reports [`reelkit::ProgressEvent`]s on the worker thread. They go
-//! into a [`Relay`]: a queue that wakes the JS thread through a weak
+//! The core reports [`reelkit::ProgressEvent`]s on the worker thread; they
+//! cross as JSON values ([`crate::convert::progress_event`]) into a
+//! [`Relay`]: a queue that wakes the JS thread through a weak
 //! threadsafe function, coalesces events the JS thread has not seen yet, and
 //! is drained once more right before the promise settles, so no event
 //! arrives after `await` returns. A callback that throws cancels the job and
@@ -16,13 +17,12 @@ use std::sync::{Arc, Mutex, Weak};
 
 use napi::bindgen_prelude::{
     ClassInstance, FnArgs, FromNapiValue, Function, FunctionRef, JavaScriptClassExt, JsObjectValue, Object, ObjectRef,
-    ToNapiValue, Unknown,
+    Unknown,
 };
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue};
 use napi::{Env, JsValue, Status, ValueType};
 use napi_derive::napi;
-
-use crate::error::Failure;
+use serde_json::Value;
 
 /// Asks running work to stop. One token may be shared by several calls; once
 /// cancelled it stays cancelled.
@@ -53,55 +53,16 @@ impl CancelToken {
     }
 }
 
-/// One progress report: `done` out of `total` units of work in `stage`.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProgressEvent {
-    /// `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-    /// `render`, `export`, `download`, `fingerprint` or `transcode`.
-    pub stage: String,
-    /// Work done so far, in `unit`s.
-    pub done: f64,
-    /// Total work in `unit`s, when known.
-    pub total: Option<f64>,
-    /// `done / total` in `0..=1`, when the total is known.
-    pub fraction: Option<f64>,
-    /// What is counted: `seconds` of media, `frames`, `clips`...
-    pub unit: String,
-    /// Detail, e.g. the clip being exported.
-    pub message: Option<String>,
-    /// Throughput in `unit`s per second of wall-clock time (frames per
-    /// second while transcoding, bytes per second while downloading).
-    pub rate: Option<f64>,
-    /// Estimated seconds left in this stage.
-    pub eta: Option<f64>,
-}
-
-impl From<&reelkit::ProgressEvent> for ProgressEvent {
-    fn from(e: &reelkit::ProgressEvent) -> Self {
-        Self {
-            stage: e.stage.as_str().to_owned(),
-            done: e.done,
-            total: e.total,
-            fraction: e.fraction(),
-            unit: e.unit.to_owned(),
-            message: e.message.clone(),
-            rate: e.rate,
-            eta: e.eta,
-        }
-    }
-}
-
-/// Events that can stand in for an earlier, not yet delivered one.
-pub trait Coalesce {
-    /// Whether `self` (newer) makes the queued `older` redundant.
-    fn replaces(&self, older: &Self) -> bool;
-}
-
-impl Coalesce for ProgressEvent {
-    fn replaces(&self, older: &Self) -> bool {
-        self.stage == older.stage && self.message == older.message && self.total.is_some() && older.total.is_some()
-    }
+/// Whether the newer event `new` makes the queued, not yet delivered `old`
+/// redundant: both count work (`done`) and say the same about everything
+/// else (stage, message, model id, total...).
+fn replaces(new: &Value, old: &Value) -> bool {
+    const MOVING: &[&str] = &["done", "fraction", "rate", "eta"];
+    let (Some(new), Some(old)) = (new.as_object(), old.as_object()) else { return false };
+    let same = |a: &serde_json::Map<String, Value>, b: &serde_json::Map<String, Value>| {
+        a.iter().filter(|(k, _)| !MOVING.contains(&k.as_str())).all(|(k, v)| b.get(k) == Some(v))
+    };
+    new.contains_key("done") && old.contains_key("done") && same(new, old) && same(old, new)
 }
 
 /// What a call was given to be cancelled by (`signal` option).
@@ -109,29 +70,26 @@ pub type SignalArg<'a> = Unknown<'a>;
 
 type Waker = ThreadsafeFunction<(), (), (), Status, false, true>;
 
-struct Queue<E> {
-    events: VecDeque<E>,
+struct Queue {
+    events: VecDeque<Value>,
     wake_pending: bool,
     /// What the callback threw; no more events are delivered after it.
     thrown: Option<napi::Error>,
 }
 
 /// Carries events from worker threads to a JS callback.
-pub struct Relay<E: ToNapiValue + 'static> {
-    queue: Mutex<Queue<E>>,
-    callback: FunctionRef<E, UnknownReturnValue>,
+pub struct Relay {
+    queue: Mutex<Queue>,
+    callback: FunctionRef<Value, UnknownReturnValue>,
     waker: Mutex<Option<Waker>>,
     cancel: reelkit::CancelToken,
 }
 
-impl<E> Relay<E>
-where
-    E: ToNapiValue + Coalesce + Send + 'static,
-{
+impl Relay {
     /// A relay to `callback`; a throwing callback cancels `cancel`.
     pub fn new(
         env: &Env,
-        callback: &Function<'_, E, UnknownReturnValue>,
+        callback: &Function<'_, Value, UnknownReturnValue>,
         cancel: reelkit::CancelToken,
     ) -> napi::Result<Arc<Self>> {
         let relay = Arc::new(Self {
@@ -153,14 +111,14 @@ where
     }
 
     /// Queue `event` (any thread).
-    pub fn push(&self, event: E) {
+    pub fn push(&self, event: Value) {
         let wake = {
             let mut q = lock(&self.queue);
             if q.thrown.is_some() {
                 return;
             }
             match q.events.back_mut() {
-                Some(last) if event.replaces(last) => *last = event,
+                Some(last) if replaces(&event, last) => *last = event,
                 _ => q.events.push_back(event),
             }
             !std::mem::replace(&mut q.wake_pending, true)
@@ -175,7 +133,7 @@ where
     /// Deliver every queued event (JS thread).
     pub fn drain(&self, env: &Env) {
         loop {
-            let batch: Vec<E> = {
+            let batch: Vec<Value> = {
                 let mut q = lock(&self.queue);
                 q.wake_pending = false;
                 if q.thrown.is_some() {
@@ -260,7 +218,8 @@ impl Cancellation {
             let token = unsafe { ClassInstance::<CancelToken>::from_napi_value(env.raw(), signal.raw())? };
             return Ok(Self { token: token.inner.clone(), link: None });
         }
-        let not_a_signal = || Failure::invalid("signal", "expected a CancelToken or an AbortSignal").into_napi(env);
+        let not_a_signal =
+            || crate::error::to_napi(env, &reelkit::Error::invalid("signal", "expected a CancelToken or an AbortSignal"));
         if signal.get_type()? != ValueType::Object {
             return Err(not_a_signal());
         }
@@ -297,5 +256,22 @@ impl Cancellation {
             Some(link) => link.remove(env),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn newer_counts_replace_queued_ones_of_the_same_step() {
+        let older = json!({"stage": "transcode", "done": 1, "total": 10, "fraction": 0.1, "unit": "frames"});
+        let newer = json!({"stage": "transcode", "done": 2, "total": 10, "fraction": 0.2, "unit": "frames", "rate": 5});
+        assert!(replaces(&newer, &older));
+        assert!(!replaces(&json!({"stage": "export", "done": 2, "total": 10, "unit": "frames"}), &older));
+        let downloading = json!({"event": "downloading", "id": "joe", "done": 1});
+        assert!(replaces(&json!({"event": "downloading", "id": "joe", "done": 9}), &downloading));
+        assert!(!replaces(&json!({"event": "ready", "id": "joe", "path": "/x"}), &downloading));
     }
 }

@@ -1,56 +1,14 @@
-//! `detectScenes` (core `scenes` module).
+//! `detectScenes` (a `scenes` job).
 
 use napi::bindgen_prelude::AsyncTask;
 use napi::Env;
 use napi_derive::napi;
+use reelkit::config::object;
+use serde_json::json;
 
 use crate::progress::SignalArg;
+use crate::run::{run_legacy, spec, Json};
 use crate::task::{Control, Job, ProgressCallback};
-
-/// One scene: `[start, end)` in seconds and frames.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct Scene {
-    pub start: f64,
-    pub end: f64,
-    pub start_frame: i64,
-    pub end_frame: i64,
-}
-
-/// Detected scenes of the primary video stream.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct SceneList {
-    pub fps: f64,
-    pub frames: i64,
-    pub scenes: Vec<Scene>,
-    /// Start times of every scene after the first.
-    pub cuts: Vec<f64>,
-}
-
-fn int(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-impl From<reelkit::scenes::SceneList> for SceneList {
-    fn from(list: reelkit::scenes::SceneList) -> Self {
-        Self {
-            fps: list.fps,
-            frames: int(list.frames),
-            cuts: list.cuts(),
-            scenes: list
-                .scenes
-                .into_iter()
-                .map(|s| Scene {
-                    start: s.start,
-                    end: s.end,
-                    start_frame: int(s.start_frame),
-                    end_frame: int(s.end_frame),
-                })
-                .collect(),
-        }
-    }
-}
 
 /// Scene detection settings.
 #[napi(object, object_to_js = false)]
@@ -69,26 +27,20 @@ pub struct DetectScenesOptions<'a> {
 
 /// Detect scene cuts in the primary video stream.
 #[napi(ts_return_type = "Promise<SceneList>")]
-pub fn detect_scenes(
-    env: &Env,
-    path: String,
-    options: Option<DetectScenesOptions<'_>>,
-) -> napi::Result<AsyncTask<Job<SceneList>>> {
-    let mut config = reelkit::scenes::SceneConfig::default();
-    let (mut on_progress, mut signal) = (None, None);
-    if let Some(o) = options {
-        if let Some(threshold) = o.threshold {
-            config.threshold = threshold as f32;
-        }
-        if let Some(len) = o.min_scene_len {
-            config.min_scene_len = len;
-        }
-        if let Some(width) = o.analysis_width {
-            config.analysis_width = width;
-        }
-        (on_progress, signal) = (o.on_progress, o.signal);
-    }
+pub fn detect_scenes(env: &Env, path: String, options: Option<DetectScenesOptions<'_>>) -> napi::Result<AsyncTask<Job<Json>>> {
+    let (params, on_progress, signal) = match options {
+        Some(o) => (
+            object([
+                ("threshold", json!(o.threshold)),
+                ("min_scene_len", json!(o.min_scene_len)),
+                ("analysis_width", json!(o.analysis_width)),
+            ]),
+            o.on_progress,
+            o.signal,
+        ),
+        None => (json!({}), None, None),
+    };
     let control = Control::new(env, on_progress, signal)?;
     let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || Ok(reelkit::scenes::detect_scenes(path, &config, &ctl)?.into()))))
+    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("scenes", path, None, params)?, &ctl))))
 }

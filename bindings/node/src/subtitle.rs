@@ -1,15 +1,46 @@
-//! Styled subtitles (core `subtitle` module): `renderSubtitles` to an RGBA
-//! `Buffer`, `burnSubtitles`, `subtitlePresets`, `loadBrandKit`.
+//! Subtitles (core `subtitle` module): `readSubtitles`, `renderSubtitles`
+//! to an RGBA `Buffer`, `burnSubtitles` (a `burn` job for a script file),
+//! `subtitlePresets`, `loadBrandKit`.
+
+use std::path::Path;
 
 use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi::Env;
 use napi_derive::napi;
-use reelkit::subtitle::{ass::Script, BrandKit, BurnOptions, FontLibrary, Preset, PresetName, SubtitleRenderer};
-use serde_json::Value;
+use reelkit::config::{self, object};
+use reelkit::subtitle::{BrandKit, BurnOptions, FontLibrary, Preset, PresetName, Script, SubtitleRenderer};
+use reelkit::JobParams;
+use serde_json::{json, Value};
 
-use crate::error::{throw, Failure};
+use crate::convert::{from_js, record, wire};
+use crate::engine;
+use crate::error::throw;
 use crate::progress::SignalArg;
+use crate::run::{run_legacy, spec, Json};
 use crate::task::{Control, Job, ProgressCallback};
+
+/// Read an SRT or WebVTT file (format chosen from its content). Malformed
+/// files throw with code `subtitle_parse` and the line in `line`.
+#[napi(ts_return_type = "Array<SubtitleCue>")]
+pub fn read_subtitles(env: &Env, path: String) -> napi::Result<Value> {
+    match reelkit::subtitle::read_subtitles(&path) {
+        Ok(doc) => Ok(doc.cues.iter().map(record).collect()),
+        Err(e) => throw(env, e),
+    }
+}
+
+/// A script given as ASS text (it holds a line break) or as a file.
+fn is_text(script: &str) -> bool {
+    script.contains('\n')
+}
+
+fn load_script(script: &str) -> reelkit::Result<Script> {
+    if is_text(script) {
+        Script::parse(script)
+    } else {
+        Script::load(script)
+    }
+}
 
 /// A rendered subtitle layer: `width * height * 4` bytes of RGBA.
 #[napi(object, object_from_js = false)]
@@ -30,26 +61,6 @@ pub struct RenderSubtitlesOptions {
     pub premultiplied: Option<bool>,
 }
 
-/// A script from a path, or from ASS text when it holds a line break.
-fn load_script(script: &str) -> reelkit::Result<Script> {
-    if script.contains('\n') {
-        Script::parse(script)
-    } else {
-        Script::load(script)
-    }
-}
-
-fn fonts(dir: Option<&str>) -> reelkit::Result<FontLibrary> {
-    Ok(match dir {
-        Some(d) => {
-            let mut lib = FontLibrary::empty();
-            lib.add_dir(d)?;
-            lib
-        }
-        None => FontLibrary::bundled(),
-    })
-}
-
 /// The subtitle layer of `script` (a path, or ASS text) at `time` seconds
 /// on a `width` x `height` frame, over a transparent background.
 #[napi(ts_return_type = "Promise<SubtitleFrame>")]
@@ -62,32 +73,16 @@ pub fn render_subtitles(
     options: Option<RenderSubtitlesOptions>,
 ) -> napi::Result<AsyncTask<Job<SubtitleFrame>>> {
     let (fonts_dir, premultiplied) = options.map(|o| (o.fonts_dir, o.premultiplied.unwrap_or(false))).unwrap_or_default();
-    let control = Control::new(env, None, None)?;
-    Ok(AsyncTask::new(Job::new(control, move || {
+    Ok(AsyncTask::new(Job::new(Control::none(env)?, move || {
         let script = load_script(&script)?;
-        let renderer = SubtitleRenderer::for_script(&script, fonts(fonts_dir.as_deref())?);
-        let image = renderer.render(&script, time, width, height)?;
+        let fonts = match fonts_dir {
+            Some(dir) => FontLibrary::from_dir_or_bundled(Some(Path::new(&dir)))?,
+            None => engine().fonts().clone(),
+        };
+        let image = SubtitleRenderer::for_script(&script, fonts).render(&script, time, width, height)?;
         let data = if premultiplied { image.to_premultiplied_rgba() } else { image.to_straight_rgba() };
         Ok(SubtitleFrame { width, height, premultiplied, data: data.into() })
     })))
-}
-
-/// What a burn produced.
-#[napi(object, object_from_js = false)]
-pub struct BurnReport {
-    pub output: String,
-    pub width: u32,
-    pub height: u32,
-    /// Frames encoded (slates included).
-    pub frames: i64,
-    /// How often the subtitle layer was rendered (it is reused while it does
-    /// not change).
-    pub overlay_renders: i64,
-    pub duration: f64,
-    /// `copied`, `none`, or why the audio was left out.
-    pub audio: String,
-    pub intro_seconds: f64,
-    pub outro_seconds: f64,
 }
 
 /// How to burn.
@@ -101,7 +96,7 @@ pub struct BurnSubtitlesOptions<'a> {
     pub fonts_dir: Option<String>,
     /// A brand kit: JSON file path, or the kit object (relative paths
     /// resolve against the current folder).
-    #[napi(ts_type = "string | Record<string, unknown>")]
+    #[napi(ts_type = "string | BrandKit")]
     pub brand: Option<Value>,
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub on_progress: Option<ProgressCallback<'a>>,
@@ -109,21 +104,22 @@ pub struct BurnSubtitlesOptions<'a> {
     pub signal: Option<SignalArg<'a>>,
 }
 
-fn brand_kit(value: Value) -> Result<BrandKit, Failure> {
-    let kit = match value {
-        Value::String(path) => BrandKit::load(path)?,
+/// A brand kit from its file's path or its JSON object, checked.
+fn brand_kit(value: Value) -> reelkit::Result<BrandKit> {
+    match value {
+        Value::String(path) => BrandKit::load(path),
         json => {
-            let kit = BrandKit::from_json(&json.to_string())?;
+            let kit: BrandKit = config::from_value(from_js(json), "brand")?;
             kit.validate()?;
-            kit
+            Ok(kit)
         }
-    };
-    Ok(kit)
+    }
 }
 
 /// Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
 /// to `output` with the audio copied; a brand kit adds its watermark and
-/// intro/outro slates.
+/// intro/outro slates. A script file may also be SRT or WebVTT (drawn
+/// with the `bold` preset).
 #[napi(ts_return_type = "Promise<BurnReport>")]
 pub fn burn_subtitles(
     env: &Env,
@@ -131,43 +127,33 @@ pub fn burn_subtitles(
     script: String,
     output: String,
     options: Option<BurnSubtitlesOptions<'_>>,
-) -> napi::Result<AsyncTask<Job<BurnReport>>> {
-    let mut burn = BurnOptions::default();
-    let (mut on_progress, mut signal) = (None, None);
-    if let Some(o) = options {
-        if let Some(crf) = o.crf {
-            burn = burn.crf(u8::try_from(crf).unwrap_or(u8::MAX));
-        }
-        if let Some(p) = o.preset {
-            burn = burn.preset(p);
-        }
-        if let Some(d) = o.fonts_dir {
-            burn = burn.fonts_dir(d);
-        }
-        if let Some(b) = o.brand {
-            match brand_kit(b) {
-                Ok(kit) => burn = burn.brand(kit),
-                Err(f) => return Err(f.into_napi(env)),
-            }
-        }
-        (on_progress, signal) = (o.on_progress, o.signal);
-    }
+) -> napi::Result<AsyncTask<Job<Json>>> {
+    let (burn, brand, on_progress, signal) = match options {
+        Some(o) => (
+            object([("crf", json!(o.crf)), ("preset", json!(o.preset)), ("fonts_dir", json!(o.fonts_dir))]),
+            o.brand,
+            o.on_progress,
+            o.signal,
+        ),
+        None => (json!({}), None, None, None),
+    };
     let control = Control::new(env, on_progress, signal)?;
     let ctl = control.run_ctl();
     Ok(AsyncTask::new(Job::new(control, move || {
-        let script = load_script(&script)?;
-        let r = reelkit::subtitle::burn(input, &script, output, &burn, &ctl)?;
-        Ok(BurnReport {
-            output: r.output,
-            width: r.width,
-            height: r.height,
-            frames: r.frames as i64,
-            overlay_renders: r.overlay_renders as i64,
-            duration: r.duration,
-            audio: r.audio,
-            intro_seconds: r.intro_seconds,
-            outro_seconds: r.outro_seconds,
-        })
+        let brand = brand.map(brand_kit).transpose()?;
+        if is_text(&script) {
+            // No job reads a script from memory: burn it directly.
+            let mut options: BurnOptions = config::from_value(burn, "options")?;
+            options.brand = brand;
+            options.validate()?;
+            let report = reelkit::subtitle::burn(input, &Script::parse(&script)?, output, &options, &ctl)?;
+            return Ok(Json(record(&report)));
+        }
+        let mut spec = spec("burn", input, output, json!({ "script": script, "options": burn }))?;
+        if let JobParams::Burn(params) = &mut spec.params {
+            params.options.brand = brand;
+        }
+        run_legacy(&spec, &ctl)
     })))
 }
 
@@ -190,18 +176,19 @@ pub fn subtitle_presets() -> Vec<SubtitlePreset> {
         .map(|p| SubtitlePreset {
             name: p.as_str().into(),
             description: p.description().into(),
-            preset: serde_json::to_value(Preset::named(*p)).unwrap_or(Value::Null),
+            preset: wire(serde_json::to_value(Preset::named(*p)).unwrap_or(Value::Null)),
         })
         .collect()
 }
 
 /// Load and check a brand kit (a JSON file path or the kit object); returns
-/// it with every default filled in. Throws with `code` `invalid_parameter`
-/// naming the bad field, or `not_found` for a missing file.
+/// it with every default filled in (snake_case keys, as in the file).
+/// Throws with `code` `invalid_parameter` naming the bad field, or
+/// `not_found` for a missing file.
 #[napi(ts_return_type = "Record<string, unknown>")]
 pub fn load_brand_kit(env: &Env, #[napi(ts_arg_type = "string | Record<string, unknown>")] kit: Value) -> napi::Result<Value> {
     match brand_kit(kit) {
-        Ok(k) => Ok(serde_json::to_value(&k).unwrap_or(Value::Null)),
-        Err(f) => throw(env, f),
+        Ok(k) => Ok(wire(serde_json::to_value(&k).unwrap_or(Value::Null))),
+        Err(e) => throw(env, e),
     }
 }

@@ -7,37 +7,36 @@ use std::sync::{Arc, Mutex};
 use napi::bindgen_prelude::{Function, ToNapiValue, TypeName};
 use napi::threadsafe_function::UnknownReturnValue;
 use napi::{Env, JsValue, Status, Task, ValueType};
+use serde_json::Value;
 
-use crate::error::Failure;
-use crate::progress::{Cancellation, Coalesce, ProgressEvent, Relay, SignalArg};
+use crate::convert::progress_event;
+use crate::progress::{Cancellation, Relay, SignalArg};
 
-/// The `onProgress` option of a call.
-pub type ProgressCallback<'a, E = ProgressEvent> = Function<'a, E, UnknownReturnValue>;
+/// The `onProgress` option of a call: it receives each event as an object.
+pub type ProgressCallback<'a> = Function<'a, Value, UnknownReturnValue>;
 
 /// Progress relay and cancellation of one call, set up on the JS thread.
-pub struct Control<E: ToNapiValue + 'static = ProgressEvent> {
-    relay: Option<Arc<Relay<E>>>,
+pub struct Control {
+    relay: Option<Arc<Relay>>,
     cancellation: Cancellation,
 }
 
-impl<E> Control<E>
-where
-    E: ToNapiValue + Coalesce + Send + 'static,
-{
-    pub fn new(
-        env: &Env,
-        on_progress: Option<ProgressCallback<'_, E>>,
-        signal: Option<SignalArg<'_>>,
-    ) -> napi::Result<Self> {
+impl Control {
+    pub fn new(env: &Env, on_progress: Option<ProgressCallback<'_>>, signal: Option<SignalArg<'_>>) -> napi::Result<Self> {
         let cancellation = Cancellation::new(env, signal)?;
         let relay = match on_progress {
             Some(callback) if callback.to_unknown().get_type()? == ValueType::Function => {
                 Some(Relay::new(env, &callback, cancellation.token().clone())?)
             }
-            Some(_) => return Err(Failure::invalid("onProgress", "expected a function").into_napi(env)),
+            Some(_) => return Err(crate::error::to_napi(env, &reelkit::Error::invalid("onProgress", "expected a function"))),
             None => None,
         };
         Ok(Self { relay, cancellation })
+    }
+
+    /// A call without progress or cancellation.
+    pub fn none(env: &Env) -> napi::Result<Self> {
+        Self::new(env, None, None)
     }
 
     pub fn cancel_token(&self) -> &reelkit::CancelToken {
@@ -45,8 +44,25 @@ where
     }
 
     /// Where worker code sends its events (`None` when nobody listens).
-    pub fn relay(&self) -> Option<Arc<Relay<E>>> {
+    pub fn relay(&self) -> Option<Arc<Relay>> {
         self.relay.clone()
+    }
+
+    /// The core's view: events go to the relay (at most one per percent of a
+    /// stage), cancellation to the token.
+    pub fn run_ctl(&self) -> reelkit::RunCtl {
+        let ctl = reelkit::RunCtl::default().with_cancel(self.cancel_token().clone());
+        match self.relay() {
+            Some(relay) => {
+                let throttle = Mutex::new(Throttle::default());
+                ctl.with_progress(Arc::new(move |e: &reelkit::ProgressEvent| {
+                    if throttle.lock().unwrap_or_else(|p| p.into_inner()).admit(e) {
+                        relay.push(progress_event(e));
+                    }
+                }))
+            }
+            None => ctl,
+        }
     }
 
     /// Deliver the last events; the error the callback threw, if it did.
@@ -62,39 +78,19 @@ where
     }
 }
 
-impl Control<ProgressEvent> {
-    /// The core's view: events go to the relay (at most one per percent of a
-    /// stage), cancellation to the token.
-    pub fn run_ctl(&self) -> reelkit::RunCtl {
-        let ctl = reelkit::RunCtl::default().with_cancel(self.cancel_token().clone());
-        match self.relay() {
-            Some(relay) => {
-                let throttle = Mutex::new(Throttle::default());
-                ctl.with_progress(Arc::new(move |e: &reelkit::ProgressEvent| {
-                    let event = ProgressEvent::from(e);
-                    if throttle.lock().unwrap_or_else(|p| p.into_inner()).admit(&event) {
-                        relay.push(event);
-                    }
-                }))
-            }
-            None => ctl,
-        }
-    }
-}
-
 /// Drops repeated events and events that move a stage by less than 1 %; the
 /// first and the last event of each stage (and of each message) pass.
 #[derive(Default)]
 struct Throttle {
-    last: Option<ProgressEvent>,
+    last: Option<reelkit::ProgressEvent>,
 }
 
 impl Throttle {
-    fn admit(&mut self, event: &ProgressEvent) -> bool {
-        let pass = match (&self.last, event.fraction) {
+    fn admit(&mut self, event: &reelkit::ProgressEvent) -> bool {
+        let pass = match (&self.last, event.fraction()) {
             (Some(last), _) if last == event => false,
             (Some(last), Some(f)) if last.stage == event.stage && last.message == event.message => {
-                f >= 1.0 || last.fraction.is_none_or(|l| f - l >= 0.01)
+                f >= 1.0 || last.fraction().is_none_or(|l| f - l >= 0.01)
             }
             _ => true,
         };
@@ -105,29 +101,25 @@ impl Throttle {
     }
 }
 
-type Work<T> = Box<dyn FnOnce() -> Result<T, Failure> + Send>;
+type Work<T> = Box<dyn FnOnce() -> reelkit::Result<T> + Send>;
 
 /// A core call as a `Promise<T>`: runs on the libuv pool, settles after
-/// the last progress event, rejects with a coded `Error`.
-pub struct Job<T, E: ToNapiValue + 'static = ProgressEvent> {
+/// the last progress event, rejects with the core's error as a JS error.
+pub struct Job<T> {
     work: Option<Work<T>>,
-    control: Control<E>,
-    failure: Option<Failure>,
+    control: Control,
+    failure: Option<reelkit::Error>,
 }
 
-impl<T, E> Job<T, E>
-where
-    E: ToNapiValue + Coalesce + Send + 'static,
-{
-    pub fn new(control: Control<E>, work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Self {
+impl<T> Job<T> {
+    pub fn new(control: Control, work: impl FnOnce() -> reelkit::Result<T> + Send + 'static) -> Self {
         Self { work: Some(Box::new(work)), control, failure: None }
     }
 }
 
-impl<T, E> Task for Job<T, E>
+impl<T> Task for Job<T>
 where
     T: ToNapiValue + TypeName + Send + 'static,
-    E: ToNapiValue + Coalesce + Send + 'static,
 {
     type Output = T;
     type JsValue = T;
@@ -140,7 +132,7 @@ where
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(Failure::internal(format!("internal error (panic): {what}")))
+            Err(reelkit::Error::internal(format!("panic: {what}")))
         });
         result.map_err(|failure| {
             self.failure = Some(failure);
@@ -159,7 +151,7 @@ where
         if let Some(thrown) = self.control.finish(&env) {
             return Err(thrown);
         }
-        Err(self.failure.take().map_or(err, |f| f.into_napi(&env)))
+        Err(self.failure.take().map_or(err, |f| crate::error::to_napi(&env, &f)))
     }
 
     fn finally(mut self, env: Env) -> napi::Result<()> {
@@ -170,43 +162,34 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reelkit::Stage;
 
-    fn event(stage: &str, done: f64, total: Option<f64>) -> ProgressEvent {
-        ProgressEvent {
-            stage: stage.into(),
-            done,
-            total,
-            fraction: total.map(|t| done / t),
-            unit: "seconds".into(),
-            message: None,
-            rate: None,
-            eta: None,
-        }
+    fn event(stage: Stage, done: f64, total: Option<f64>) -> reelkit::ProgressEvent {
+        reelkit::ProgressEvent { stage, done, total, unit: "seconds", message: None, rate: None, eta: None }
     }
 
     #[test]
     fn throttle_keeps_stage_edges_and_whole_percents() {
         let events = [
-            event("decode_audio", 0.0, Some(1000.0)),
-            event("decode_audio", 5.0, Some(1000.0)),
-            event("decode_audio", 10.0, Some(1000.0)),
-            event("decode_audio", 12.0, Some(1000.0)),
-            event("decode_audio", 1000.0, Some(1000.0)),
-            event("decode_audio", 1000.0, Some(1000.0)),
-            event("transcribe", 0.0, Some(10.0)),
-            event("transcribe", 0.0, None),
-            event("transcribe", 10.0, Some(10.0)),
+            event(Stage::DecodeAudio, 0.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 5.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 10.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 12.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 1000.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 1000.0, Some(1000.0)),
+            event(Stage::Transcribe, 0.0, Some(10.0)),
+            event(Stage::Transcribe, 0.0, None),
+            event(Stage::Transcribe, 10.0, Some(10.0)),
         ];
         let mut throttle = Throttle::default();
-        let admitted: Vec<(&str, f64)> =
-            events.iter().filter(|e| throttle.admit(e)).map(|e| (e.stage.as_str(), e.done)).collect();
+        let admitted: Vec<(Stage, f64)> = events.iter().filter(|e| throttle.admit(e)).map(|e| (e.stage, e.done)).collect();
         let expected = [
-            ("decode_audio", 0.0),
-            ("decode_audio", 10.0),
-            ("decode_audio", 1000.0),
-            ("transcribe", 0.0),
-            ("transcribe", 0.0),
-            ("transcribe", 10.0),
+            (Stage::DecodeAudio, 0.0),
+            (Stage::DecodeAudio, 10.0),
+            (Stage::DecodeAudio, 1000.0),
+            (Stage::Transcribe, 0.0),
+            (Stage::Transcribe, 0.0),
+            (Stage::Transcribe, 10.0),
         ];
         assert_eq!(admitted, expected);
     }

@@ -1,251 +1,51 @@
 //! `synthesize`, `synthesizeBatch`, `tts`, `voices`, `dub`, `measureLoudness`
-//! (core `tts` and `audio` modules): one shared synthesiser per process, so
-//! voices load once.
+//! (core `tts` and `audio` modules), all with the engine's one
+//! synthesiser, so voices load once.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use napi::bindgen_prelude::{AsyncTask, Float32Array};
-use napi::Env;
+use napi::bindgen_prelude::{AsyncTask, Float32Array, JsObjectValue, Object, ToNapiValue, TypeName};
+use napi::{sys, Env, ValueType};
 use napi_derive::napi;
-use reelkit::audio::DubJob;
-use reelkit::tts::{Synthesizer, TtsConfig};
-use serde_json::Value;
+use reelkit::config::{self, merge, object};
+use reelkit::tts::TtsConfig;
+use serde_json::{json, Value};
 
-use crate::error::Failure;
-use crate::partial::parse_partial;
+use crate::convert::{options, record};
+use crate::engine;
 use crate::progress::SignalArg;
+use crate::run::{run_legacy, spec, Json};
 use crate::task::{Control, Job, ProgressCallback};
 
-fn synthesizer() -> &'static Synthesizer {
-    static SYNTH: LazyLock<Synthesizer> = LazyLock::new(Synthesizer::from_env);
-    &SYNTH
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// One sentence of a `Speech`; times in seconds.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct SpokenSentence {
-    pub text: String,
-    /// IPA read by a Piper voice (empty for espeak-ng voices).
-    pub phonemes: String,
-    pub start: f64,
-    pub end: f64,
-}
-
-/// Synthesised speech: mono samples in -1..1 at `sampleRate`.
-#[napi(object, object_from_js = false)]
+/// Synthesised speech as JS sees it: the record's fields, and its samples
+/// as a `Float32Array` under `audio`.
 pub struct Speech {
-    pub audio: Float32Array,
-    pub sample_rate: u32,
-    pub duration: f64,
-    pub voice: String,
-    pub sentences: Vec<SpokenSentence>,
-    /// Phonemes the voice has no id for (skipped), with counts.
-    pub missing_phonemes: HashMap<String, u32>,
+    fields: Value,
+    samples: Vec<f32>,
 }
 
 impl From<reelkit::tts::Speech> for Speech {
-    fn from(s: reelkit::tts::Speech) -> Self {
-        Self {
-            sample_rate: s.sample_rate,
-            duration: s.duration(),
-            voice: s.voice,
-            sentences: s
-                .sentences
-                .into_iter()
-                .map(|x| SpokenSentence { text: x.text, phonemes: x.phonemes, start: x.start, end: x.end })
-                .collect(),
-            missing_phonemes: s.missing_phonemes.into_iter().map(|(k, v)| (k, count(v))).collect(),
-            audio: Float32Array::new(s.samples),
-        }
+    fn from(mut speech: reelkit::tts::Speech) -> Self {
+        let samples = std::mem::take(&mut speech.samples);
+        let mut fields = record(&speech);
+        fields["duration"] = json!(samples.len() as f64 / f64::from(speech.sample_rate.max(1)));
+        Self { fields, samples }
     }
 }
 
-/// What `tts` wrote.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct SynthesisSummary {
-    pub voice: String,
-    pub sample_rate: u32,
-    /// Seconds of speech written.
-    pub duration: f64,
-    pub sentences: u32,
-    pub missing_phonemes: HashMap<String, u32>,
-    /// Wall-clock seconds until the first audio was written.
-    pub first_audio_after: f64,
-    /// Wall-clock seconds of the whole call.
-    pub elapsed: f64,
-}
-
-impl From<reelkit::tts::SynthesisSummary> for SynthesisSummary {
-    fn from(s: reelkit::tts::SynthesisSummary) -> Self {
-        Self {
-            voice: s.voice,
-            sample_rate: s.sample_rate,
-            duration: s.duration,
-            sentences: count(s.sentences),
-            missing_phonemes: s.missing_phonemes.into_iter().map(|(k, v)| (k, count(v))).collect(),
-            first_audio_after: s.first_audio_after,
-            elapsed: s.elapsed,
-        }
+impl TypeName for Speech {
+    fn type_name() -> &'static str {
+        "Speech"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
     }
 }
 
-/// A voice `synthesize` can use (`id` is what to pass as `voice`).
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct Voice {
-    pub id: String,
-    /// `piper` or `espeak`.
-    pub engine: String,
-    pub language: String,
-    pub espeak_voice: String,
-    pub sample_rate: u32,
-    pub quality: Option<String>,
-    pub speakers: Vec<String>,
-    pub num_speakers: u32,
-    pub installed: bool,
-    pub path: Option<String>,
-    pub description: String,
-}
-
-impl From<reelkit::tts::Voice> for Voice {
-    fn from(v: reelkit::tts::Voice) -> Self {
-        Self {
-            engine: match v.engine {
-                reelkit::tts::VoiceEngine::Piper => "piper",
-                reelkit::tts::VoiceEngine::Espeak => "espeak",
-            }
-            .to_owned(),
-            id: v.id,
-            language: v.language,
-            espeak_voice: v.espeak_voice,
-            sample_rate: v.sample_rate,
-            quality: v.quality,
-            speakers: v.speakers,
-            num_speakers: v.num_speakers,
-            installed: v.installed,
-            path: v.path.map(|p| p.display().to_string()),
-            description: v.description,
-        }
-    }
-}
-
-/// EBU R128 measurements.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct Loudness {
-    /// Integrated loudness in LUFS (null for silence).
-    pub integrated_lufs: Option<f64>,
-    pub range_lu: f64,
-    pub true_peak_dbtp: f64,
-    pub sample_peak_dbfs: f64,
-}
-
-impl From<reelkit::audio::Loudness> for Loudness {
-    fn from(l: reelkit::audio::Loudness) -> Self {
-        Self {
-            integrated_lufs: l.integrated_lufs,
-            range_lu: l.range_lu,
-            true_peak_dbtp: l.true_peak_dbtp,
-            sample_peak_dbfs: l.sample_peak_dbfs,
-        }
-    }
-}
-
-/// What happened to one narration cue.
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct CueReport {
-    pub index: u32,
-    pub start: f64,
-    pub end: f64,
-    pub text: String,
-    /// `fits`, `sped_up`, `stretched`, `overrun`, `unfit` or `empty`.
-    pub status: String,
-    pub natural_duration: f64,
-    pub duration: f64,
-    pub rate: f64,
-    pub stretch: f64,
-    pub placed_start: Option<f64>,
-    pub placed_end: Option<f64>,
-}
-
-/// What `dub` produced (`reelkit dub` prints the same report as JSON).
-#[napi(object, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct DubReport {
-    pub input: String,
-    pub output: String,
-    /// `OUT.narration.wav`.
-    pub narration: String,
-    /// `OUT.bed.wav`.
-    pub bed: String,
-    pub voice: String,
-    pub sample_rate: u32,
-    pub channels: u32,
-    pub duration: f64,
-    pub target_lufs: f64,
-    pub target_true_peak: f64,
-    /// Loudness of the mix, measured on the written MP4.
-    pub mix: Loudness,
-    pub narration_loudness: Loudness,
-    pub cues: Vec<CueReport>,
-    pub sped_up: Vec<u32>,
-    pub overrun: Vec<u32>,
-    pub unfit: Vec<u32>,
-    pub speech_seconds: f64,
-    pub synthesis_seconds: f64,
-}
-
-fn status_name(status: reelkit::audio::FitStatus) -> String {
-    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-impl From<reelkit::audio::DubReport> for DubReport {
-    fn from(r: reelkit::audio::DubReport) -> Self {
-        let ids = |v: Vec<usize>| v.into_iter().map(count).collect();
-        Self {
-            input: r.input,
-            output: r.output,
-            narration: r.narration,
-            bed: r.bed,
-            voice: r.voice,
-            sample_rate: r.sample_rate,
-            channels: u32::from(r.channels),
-            duration: r.duration,
-            target_lufs: r.target.lufs,
-            target_true_peak: r.target.true_peak,
-            mix: r.mix.into(),
-            narration_loudness: r.narration_loudness.into(),
-            cues: r
-                .cues
-                .into_iter()
-                .map(|c| CueReport {
-                    index: count(c.index),
-                    start: c.start,
-                    end: c.end,
-                    text: c.text,
-                    status: status_name(c.status),
-                    natural_duration: c.natural_duration,
-                    duration: c.duration,
-                    rate: c.rate,
-                    stretch: c.stretch,
-                    placed_start: c.placed_start,
-                    placed_end: c.placed_end,
-                })
-                .collect(),
-            sped_up: ids(r.sped_up),
-            overrun: ids(r.overrun),
-            unfit: ids(r.unfit),
-            speech_seconds: r.speech_seconds,
-            synthesis_seconds: r.synthesis_seconds,
-        }
+impl ToNapiValue for Speech {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        // SAFETY: forwarded from the caller; the value made is an object.
+        let raw = unsafe { Value::to_napi_value(env, val.fields)? };
+        Object::from_raw(env, raw).set_named_property("audio", Float32Array::new(val.samples))?;
+        Ok(raw)
     }
 }
 
@@ -262,7 +62,7 @@ pub struct SynthesizeOptions<'a> {
     pub seed: Option<u32>,
     /// Other `TtsConfig` fields in the core's JSON form (snake_case), e.g.
     /// `{ noise_scale: 0.5, sentence_pause: 0.3 }`. Unknown keys are rejected.
-    #[napi(ts_type = "Record<string, unknown>")]
+    #[napi(ts_type = "TtsConfig")]
     pub options: Option<Value>,
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub on_progress: Option<ProgressCallback<'a>>,
@@ -270,54 +70,25 @@ pub struct SynthesizeOptions<'a> {
     pub signal: Option<SignalArg<'a>>,
 }
 
-struct Settings {
-    voice: Option<String>,
-    speaker: Option<String>,
-    rate: Option<f64>,
-    seed: Option<u32>,
-    options: Option<Value>,
+/// The voice settings (explicit options over `options`) and the control.
+fn settings(env: &Env, options: Option<SynthesizeOptions<'_>>) -> napi::Result<(Value, Control)> {
+    let Some(o) = options else { return Ok((json!({}), Control::none(env)?)) };
+    let explicit =
+        object([("voice", json!(o.voice)), ("speaker", json!(o.speaker)), ("rate", json!(o.rate)), ("seed", json!(o.seed))]);
+    Ok((merge(self::options(o.options), explicit), Control::new(env, o.on_progress, o.signal)?))
 }
 
-impl Settings {
-    fn config(self) -> Result<TtsConfig, Failure> {
-        let mut config: TtsConfig = parse_partial(self.options)?;
-        if let Some(v) = self.voice {
-            config.voice = v;
-        }
-        if self.speaker.is_some() {
-            config.speaker = self.speaker;
-        }
-        if let Some(r) = self.rate {
-            config.rate = r as f32;
-        }
-        if let Some(s) = self.seed {
-            config.seed = u64::from(s);
-        }
-        config.validate()?;
-        Ok(config)
-    }
-}
-
-fn split(options: Option<SynthesizeOptions<'_>>) -> (Settings, Option<ProgressCallback<'_>>, Option<SignalArg<'_>>) {
-    match options {
-        Some(o) => (
-            Settings { voice: o.voice, speaker: o.speaker, rate: o.rate, seed: o.seed, options: o.options },
-            o.on_progress,
-            o.signal,
-        ),
-        None => (Settings { voice: None, speaker: None, rate: None, seed: None, options: None }, None, None),
-    }
+fn tts_config(settings: Value) -> reelkit::Result<TtsConfig> {
+    config::from_value(settings, "options")
 }
 
 /// Speak `text` (SSML-lite `<break time="300ms"/>` tags make pauses).
 #[napi(ts_return_type = "Promise<Speech>")]
 pub fn synthesize(env: &Env, text: String, options: Option<SynthesizeOptions<'_>>) -> napi::Result<AsyncTask<Job<Speech>>> {
-    let (settings, on_progress, signal) = split(options);
-    let control = Control::new(env, on_progress, signal)?;
+    let (settings, control) = settings(env, options)?;
     let ctl = control.run_ctl();
     Ok(AsyncTask::new(Job::new(control, move || {
-        let config = settings.config()?;
-        Ok(synthesizer().synthesize(&text, &config, &ctl)?.into())
+        Ok(engine().synthesizer().synthesize(&text, &tts_config(settings)?, &ctl)?.into())
     })))
 }
 
@@ -328,13 +99,11 @@ pub fn synthesize_batch(
     texts: Vec<String>,
     options: Option<SynthesizeOptions<'_>>,
 ) -> napi::Result<AsyncTask<Job<Vec<Speech>>>> {
-    let (settings, on_progress, signal) = split(options);
-    let control = Control::new(env, on_progress, signal)?;
+    let (settings, control) = settings(env, options)?;
     let ctl = control.run_ctl();
     Ok(AsyncTask::new(Job::new(control, move || {
-        let config = settings.config()?;
         let mut out = Vec::with_capacity(texts.len());
-        synthesizer().synthesize_batch(&texts, &config, &ctl, &mut |_, s| {
+        engine().synthesizer().synthesize_batch(&texts, &tts_config(settings)?, &ctl, &mut |_, s| {
             out.push(Speech::from(s));
             Ok(())
         })?;
@@ -342,29 +111,21 @@ pub fn synthesize_batch(
     })))
 }
 
-/// Speak `text` into a 16-bit WAV file as it is synthesised (bounded memory).
+/// Speak `text` into a 16-bit WAV file as it is synthesised (bounded
+/// memory; a `tts` job).
 #[napi(ts_return_type = "Promise<SynthesisSummary>")]
-pub fn tts(
-    env: &Env,
-    text: String,
-    out: String,
-    options: Option<SynthesizeOptions<'_>>,
-) -> napi::Result<AsyncTask<Job<SynthesisSummary>>> {
-    let (settings, on_progress, signal) = split(options);
-    let control = Control::new(env, on_progress, signal)?;
+pub fn tts(env: &Env, text: String, out: String, options: Option<SynthesizeOptions<'_>>) -> napi::Result<AsyncTask<Job<Json>>> {
+    let (settings, control) = settings(env, options)?;
     let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
-        let config = settings.config()?;
-        Ok(synthesizer().synthesize_to_wav(&text, &out, &config, &ctl)?.into())
-    })))
+    let params = json!({ "text": text, "tts": settings });
+    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("tts", None, out, params)?, &ctl))))
 }
 
 /// Piper voices of the model store and espeak-ng's voices (`espeak:<language>`).
 #[napi(ts_return_type = "Promise<Voice[]>")]
-pub fn voices(env: &Env) -> napi::Result<AsyncTask<Job<Vec<Voice>>>> {
-    let control = Control::new(env, None, None)?;
-    Ok(AsyncTask::new(Job::new(control, move || {
-        Ok(synthesizer().voices()?.into_iter().map(Voice::from).collect())
+pub fn voices(env: &Env) -> napi::Result<AsyncTask<Job<Json>>> {
+    Ok(AsyncTask::new(Job::new(Control::none(env)?, || {
+        Ok(Json(engine().synthesizer().voices()?.iter().map(record).collect()))
     })))
 }
 
@@ -379,7 +140,7 @@ pub struct DubOptions<'a> {
     pub true_peak: Option<f64>,
     /// Other `DubJob` fields in the core's JSON form, e.g.
     /// `{ duck: { depth_db: -9 }, fit: { max_rate: 1.4 } }`. Unknown keys are rejected.
-    #[napi(ts_type = "Record<string, unknown>")]
+    #[napi(ts_type = "DubJob")]
     pub options: Option<Value>,
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub on_progress: Option<ProgressCallback<'a>>,
@@ -389,7 +150,7 @@ pub struct DubOptions<'a> {
 
 /// Speak each cue of the SRT `narration` in its slot over `input`'s own
 /// audio (ducked), normalise the mix, and write `out` (video copied, AAC
-/// mix) with `OUT.narration.wav` and `OUT.bed.wav` beside it.
+/// mix) with `OUT.narration.wav` and `OUT.bed.wav` beside it (a `dub` job).
 #[napi(ts_return_type = "Promise<DubReport>")]
 pub fn dub(
     env: &Env,
@@ -397,40 +158,34 @@ pub fn dub(
     narration: String,
     out: String,
     options: Option<DubOptions<'_>>,
-) -> napi::Result<AsyncTask<Job<DubReport>>> {
-    let (voice, lufs, true_peak, json, on_progress, signal) = match options {
-        Some(o) => (o.voice, o.lufs, o.true_peak, o.options, o.on_progress, o.signal),
-        None => (None, None, None, None, None, None),
+) -> napi::Result<AsyncTask<Job<Json>>> {
+    let (dub, on_progress, signal) = match options {
+        Some(o) => {
+            let explicit = object([
+                ("tts", object([("voice", json!(o.voice))])),
+                ("loudness", object([("lufs", json!(o.lufs)), ("true_peak", json!(o.true_peak))])),
+            ]);
+            (merge(self::options(o.options), explicit), o.on_progress, o.signal)
+        }
+        None => (json!({}), None, None),
     };
     let control = Control::new(env, on_progress, signal)?;
     let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
-        let mut job: DubJob = parse_partial(json)?;
-        if let Some(v) = voice {
-            job.tts.voice = v;
-        }
-        if let Some(l) = lufs {
-            job.loudness.lufs = l;
-        }
-        if let Some(t) = true_peak {
-            job.loudness.true_peak = t;
-        }
-        job.validate()?;
-        Ok(reelkit::audio::dub_srt(synthesizer(), &input, &narration, &out, &job, &ctl)?.into())
-    })))
+    let params = json!({ "narration": narration, "dub": dub });
+    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("dub", input, out, params)?, &ctl))))
 }
 
 /// EBU R128 loudness and true peak of a media file's audio.
 #[napi(ts_return_type = "Promise<Loudness>")]
-pub fn measure_loudness(env: &Env, path: String) -> napi::Result<AsyncTask<Job<Loudness>>> {
-    let control = Control::new(env, None, None)?;
+pub fn measure_loudness(env: &Env, path: String) -> napi::Result<AsyncTask<Job<Json>>> {
+    let control = Control::none(env)?;
     let ctl = control.run_ctl();
     Ok(AsyncTask::new(Job::new(control, move || {
         let info = reelkit::probe(&path)?;
         let channels = info.audio.as_ref().map(|a| a.channels.clamp(1, 2) as u16).unwrap_or(1);
         let options = reelkit::media::AudioDecodeOptions::default().sample_rate(48_000).channels(channels);
         let audio = reelkit::media::decode_audio(&path, &options, &ctl)?;
-        Ok(reelkit::audio::measure(&audio)?.into())
+        Ok(Json(record(&reelkit::audio::measure(&audio)?)))
     })))
 }
 
@@ -439,13 +194,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn partial_options_fill_defaults_and_reject_unknown_keys() {
-        let job: DubJob = parse_partial(Some(serde_json::json!({"duck": {"depth_db": -9.0}}))).unwrap();
-        assert_eq!(job.duck.depth_db, -9.0);
-        assert_eq!(job.loudness.lufs, -14.0);
-        let err = parse_partial::<DubJob>(Some(serde_json::json!({"duck": {"depth": -9.0}}))).unwrap_err();
-        assert!(err.message.contains("`duck.depth`"), "{}", err.message);
-        let config: TtsConfig = parse_partial(Some(serde_json::json!({"noise_scale": 0.3}))).unwrap();
-        assert_eq!(config.noise_scale, Some(0.3));
+    fn voice_settings_read_strictly() {
+        let config = tts_config(merge(json!({"noise_scale": 0.3, "voice": "x"}), json!({"voice": "joe", "seed": 7}))).unwrap();
+        assert_eq!((config.voice.as_str(), config.seed, config.noise_scale), ("joe", 7, Some(0.3)));
+        let e = tts_config(json!({"noise_scal": 1})).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_config", Some("options.noise_scal")));
     }
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 export const reelkit = createRequire(import.meta.url)('../index.js')
 
 export const packageDir = fileURLToPath(new URL('..', import.meta.url))
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
+export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
 /** The shared test data folder, or null when it is absent. */
 export const testdata = (() => {

@@ -63,7 +63,11 @@ describe('transcode', () => {
   it('rejects bad settings and inputs with a code, leaving nothing', async () => {
     await rejectsWithCode(assert, reelkit.transcode(video, {}), 'invalid_parameter')
     await rejectsWithCode(assert, reelkit.transcode(video, { hls: { dir: join(dir, 'x'), crf: 60 } }), 'invalid_parameter')
-    await rejectsWithCode(assert, reelkit.transcode(video, { hls: { dir: join(dir, 'x'), segmentFormat: 'avi' } }), 'invalid_parameter')
+    const format = await rejectsWithCode(assert, reelkit.transcode(video, { hls: { dir: join(dir, 'x'), segmentFormat: 'avi' } }), 'invalid_config')
+    assert.equal(format.field, 'params.hls.segment_format')
+    assert.deepEqual(format.accepted, ['fmp4', 'ts'])
+    const unknown = await rejectsWithCode(assert, reelkit.transcode(video, { hls: { dir: join(dir, 'x'), segmentSecs: 2 } }), 'invalid_config')
+    assert.equal(unknown.field, 'params.hls.segment_secs')
     const text = join(dir, 'notes.mp4')
     writeFileSync(text, 'not a video '.repeat(100))
     await rejectsWithCode(assert, reelkit.transcode(text, { hls: { dir: join(dir, 'x') } }), 'not_media')
@@ -136,7 +140,10 @@ describe('ingest', () => {
     await rejectsWithCode(assert, reelkit.ingest(video, { policy: { allowedContainers: ['webm'] } }), 'policy_violation')
     await rejectsWithCode(assert, reelkit.ingest(`${base}/missing.mp4`, { dest: dir, ytDlpMode: 'never' }), 'download_failed')
     await rejectsWithCode(assert, reelkit.ingest(`${base}/hang`, { dest: dir, ytDlpMode: 'never', idleTimeout: 1 }), 'timeout')
-    await rejectsWithCode(assert, reelkit.ingest(`${base}/clip.mp4`, { dest: dir, ytDlpMode: 'sometimes' }), 'invalid_parameter')
+    const mode = await rejectsWithCode(assert, reelkit.ingest(`${base}/clip.mp4`, { dest: dir, ytDlpMode: 'sometimes' }), 'invalid_config')
+    assert.equal(mode.field, 'params.fetch.yt_dlp_mode')
+    const policy = await rejectsWithCode(assert, reelkit.ingest(video, { policy: { maxBites: 1 } }), 'invalid_config')
+    assert.equal(policy.field, 'params.policy.max_bites')
     await rejectsWithCode(
       assert,
       reelkit.ingest(`${base}/clip.mp4`, { dest: dir, ytDlpMode: 'always', ytDlp: '/nonexistent/yt-dlp' }),

@@ -165,6 +165,6 @@ describe('realign and subtitles', () => {
   })
 
   it('rejects an unknown word timing source', { skip: skipJfk }, async () => {
-    await assert.rejects(async () => reelkit.transcribe(dataPath(JFK), { wordTiming: 'sundial' }), (e) => e.code === 'invalid_parameter')
+    await assert.rejects(async () => reelkit.transcribe(dataPath(JFK), { wordTiming: 'sundial' }), (e) => e.code === 'invalid_config' && e.field === 'params.asr.word_timing')
   })
 })

@@ -50,7 +50,7 @@ test('batch, WAV file, voices and espeak-ng fallback', { skip: needsVoice }, asy
 test('bad input rejects with coded errors; cancellation works', { skip: needsVoice }, async () => {
   await assert.rejects(reelkit.synthesize(''), { code: 'invalid_parameter' })
   await assert.rejects(reelkit.synthesize('hi', { voice: 'nobody' }), (e) => e.code === 'invalid_parameter' && /unknown voice/.test(e.message))
-  await assert.rejects(reelkit.synthesize('hi', { options: { noise_scal: 1 } }), { code: 'invalid_parameter' })
+  await assert.rejects(reelkit.synthesize('hi', { options: { noise_scal: 1 } }), { code: 'invalid_config', field: 'options.noise_scal' })
   await assert.rejects(reelkit.synthesize('\ue000\u2592'), (e) => /nothing the voice can speak/.test(e.message))
   const controller = new AbortController()
   setTimeout(() => controller.abort(), 300)

@@ -35,6 +35,12 @@ import {
   type ProgressEvent,
   type Speech,
   type Transcript,
+  run,
+  type JobReport,
+  type JobSpec,
+  type ClipsJob,
+  type ReelkitError,
+  type job,
 } from '../index.js'
 
 export async function usage(): Promise<void> {
@@ -111,6 +117,37 @@ export async function usage(): Promise<void> {
   const unfit: number[] = dubbed.unfit
   const lufs: number | undefined = (await measureLoudness('out.mp4')).integratedLufs
   console.log(audio, batch, written, languages, unfit, lufs)
+
+  // The job surface: specs and reports typed from the core's JSON Schema.
+  const spec: JobSpec = {
+    kind: 'clips',
+    input: 'in.mp4',
+    output: 'out',
+    params: { top: 1, min_duration: 5, aspect: '9:16', asr: { threads: 2, word_timing: 'hybrid' } },
+  }
+  const params: ClipsJob = { clips: { weights: { scene_changes: 0 } }, burn_captions: false }
+  const result: JobReport = await run(spec, { onProgress, signal: controller.signal })
+  if (result.kind === 'clips') {
+    const starts: number[] = result.clips.map((c) => c.start)
+    const wps: number = result.clips[0]!.signals.words_per_second
+    console.log(starts, wps, params)
+  } else if (result.kind === 'transcribe') {
+    const words: job.Word[] = result.transcript.segments.flatMap((s) => s.words)
+    console.log(words, result.format)
+  }
+  await run({ kind: 'tts', output: 'hello.wav', params: { text: 'Hello.', tts: { voice: 'joe' } } })
+  try {
+    await run({ kind: 'probe', input: 'x' })
+  } catch (e) {
+    const err = e as ReelkitError
+    console.log(err.code, err.field, err.accepted, err.line)
+  }
+  // @ts-expect-error: a misspelt key of the params
+  await run({ kind: 'clips', input: 'in.mp4', output: 'out', params: { topp: 1 } })
+  // @ts-expect-error: a clips job needs an output
+  await run({ kind: 'clips', input: 'in.mp4' })
+  // @ts-expect-error: an unknown kind
+  await run({ kind: 'clipz', input: 'in.mp4' })
 
   // @ts-expect-error: paths are strings
   await probe(42)
