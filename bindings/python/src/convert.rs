@@ -23,15 +23,16 @@ pub fn to_py<'py, T: Serialize + ?Sized>(
     Ok(pythonize::pythonize(py, value)?)
 }
 
+/// How deep data may nest (serde_json's own limit for JSON text).
+const MAX_DEPTH: usize = 128;
+
 /// Python data as JSON. `name` is where it sits (an argument, or empty for
-/// a whole spec); NaN and infinities, which JSON cannot hold, are refused
-/// rather than turned into nulls.
+/// a whole spec). NaN and infinities, which JSON cannot hold, are refused
+/// rather than turned into nulls; so is nesting deeper than [`MAX_DEPTH`]
+/// (a dict that holds itself, say).
 pub fn to_json(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
-    if let Some(at) = non_finite(value) {
-        return Err(errors::to_py(Error::invalid(
-            join(name, &at),
-            "must be a finite number",
-        )));
+    if let Some((at, reason)) = unfit(value, 0) {
+        return Err(errors::to_py(Error::invalid(join(name, &at), reason)));
     }
     pythonize::depythonize::<Value>(value).map_err(|e| {
         errors::to_py(Error::invalid_config(
@@ -42,15 +43,19 @@ pub fn to_json(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     })
 }
 
-/// The path (relative to `value`) of the first NaN or infinity inside it.
-fn non_finite(value: &Bound<'_, PyAny>) -> Option<String> {
-    if let Ok(f) = value.cast::<PyFloat>() {
-        return (!f.value().is_finite()).then(String::new);
+/// Where (relative to `value`) and why JSON cannot hold `value`.
+fn unfit(value: &Bound<'_, PyAny>, depth: usize) -> Option<(String, &'static str)> {
+    if depth > MAX_DEPTH {
+        return Some((String::new(), "nested more than 128 levels deep"));
     }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return (!f.value().is_finite()).then(|| (String::new(), "must be a finite number"));
+    }
+    let inside = |key: String, item: &Bound<'_, PyAny>| {
+        unfit(item, depth + 1).map(|(at, why)| (key + &dotted(&at), why))
+    };
     if let Ok(dict) = value.cast::<PyDict>() {
-        return dict
-            .iter()
-            .find_map(|(k, v)| non_finite(&v).map(|at| join(&k.to_string(), &at)));
+        return dict.iter().find_map(|(k, v)| inside(k.to_string(), &v));
     }
     let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = value.cast::<PyList>() {
         list.iter().collect()
@@ -62,7 +67,7 @@ fn non_finite(value: &Bound<'_, PyAny>) -> Option<String> {
     items
         .iter()
         .enumerate()
-        .find_map(|(i, v)| non_finite(v).map(|at| format!("[{i}]{}", dotted(&at))))
+        .find_map(|(i, v)| inside(format!("[{i}]"), v))
 }
 
 fn dotted(at: &str) -> String {

@@ -69,6 +69,7 @@ impl Engine {
     #[new]
     #[pyo3(signature = (models_dir = None, *, fonts_dir = None, voices_dir = None))]
     fn new(
+        py: Python<'_>,
         models_dir: Option<PathBuf>,
         fonts_dir: Option<PathBuf>,
         voices_dir: Option<PathBuf>,
@@ -82,7 +83,10 @@ impl Engine {
         config.models_dir = models_dir;
         config.fonts_dir = fonts_dir;
         config.voices_dir = voices_dir;
-        let engine = reelkit::Engine::with_config(&config).map_err(errors::to_py)?;
+        // Reads the fonts folder now (a bad one fails here, not mid-job).
+        let engine = py
+            .detach(|| reelkit::Engine::with_config(&config))
+            .map_err(errors::to_py)?;
         Ok(Self {
             inner: Arc::new(engine),
         })

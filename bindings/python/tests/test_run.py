@@ -114,6 +114,19 @@ def test_out_of_range_values_name_the_field(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+def test_hostile_nesting_is_refused_not_recursed_into() -> None:
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(reelkit.InvalidParameterError, match="nested more than 128 levels"):
+        reelkit.run({"kind": "probe", "input": "a.mp4", "params": {"x": deep}})
+    cycle: dict[str, Any] = {}
+    cycle["self"] = cycle
+    with pytest.raises(reelkit.InvalidParameterError) as caught:
+        reelkit.run(cycle)
+    assert caught.value.field is not None and caught.value.field.startswith("self.self.")
+
+
 def test_probe_and_scenes_jobs(lavfi_mp4: Path, two_scenes_mp4: Path, tmp_path: Path) -> None:
     report = dict(reelkit.run({"kind": "probe", "input": str(lavfi_mp4)}))
     assert report.pop("kind") == "probe"
