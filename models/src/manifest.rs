@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 const EMBEDDED: &str = include_str!("../manifest.json");
 
 /// What a model is used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     /// Speech recognition (whisper.cpp ggml after conversion).

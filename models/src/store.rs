@@ -58,7 +58,7 @@ pub enum FetchEvent {
 }
 
 /// One row of [`ModelStore::list`] / result of [`ModelStore::fetch`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ModelStatus {
     pub id: String,
     pub kind: ModelKind,

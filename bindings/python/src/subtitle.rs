@@ -1,35 +1,35 @@
-//! `reelkit` styled subtitles: render an ASS frame to a NumPy RGBA array,
-//! burn a script into a video, list caption presets, load and check brand
-//! kits.
+//! Subtitles: burn a script into a video (a `burn` job on the shared
+//! engine); read SRT/WebVTT, render an ASS frame to a NumPy RGBA array,
+//! list caption presets, load brand kits (typed core calls).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
-use reelkit::subtitle::{ass::Script, BrandKit, BurnOptions, FontLibrary, Preset, PresetName, SubtitleRenderer};
+use reelkit::subtitle::{ass::Script, BrandKit, FontLibrary, Preset, PresetName, SubtitleRenderer};
+use reelkit::{Error, JobParams};
+use serde_json::{json, Value};
 
+use crate::convert;
+use crate::engine::{report_of, run_job, shared};
 use crate::errors;
-use crate::json;
-use crate::progress::{run, CancelToken};
+use crate::progress::CancelToken;
 
-/// A script from a path, or from ASS text when `script` holds a line break.
-fn load_script(script: &str) -> reelkit::Result<Script> {
-    if script.contains('\n') {
-        Script::parse(script)
-    } else {
-        Script::load(script)
-    }
+/// Read an SRT or WebVTT file (format chosen from its content) as a list of
+/// cues: ``{"id", "start", "end", "lines", "settings"}``. Malformed files
+/// raise ``SubtitleParseError`` naming the line.
+#[pyfunction]
+pub fn read_subtitles(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyAny>> {
+    let doc = py
+        .detach(|| reelkit::subtitle::read_subtitles(&path))
+        .map_err(errors::to_py)?;
+    convert::to_py(py, &doc.cues)
 }
 
-fn fonts(fonts_dir: Option<&PathBuf>) -> reelkit::Result<FontLibrary> {
-    Ok(match fonts_dir {
-        Some(d) => {
-            let mut lib = FontLibrary::empty();
-            lib.add_dir(d)?;
-            lib
-        }
-        None => FontLibrary::bundled(),
-    })
+/// ASS text is told from a path by its line breaks.
+fn is_text(script: &std::path::Path) -> bool {
+    script.to_string_lossy().contains('\n')
 }
 
 /// The subtitle layer of `script` (a path, or ASS text) at `time` seconds
@@ -48,21 +48,35 @@ pub fn render_subtitles<'py>(
     fonts_dir: Option<PathBuf>,
     premultiplied: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let text = script.to_string_lossy().into_owned();
     let pixels = py
         .detach(|| -> reelkit::Result<Vec<u8>> {
-            let script = load_script(&text)?;
-            let renderer = SubtitleRenderer::for_script(&script, fonts(fonts_dir.as_ref())?);
-            let image = renderer.render(&script, time, width, height)?;
-            Ok(if premultiplied { image.to_premultiplied_rgba() } else { image.to_straight_rgba() })
+            let script = if is_text(&script) {
+                Script::parse(&script.to_string_lossy())?
+            } else {
+                Script::load(&script)?
+            };
+            let fonts = match &fonts_dir {
+                Some(dir) => FontLibrary::from_dir_or_bundled(Some(dir))?,
+                None => shared().fonts().clone(),
+            };
+            let image = SubtitleRenderer::for_script(&script, fonts)
+                .render(&script, time, width, height)?;
+            Ok(if premultiplied {
+                image.to_premultiplied_rgba()
+            } else {
+                image.to_straight_rgba()
+            })
         })
         .map_err(errors::to_py)?;
-    Ok(PyArray1::from_vec(py, pixels).reshape([height as usize, width as usize, 4])?.into_any())
+    Ok(PyArray1::from_vec(py, pixels)
+        .reshape([height as usize, width as usize, 4])?
+        .into_any())
 }
 
-/// Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
-/// to `output` with the audio copied. ``brand`` is a brand kit file or
-/// dict (watermark, intro/outro slates, fonts). Returns the report dict.
+/// Burn `script` (a path to ASS, SRT or WebVTT, or ASS text) into `input`,
+/// writing an H.264 MP4 to `output` with the audio copied. ``brand`` is a
+/// brand kit file or dict (watermark, intro/outro slates, fonts). Returns
+/// the report dict.
 #[pyfunction]
 #[pyo3(signature = (input, script, output, crf = 20, preset = "veryfast", fonts_dir = None, brand = None, progress = None, cancel = None))]
 #[allow(clippy::too_many_arguments)]
@@ -78,41 +92,55 @@ pub fn burn_subtitles<'py>(
     progress: Option<&Bound<'py, PyAny>>,
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let kit = brand.filter(|b| !b.is_none()).map(brand_kit).transpose()?;
-    let text = script.to_string_lossy().into_owned();
-    let preset = preset.to_owned();
-    let report = run(py, progress, cancel, |w| {
-        let script = load_script(&text)?;
-        let mut options = BurnOptions::default().crf(crf).preset(preset);
-        if let Some(d) = fonts_dir {
-            options = options.fonts_dir(d);
-        }
-        if let Some(k) = kit {
-            options = options.brand(k);
-        }
-        reelkit::subtitle::burn(&input, &script, &output, &options, w.ctl())
-    })?;
-    json::to_py(py, &report)
+    // A burn job reads its script from a file: ASS text is staged in one.
+    let staged = if is_text(&script) {
+        Some(stage_script(&script.to_string_lossy()).map_err(errors::to_py)?)
+    } else {
+        None
+    };
+    let script = staged.as_ref().map_or(script, |f| f.path().to_path_buf());
+    // A kit file keeps its own folder for relative paths, so it is loaded
+    // here and set on the job as is; a dict crosses as JSON.
+    let brand = brand.filter(|b| !b.is_none());
+    let kit_file = brand.and_then(|b| b.extract::<PathBuf>().ok());
+    let kit_dict = match (brand, &kit_file) {
+        (Some(b), None) => convert::to_json(b, "brand")?,
+        _ => Value::Null,
+    };
+    let options = reelkit::config::object([
+        ("crf", json!(crf)),
+        ("preset", json!(preset)),
+        ("fonts_dir", convert::path(fonts_dir.as_deref())),
+        ("brand", kit_dict),
+    ]);
+    let params = json!({"script": convert::path(Some(&script)), "options": options});
+    let mut spec = convert::job("burn", Some(&input), Some(&output), params)?;
+    if let (Some(file), JobParams::Burn(p)) = (kit_file, &mut spec.params) {
+        p.options.brand = Some(BrandKit::load(file).map_err(errors::to_py)?);
+    }
+    let report = report_of!(run_job(py, shared(), &spec, progress, cancel)?, Burn);
+    convert::to_py(py, &report)
+}
+
+fn stage_script(text: &str) -> reelkit::Result<tempfile::NamedTempFile> {
+    let mut file = tempfile::Builder::new()
+        .prefix("reelkit-")
+        .suffix(".ass")
+        .tempfile()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(file.path(), e))?;
+    Ok(file)
 }
 
 /// The caption presets: ``[{"name", "description", "preset"}]``.
 #[pyfunction]
 pub fn subtitle_presets(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    let list: Vec<serde_json::Value> = PresetName::ALL
+    let list: Vec<Value> = PresetName::ALL
         .iter()
-        .map(|p| serde_json::json!({"name": p.as_str(), "description": p.description(), "preset": Preset::named(*p)}))
+        .map(|p| json!({"name": p.as_str(), "description": p.description(), "preset": Preset::named(*p)}))
         .collect();
-    json::to_py(py, &list)
-}
-
-fn brand_kit(value: &Bound<'_, PyAny>) -> PyResult<BrandKit> {
-    if let Ok(path) = value.extract::<PathBuf>() {
-        return BrandKit::load(path).map_err(errors::to_py);
-    }
-    let json = json::from_py(value, "brand")?;
-    let kit = BrandKit::from_json(&json.to_string()).map_err(errors::to_py)?;
-    kit.validate().map_err(errors::to_py)?;
-    Ok(kit)
+    convert::to_py(py, &list)
 }
 
 /// Load and check a brand kit (a JSON file path, or a dict whose relative
@@ -120,15 +148,26 @@ fn brand_kit(value: &Bound<'_, PyAny>) -> PyResult<BrandKit> {
 /// every default filled in. Raises :class:`InvalidParameterError` naming
 /// the bad field, or :class:`MediaNotFoundError` for a missing file.
 #[pyfunction]
-pub fn load_brand_kit<'py>(py: Python<'py>, kit: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let kit = brand_kit(kit)?;
-    json::to_py(py, &kit)
+pub fn load_brand_kit<'py>(
+    py: Python<'py>,
+    kit: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kit = match kit.extract::<PathBuf>() {
+        Ok(path) => BrandKit::load(path),
+        Err(_) => {
+            let value = convert::to_json(kit, "brand")?;
+            reelkit::config::from_value::<BrandKit>(value, "brand")
+                .and_then(|k| k.validate().map(|()| k))
+        }
+    };
+    convert::to_py(py, &kit.map_err(errors::to_py)?)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(pyo3::wrap_pyfunction!(render_subtitles, m)?)?;
-    m.add_function(pyo3::wrap_pyfunction!(burn_subtitles, m)?)?;
-    m.add_function(pyo3::wrap_pyfunction!(subtitle_presets, m)?)?;
-    m.add_function(pyo3::wrap_pyfunction!(load_brand_kit, m)?)?;
+    m.add_function(wrap_pyfunction!(read_subtitles, m)?)?;
+    m.add_function(wrap_pyfunction!(render_subtitles, m)?)?;
+    m.add_function(wrap_pyfunction!(burn_subtitles, m)?)?;
+    m.add_function(wrap_pyfunction!(subtitle_presets, m)?)?;
+    m.add_function(wrap_pyfunction!(load_brand_kit, m)?)?;
     Ok(())
 }

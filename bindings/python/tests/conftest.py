@@ -49,6 +49,24 @@ def speech_video(testdata: Path) -> Path:
     return _shared_file(testdata, "speech-video/example.mp4")
 
 
+def _required(reason: str) -> None:
+    """Skip for `reason`, or fail when the test command requires everything."""
+    if "1" in (os.environ.get("REELKIT_REQUIRE_TESTDATA"), os.environ.get("REELKIT_REQUIRE_MODELS")):
+        pytest.fail(reason + " (and the test command requires it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def reelkit_cli() -> Path:
+    """The `reelkit` CLI of this checkout (`cargo build -p reelkit-cli`)."""
+    configured = os.environ.get("REELKIT_CLI")
+    target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache" / "reelkit" / "target"))
+    path = Path(configured) if configured else target / "debug" / "reelkit"
+    if not path.is_file():
+        _required(f"the reelkit CLI is not built at {path} (cargo build -p reelkit-cli, or set REELKIT_CLI)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def tiny_model() -> str:
     installed = {m["id"] for m in reelkit.models_list() if m["installed"]}

@@ -23,7 +23,7 @@ def test_fetching_an_installed_model_does_nothing(tiny_model: str) -> None:
     events: list[reelkit.ProgressEvent] = []
     rows = reelkit.models_fetch([tiny_model], progress=events.append)
     assert [r["id"] for r in rows] == [tiny_model] and rows[0]["installed"]
-    assert [(e.stage, e.message) for e in events] == [("fetch", f"{tiny_model}: already present")]
+    assert [(e.stage, e.message) for e in events] == [("fetch_models", f"already_present {tiny_model}")]
 
 
 def test_fetching_an_unknown_model_fails() -> None:

@@ -39,14 +39,22 @@ def _reexports(module: ast.Module) -> set[str]:
     for node in module.body:
         if isinstance(node, ast.ImportFrom):
             names.update(a.asname or a.name for a in node.names if a.asname == a.name)
+            if node.module == "reelkit._types" and [a.name for a in node.names] == ["*"]:
+                names.update(reelkit._types.__all__)
     return names
 
 
 def _stub_all(module: ast.Module) -> list[str]:
+    """The stub's `__all__`: a literal list, plus `__all__ += _types.__all__`."""
+    names: list[str] = []
     for node in module.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            return list(ast.literal_eval(node.value))
-    raise AssertionError("no __all__ in stub")
+            names += ast.literal_eval(node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == "__all__":
+            assert ast.unparse(node.value) == "_types.__all__"
+            names += reelkit._types.__all__
+    assert names, "no __all__ in stub"
+    return names
 
 
 def test_package_stub_matches_the_package() -> None:

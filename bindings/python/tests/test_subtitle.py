@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import reelkit
+from conftest import ffmpeg
 
 SCRIPT = """[Script Info]
 PlayResX: 320
@@ -77,3 +78,20 @@ def test_burn_reports_progress_and_cancels(lavfi_mp4: Path, tmp_path: Path) -> N
     with pytest.raises(reelkit.CancelledError):
         reelkit.burn_subtitles(lavfi_mp4, SCRIPT, tmp_path / "never.mp4", cancel=token)
     assert not (tmp_path / "never.mp4").exists()
+
+
+def test_burn_takes_a_brand_kit_file_whose_paths_are_relative_to_it(lavfi_mp4: Path, tmp_path: Path) -> None:
+    kits = tmp_path / "kits"
+    kits.mkdir()
+    ffmpeg("-f", "lavfi", "-i", "color=c=red:size=32x32", "-frames:v", "1", str(kits / "logo.png"))
+    kit = kits / "acme.json"
+    kit.write_text(json.dumps({"watermark": {"image": "logo.png", "opacity": 1.0, "position": "top_left"}}))
+    out = tmp_path / "branded.mp4"
+    report = reelkit.burn_subtitles(lavfi_mp4, SCRIPT, out, crf=23, preset="ultrafast", brand=kit)
+    assert report["frames"] == 50 and out.is_file()
+    _, frame = next(iter(reelkit.VideoReader(out)))
+    corner = frame[20:30, 20:30].reshape(-1, 3).mean(axis=0)
+    assert corner[0] > 180 and corner[1] < 80  # the red logo, found next to the kit file
+    # A dict resolves against the current folder: the logo is not there.
+    with pytest.raises(reelkit.MediaNotFoundError):
+        reelkit.burn_subtitles(lavfi_mp4, SCRIPT, tmp_path / "x.mp4", brand={"watermark": {"image": "logo.png"}})

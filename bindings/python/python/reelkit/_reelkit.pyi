@@ -3,28 +3,60 @@
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import Any, Literal, final
+from typing import Any, Literal, final, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from reelkit._types import (
+    AlignJobReport,
+    AlignJobSpec,
+    AudioInfoDict,
+    BrandKit,
+    BurnJobReport,
+    BurnJobSpec,
+    BurnReport,
+    ClipsJob,
+    ClipsJobReport,
+    ClipsJobSpec,
     ClipsReport,
+    DubJob,
+    DubJobReport,
+    DubJobSpec,
     DubReport,
-    Loudness,
-    ModelStatus,
-    SceneList,
-    SubtitleCue,
-    SpokenSentence,
-    SynthesisSummary,
-    Voice,
     FetchOptions,
+    IngestJobReport,
+    IngestJobSpec,
     IngestReport,
+    JobReport,
+    JobSpec,
+    Loudness,
+    MediaInfoDict,
     ModelStatus,
     PolicyOptions,
+    ProbeJobReport,
+    ProbeJobSpec,
     SceneList,
+    ScenesJobReport,
+    ScenesJobSpec,
+    SegmentDict,
+    SpokenSentence,
+    StreamInfoDict,
+    SubtitleCue,
+    SynthesisSummary,
+    TranscodeJobReport,
+    TranscodeJobSpec,
     TranscodeOptions,
     TranscodeReport,
+    TranscribeJobReport,
+    TranscribeJobSpec,
+    TranscriptDict,
+    TtsConfig,
+    TtsJobReport,
+    TtsJobSpec,
+    VideoInfoDict,
+    Voice,
+    WordDict,
 )
 
 _Path = str | os.PathLike[str]
@@ -33,33 +65,90 @@ _Progress = Callable[[ProgressEvent], object]
 __version__: str
 
 # --- errors ----------------------------------------------------------------
+# One class per core error kind; `ERROR_CLASSES` maps each code to its class.
 
 class ReelkitError(Exception):
     """Base class of every reelkit error."""
 
     code: str
-    """Stable machine-readable code (``not_found``, ``corrupt_media``, ``model_not_found``...)."""
+    """Stable machine-readable code (``not_found``, ``invalid_config``, ``model_not_found``...)."""
+    field: str | None
+    """The config field or argument at fault, as a dotted path (``params.top``)."""
+    line: int | None
+    """1-based line of a parse error."""
+    accepted: tuple[str, ...]
+    """The keys or values accepted where one was refused."""
+    stage: str | None
+    """The pipeline stage the error happened in, when known."""
+
+class InvalidParameterError(ReelkitError, ValueError):
+    """An argument is out of range or inconsistent (also a ValueError); ``field`` names it."""
+
+class InvalidConfigError(InvalidParameterError):
+    """A config or job spec has an unknown key or a value of the wrong type."""
 
 class MediaNotFoundError(ReelkitError, FileNotFoundError):
     """The input file does not exist."""
 
-class FileIOError(ReelkitError, OSError):
-    """A file could not be read or written."""
-
 class NotMediaError(ReelkitError):
     """The file is not media FFmpeg can open."""
-
-class CorruptMediaError(ReelkitError):
-    """The media is damaged: truncated, corrupt packets, zero duration."""
 
 class MissingStreamError(ReelkitError):
     """The media has no stream of the kind the call needs."""
 
-class InvalidParameterError(ReelkitError, ValueError):
-    """An argument is out of range or inconsistent."""
+class CorruptMediaError(ReelkitError):
+    """The media is damaged: truncated, corrupt packets, zero duration."""
+
+class SubtitleParseError(ReelkitError):
+    """A subtitle file is malformed; ``line`` is where it goes wrong."""
+
+class PolicyViolationError(ReelkitError):
+    """Media broke a rule of the validation policy."""
+
+    rule: str | None
+    """The policy field broken (``max_bytes``, ``allowed_containers``, ``min_width``...)."""
+
+class LimitExceededError(ReelkitError):
+    """The input is larger than a configured or built-in limit allows."""
+
+class DownloadError(ReelkitError):
+    """A URL could not be fetched (HTTP error status, refused connection...)."""
+
+class TimedOutError(ReelkitError, TimeoutError):
+    """A download or an external tool did not finish in time."""
 
 class ModelError(ReelkitError):
     """A model is missing, unknown or could not be provisioned."""
+
+class ModelNotFoundError(ModelError):
+    """A model is known but not provisioned (run ``reelkit models fetch``)."""
+
+class UnknownModelError(ModelError):
+    """No model has that name and it is not a path either."""
+
+class InvalidModelFileError(ModelError):
+    """A model file is malformed (truncated, bad magic...)."""
+
+class UnsupportedModelError(ModelError):
+    """A well-formed model reelkit cannot use."""
+
+class ChecksumMismatchError(ModelError):
+    """A downloaded model does not have the expected checksum."""
+
+class PackageNotFoundError(ModelError):
+    """The package index has no file the model manifest expects."""
+
+class InvalidManifestError(ModelError):
+    """The model manifest is malformed."""
+
+class NetworkError(ModelError):
+    """A network request for a model failed before any HTTP status."""
+
+class HttpError(ModelError):
+    """A model server answered with an error status."""
+
+class DeviceUnavailableError(ReelkitError):
+    """The requested compute device is not available."""
 
 class DecodeError(ReelkitError):
     """A decoder failed."""
@@ -70,37 +159,26 @@ class EncodeError(ReelkitError):
 class AsrError(ReelkitError):
     """The speech recogniser failed."""
 
+class TtsError(ReelkitError):
+    """Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."""
+
 class FontError(ReelkitError):
     """A caption font could not be loaded."""
 
-class SubtitleParseError(ReelkitError):
-    """A subtitle file is malformed; ``line`` is where it goes wrong."""
+class ExternalToolError(ReelkitError):
+    """An external program reelkit drives (yt-dlp) is missing or failed."""
 
-    line: int
-
-class TtsError(ReelkitError):
-    """Speech synthesis failed (voice model, ONNX Runtime or espeak-ng)."""
+class FileIOError(ReelkitError, OSError):
+    """A file could not be read or written."""
 
 class CancelledError(ReelkitError):
     """The work was cancelled through a CancelToken."""
 
-class DeviceUnavailableError(ReelkitError):
-    """The requested compute device is not available."""
+class InternalError(ReelkitError):
+    """A bug in reelkit, never the caller's fault."""
 
-class DownloadError(ReelkitError):
-    """A URL could not be fetched (HTTP error status, refused connection...)."""
-
-class TimedOutError(ReelkitError, TimeoutError):
-    """A download or an external tool did not finish in time."""
-
-class PolicyViolationError(ReelkitError):
-    """Media broke a rule of the validation policy."""
-
-    rule: str | None
-    """The policy field broken (``max_bytes``, ``allowed_containers``, ``min_width``...)."""
-
-class ExternalToolError(ReelkitError):
-    """An external program reelkit drives (yt-dlp) is missing or failed."""
+ERROR_CLASSES: dict[str, type[ReelkitError]]
+"""The exception class of each error code."""
 
 # --- progress and cancellation -----------------------------------------------
 
@@ -120,9 +198,10 @@ class ProgressEvent:
 
     @property
     def stage(self) -> str:
-        """``probe``, ``decode_audio``, ``transcribe``, ``scenes``, ``signals``,
-        ``rank``, ``render``, ``export``, ``download``, ``fingerprint``,
-        ``transcode``, or ``fetch`` for model downloads."""
+        """``probe``, ``decode_audio``, ``load_model``, ``transcribe``,
+        ``scenes``, ``signals``, ``rank``, ``render``, ``export``,
+        ``synthesize``, ``mix``, ``download``, ``fingerprint``, ``transcode``
+        or ``fetch_models``."""
     @property
     def done(self) -> float: ...
     @property
@@ -157,7 +236,7 @@ class StreamInfo:
     def duration(self) -> float | None: ...
     @property
     def language(self) -> str | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> StreamInfoDict: ...
 
 @final
 class VideoInfo:
@@ -185,7 +264,7 @@ class VideoInfo:
     def pixel_format(self) -> str: ...
     @property
     def frames(self) -> int | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> VideoInfoDict: ...
 
 @final
 class AudioInfo:
@@ -199,7 +278,7 @@ class AudioInfo:
     def channels(self) -> int: ...
     @property
     def sample_format(self) -> str: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> AudioInfoDict: ...
 
 @final
 class MediaInfo:
@@ -229,7 +308,7 @@ class MediaInfo:
     def has_video(self) -> bool: ...
     @property
     def has_audio(self) -> bool: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> MediaInfoDict: ...
 
 def probe(path: _Path) -> MediaInfo:
     """Read container, streams, codecs, duration, frame rate, size, rotation and audio format."""
@@ -302,7 +381,7 @@ class Word:
     @property
     def estimated(self) -> bool:
         """True when the times were estimated (re-timed after an edit)."""
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> WordDict: ...
 
 @final
 class Segment:
@@ -314,7 +393,7 @@ class Segment:
     def text(self) -> str: ...
     @property
     def words(self) -> list[Word]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> SegmentDict: ...
 
 @final
 class Transcript:
@@ -328,7 +407,7 @@ class Transcript:
     def text(self) -> str: ...
     @property
     def words(self) -> list[Word]: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> TranscriptDict: ...
     def to_srt(self) -> str: ...
     def to_vtt(self) -> str: ...
 
@@ -346,11 +425,45 @@ def detect_scenes(
 
 @final
 class Engine:
-    """Loads models once and runs jobs with them."""
+    """Loads models, voices and fonts once and runs jobs with them.
 
-    def __init__(self, models_dir: _Path | None = None) -> None: ...
+    ``Engine()`` is the engine the module-level functions use; ``Engine(models_dir)``
+    (or ``fonts_dir=``, ``voices_dir=``) makes another one.
+    """
+
+    def __init__(
+        self,
+        models_dir: _Path | None = None,
+        *,
+        fonts_dir: _Path | None = None,
+        voices_dir: _Path | None = None,
+    ) -> None: ...
     @property
     def models_dir(self) -> str: ...
+    # <generated: run overloads>
+    @overload
+    def run(self, spec: ProbeJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> ProbeJobReport: ...
+    @overload
+    def run(self, spec: IngestJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> IngestJobReport: ...
+    @overload
+    def run(self, spec: TranscodeJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TranscodeJobReport: ...
+    @overload
+    def run(self, spec: TranscribeJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TranscribeJobReport: ...
+    @overload
+    def run(self, spec: AlignJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> AlignJobReport: ...
+    @overload
+    def run(self, spec: ScenesJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> ScenesJobReport: ...
+    @overload
+    def run(self, spec: ClipsJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> ClipsJobReport: ...
+    @overload
+    def run(self, spec: BurnJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> BurnJobReport: ...
+    @overload
+    def run(self, spec: TtsJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TtsJobReport: ...
+    @overload
+    def run(self, spec: DubJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> DubJobReport: ...
+    @overload
+    def run(self, spec: JobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> JobReport: ...
+    # </generated>
     def transcribe(
         self,
         path: _Path,
@@ -370,7 +483,7 @@ class Engine:
     def realign(
         self,
         path: _Path,
-        transcript: Transcript | dict[str, Any],
+        transcript: Transcript | TranscriptDict,
         edited_text: str,
         progress: _Progress | None = None,
         cancel: CancelToken | None = None,
@@ -385,7 +498,7 @@ class Engine:
         aspect: str | None = None,
         min_duration: float | None = None,
         max_duration: float | None = None,
-        options: dict[str, Any] | None = None,
+        options: ClipsJob | None = None,
         progress: _Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> ClipsReport: ...
@@ -396,6 +509,91 @@ class Engine:
         progress: _Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> list[ModelStatus]: ...
+    def synthesize(
+        self,
+        text: str,
+        voice: str = "joe",
+        *,
+        speaker: str | None = None,
+        rate: float = 1.0,
+        seed: int = 0,
+        options: TtsConfig | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Speech: ...
+    def synthesize_batch(
+        self,
+        texts: list[str],
+        voice: str = "joe",
+        *,
+        speaker: str | None = None,
+        rate: float = 1.0,
+        seed: int = 0,
+        options: TtsConfig | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[Speech]: ...
+    def tts(
+        self,
+        text: str,
+        out: _Path,
+        voice: str = "joe",
+        *,
+        speaker: str | None = None,
+        rate: float = 1.0,
+        seed: int = 0,
+        options: TtsConfig | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> SynthesisSummary: ...
+    def voices(self) -> list[Voice]: ...
+    def dub(
+        self,
+        input: _Path,
+        narration: _Path,
+        out: _Path,
+        voice: str = "joe",
+        *,
+        lufs: float | None = None,
+        true_peak: float | None = None,
+        options: DubJob | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> DubReport: ...
+
+# The module-level functions an Engine also has are the methods of the
+# process-wide engine, ``Engine()``.
+
+# Run any job: ``{"kind", "input", "output", "params"}`` exactly as
+# ``reelkit run`` reads it; returns its report, ``{"kind": ..., ...}``.
+# Unknown keys raise InvalidConfigError naming their dotted path.
+# <generated: run overloads>
+@overload
+def run(spec: ProbeJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> ProbeJobReport: ...
+@overload
+def run(spec: IngestJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> IngestJobReport: ...
+@overload
+def run(spec: TranscodeJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TranscodeJobReport: ...
+@overload
+def run(spec: TranscribeJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TranscribeJobReport: ...
+@overload
+def run(spec: AlignJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> AlignJobReport: ...
+@overload
+def run(spec: ScenesJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> ScenesJobReport: ...
+@overload
+def run(spec: ClipsJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> ClipsJobReport: ...
+@overload
+def run(spec: BurnJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> BurnJobReport: ...
+@overload
+def run(spec: TtsJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TtsJobReport: ...
+@overload
+def run(spec: DubJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> DubJobReport: ...
+@overload
+def run(spec: JobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> JobReport: ...
+# </generated>
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of job specs and reports, as ``reelkit schema`` prints it."""
 
 def transcribe(
     path: _Path,
@@ -421,7 +619,7 @@ def transcribe(
 
 def realign(
     path: _Path,
-    transcript: Transcript | dict[str, Any],
+    transcript: Transcript | TranscriptDict,
     edited_text: str,
     progress: _Progress | None = None,
     cancel: CancelToken | None = None,
@@ -444,7 +642,7 @@ def clips(
     aspect: str | None = None,
     min_duration: float | None = None,
     max_duration: float | None = None,
-    options: dict[str, Any] | None = None,
+    options: ClipsJob | None = None,
     progress: _Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> ClipsReport:
@@ -485,16 +683,16 @@ def burn_subtitles(
     crf: int = 20,
     preset: str = "veryfast",
     fonts_dir: _Path | None = None,
-    brand: _Path | dict[str, Any] | None = None,
-    progress: Callable[[ProgressEvent], object] | None = None,
+    brand: _Path | BrandKit | None = None,
+    progress: _Progress | None = None,
     cancel: CancelToken | None = None,
-) -> dict[str, Any]:
-    """Burn an ASS script (path or text) into ``input`` as H.264 MP4 (audio copied); returns the report."""
+) -> BurnReport:
+    """Burn a script (an ASS, SRT or WebVTT path, or ASS text) into ``input`` as H.264 MP4 (audio copied); returns the report."""
 
 def subtitle_presets() -> list[dict[str, Any]]:
     """The caption presets (bold, clean, karaoke, pop) with their values."""
 
-def load_brand_kit(kit: _Path | dict[str, Any]) -> dict[str, Any]:
+def load_brand_kit(kit: _Path | BrandKit) -> BrandKit:
     """Load and validate a brand kit (JSON file or dict); returns it with defaults filled in."""
 
 # --- text to speech and dubbing ----------------------------------------------
@@ -527,7 +725,7 @@ def synthesize(
     speaker: str | None = None,
     rate: float = 1.0,
     seed: int = 0,
-    options: dict[str, Any] | None = None,
+    options: TtsConfig | None = None,
     progress: _Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> Speech:
@@ -547,7 +745,7 @@ def synthesize_batch(
     speaker: str | None = None,
     rate: float = 1.0,
     seed: int = 0,
-    options: dict[str, Any] | None = None,
+    options: TtsConfig | None = None,
     progress: _Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> list[Speech]:
@@ -561,7 +759,7 @@ def tts(
     speaker: str | None = None,
     rate: float = 1.0,
     seed: int = 0,
-    options: dict[str, Any] | None = None,
+    options: TtsConfig | None = None,
     progress: _Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> SynthesisSummary:
@@ -578,7 +776,7 @@ def dub(
     *,
     lufs: float | None = None,
     true_peak: float | None = None,
-    options: dict[str, Any] | None = None,
+    options: DubJob | None = None,
     progress: _Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> DubReport:
