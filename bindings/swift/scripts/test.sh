@@ -7,7 +7,8 @@
 #   scripts/test.sh [pytest args...]
 #
 # Python: $REELKIT_VENV (default ~/.cache/reelkit/venv) is created if
-# missing and gets pytest if it lacks it.
+# missing and gets the dev requirements (pytest, tree-sitter-swift) if it
+# lacks them. The clips test compares with the CLI, built here too.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,8 +18,8 @@ venv="${REELKIT_VENV:-$HOME/.cache/reelkit/venv}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import pytest' 2>/dev/null; then
-    "$venv/bin/python" -m pip install --quiet pytest
+if ! "$venv/bin/python" -c 'import pytest, tree_sitter_swift' 2>/dev/null; then
+    "$venv/bin/python" -m pip install --quiet -r ../../scripts/requirements-dev.txt
 fi
 
 tmp="$(mktemp -d)"
@@ -27,7 +28,11 @@ start=$(date +%s)
 scripts/generate.sh --swift-out "$tmp/swift" --python-out "$tmp/python"
 echo "build + generate: $(( $(date +%s) - start )) s" >&2
 
-cargo test -p reelkit-swift --lib
+# Same features as the build above, so nothing is compiled twice.
+cargo test -p reelkit-swift --features cli --lib
+cargo build -p reelkit-cli
+export REELKIT_CLI="${REELKIT_CLI:-$(cargo metadata --format-version 1 --no-deps \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')/debug/reelkit}"
 
 export REELKIT_FFI_PYTHON_DIR="$tmp/python"
 export REELKIT_FFI_SWIFT_DIR="$tmp/swift"

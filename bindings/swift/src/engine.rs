@@ -1,33 +1,107 @@
-//! `probe` and the [`Engine`] object with its async calls.
+//! The process-wide core engine, `run` (any job spec), and the [`Engine`]
+//! object whose calls build a job spec and run it.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use reelkit::asr::Device;
+use serde_json::{json, Value};
+
+use reelkit::config::object;
 use reelkit::models::ModelStore;
-use reelkit::{AsrConfig, Aspect, ClipsJob};
+use reelkit::subtitle::SubtitleCue;
+use reelkit::{ClipsJob, ClipsReport, JobReport, JobSpec, MediaInfo, RunCtl, Transcript};
 
 use crate::error::ReelkitError;
+use crate::options::{ClipsOptions, TranscribeOptions};
 use crate::progress::{CancelHandle, ProgressObserver};
 use crate::task::run_blocking;
-use crate::types::{ClipsOptions, ClipsReport, MediaInfo, SubtitleCue, TranscribeOptions, Transcript};
+
+/// The core engine of the model store at `models_dir` (`None`: the default
+/// store). There is one per store for the whole process: every `Engine`
+/// and `Synthesizer` object and every free function over the same store
+/// shares its loaded models, voices and fonts.
+pub(crate) fn shared(models_dir: Option<&str>) -> Arc<reelkit::Engine> {
+    static ENGINES: OnceLock<Mutex<HashMap<PathBuf, Arc<reelkit::Engine>>>> = OnceLock::new();
+    let store = models_dir.map_or_else(ModelStore::from_env, ModelStore::at);
+    let mut engines = ENGINES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    engines.entry(store.root().to_path_buf()).or_insert_with(|| Arc::new(reelkit::Engine::new(store))).clone()
+}
+
+/// A job spec as JSON: `{"kind", "input", "output", "params"}`, unset parts left out.
+pub(crate) fn spec(kind: &str, input: &str, output: Option<&str>, params: Value) -> Value {
+    object([("kind", json!(kind)), ("input", json!(input)), ("output", json!(output)), ("params", params)])
+}
+
+/// Read `spec` strictly (before any work), then run it on a worker thread.
+pub(crate) async fn run_spec(
+    engine: Arc<reelkit::Engine>,
+    spec: Value,
+    observer: Option<Arc<dyn ProgressObserver>>,
+    cancel: Option<Arc<CancelHandle>>,
+) -> Result<JobReport, ReelkitError> {
+    let spec = JobSpec::from_value(spec)?;
+    spec.validate()?;
+    run_blocking(spec.kind().as_str(), observer, cancel, move |ctl| Ok(engine.run(&spec, ctl)?)).await
+}
+
+/// The report of the kind a sugar call ran.
+macro_rules! report_of {
+    ($report:expr, $kind:ident) => {
+        match $report {
+            reelkit::JobReport::$kind(inner) => Ok(inner),
+            other => Err($crate::error::ReelkitError::internal(format!("a {} job reported {}", stringify!($kind), other.kind()))),
+        }
+    };
+}
+pub(crate) use report_of;
+
+/// Run any job: `specJson` is `{"kind", "input", "output", "params"}` (the
+/// JSON Schema is `jobSchemaJson()`); returns the report as JSON
+/// (`{"kind": ..., ...}`), exactly what `reelkit run` prints. Runs on the
+/// process-wide engine of the default model store.
+#[uniffi::export(default(observer = None, cancel = None))]
+pub async fn run(
+    spec_json: String,
+    observer: Option<Arc<dyn ProgressObserver>>,
+    cancel: Option<Arc<CancelHandle>>,
+) -> Result<String, ReelkitError> {
+    run_json(shared(None), &spec_json, observer, cancel).await
+}
+
+async fn run_json(
+    engine: Arc<reelkit::Engine>,
+    spec_json: &str,
+    observer: Option<Arc<dyn ProgressObserver>>,
+    cancel: Option<Arc<CancelHandle>>,
+) -> Result<String, ReelkitError> {
+    let spec = reelkit::config::from_json::<Value>(spec_json, "")?;
+    let report = run_spec(engine, spec, observer, cancel).await?;
+    Ok(crate::json::to_json(&report))
+}
+
+/// The JSON Schema (draft 2020-12) of job specs and reports.
+#[uniffi::export]
+pub fn job_schema_json() -> String {
+    reelkit::job::schema::job_schema_json()
+}
 
 /// Read container, streams, codecs, duration, frame rate, size, rotation and
 /// audio format of the file at `path`. Quick (headers only), so synchronous.
 #[uniffi::export]
 pub fn probe(path: String) -> Result<MediaInfo, ReelkitError> {
-    Ok(reelkit::probe(path)?.into())
+    let spec = JobSpec::from_value(spec("probe", &path, None, json!({})))?;
+    report_of!(shared(None).run(&spec, &RunCtl::default())?, Probe)
 }
 
 /// Read an SRT or WebVTT file (format chosen from its content); malformed
 /// files throw `SubtitleParse` naming the line.
 #[uniffi::export]
 pub fn read_subtitles(path: String) -> Result<Vec<SubtitleCue>, ReelkitError> {
-    Ok(reelkit::subtitle::read_subtitles(path)?.cues.into_iter().map(Into::into).collect())
+    Ok(reelkit::subtitle::read_subtitles(path)?.cues)
 }
 
-/// The default clips job as pretty JSON: a template for
+/// The default params of a clips job as pretty JSON: a template for
 /// `ClipsOptions.jobJson` listing every setting.
 #[uniffi::export]
 pub fn default_clips_job_json() -> String {
@@ -35,7 +109,8 @@ pub fn default_clips_job_json() -> String {
 }
 
 /// Loads models once and runs jobs with them. Thread-safe: one engine can
-/// serve many concurrent calls.
+/// serve many concurrent calls. Engines over the same model store share one
+/// core engine.
 #[derive(uniffi::Object)]
 pub struct Engine {
     inner: Arc<reelkit::Engine>,
@@ -49,20 +124,27 @@ impl std::fmt::Debug for Engine {
 
 #[uniffi::export]
 impl Engine {
-    /// An engine over the model store at `models_dir`; `nil` uses
+    /// The engine of the model store at `models_dir`; `nil` uses
     /// `$REELKIT_MODELS` or `~/.cache/reelkit/models`.
     #[uniffi::constructor(default(models_dir = None))]
     pub fn new(models_dir: Option<String>) -> Arc<Self> {
-        let store = match models_dir {
-            Some(dir) => ModelStore::at(PathBuf::from(dir)),
-            None => ModelStore::from_env(),
-        };
-        Arc::new(Engine { inner: Arc::new(reelkit::Engine::new(store)) })
+        Arc::new(Engine { inner: shared(models_dir.as_deref()) })
     }
 
     /// Root directory of the model store this engine loads from.
     pub fn models_dir(&self) -> String {
         self.inner.store().root().display().to_string()
+    }
+
+    /// Run any job on this engine (see the free function `run`).
+    #[uniffi::method(default(observer = None, cancel = None))]
+    pub async fn run(
+        &self,
+        spec_json: String,
+        observer: Option<Arc<dyn ProgressObserver>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<String, ReelkitError> {
+        run_json(self.inner.clone(), &spec_json, observer, cancel).await
     }
 
     /// Transcribe any media file FFmpeg can open, with word timestamps.
@@ -74,17 +156,15 @@ impl Engine {
         observer: Option<Arc<dyn ProgressObserver>>,
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Transcript, ReelkitError> {
-        let config = asr_config(&options.unwrap_or_default())?;
-        let engine = self.inner.clone();
-        run_blocking("transcribe", observer, cancel, move |ctl| {
-            Ok(engine.transcribe(&path, &config, ctl)?.into())
-        })
-        .await
+        let params = json!({"asr": options.unwrap_or_default().asr()?});
+        let report = run_spec(self.inner.clone(), spec("transcribe", &path, None, params), observer, cancel).await?;
+        Ok(report_of!(report, Transcribe)?.transcript)
     }
 
     /// Re-time a corrected transcript against the audio of `path`: words the
     /// edit kept keep their times, edited runs are re-timed and their words
-    /// flagged `estimated`.
+    /// flagged `estimated`. (Not a job: the transcript and the text are in
+    /// memory, not files.)
     #[uniffi::method(default(observer = None, cancel = None))]
     pub async fn realign(
         &self,
@@ -95,11 +175,8 @@ impl Engine {
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Transcript, ReelkitError> {
         let engine = self.inner.clone();
-        let transcript: reelkit::Transcript = transcript.into();
-        run_blocking("realign", observer, cancel, move |ctl| {
-            Ok(engine.realign(&path, &transcript, &edited_text, ctl)?.into())
-        })
-        .await
+        run_blocking("realign", observer, cancel, move |ctl| Ok(engine.realign(&path, &transcript, &edited_text, ctl)?))
+            .await
     }
 
     /// Find the best clips of `input` and export them, with captions, into
@@ -114,12 +191,9 @@ impl Engine {
         observer: Option<Arc<dyn ProgressObserver>>,
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<ClipsReport, ReelkitError> {
-        let job = clips_job(&options.unwrap_or_default())?;
-        let engine = self.inner.clone();
-        run_blocking("clips", observer, cancel, move |ctl| {
-            Ok(engine.clips(&input, &out_dir, &job, ctl)?.into())
-        })
-        .await
+        let params = options.unwrap_or_default().params()?;
+        let report = run_spec(self.inner.clone(), spec("clips", &input, Some(&out_dir), params), observer, cancel).await?;
+        report_of!(report, Clips)
     }
 
     /// Cut `[start, end)` seconds of `input` into `output` (H.264 + AAC MP4),
@@ -141,108 +215,23 @@ impl Engine {
     }
 }
 
-fn parse_device(s: &str) -> Result<Device, ReelkitError> {
-    match s.trim() {
-        "" | "cpu" => Ok(Device::Cpu),
-        "cuda" | "gpu" => Ok(Device::Cuda(0)),
-        other => other
-            .strip_prefix("cuda:")
-            .and_then(|n| n.parse().ok())
-            .map(Device::Cuda)
-            .ok_or_else(|| ReelkitError::invalid("device", format!("`{other}` (expected cpu, cuda or cuda:N)"))),
-    }
-}
-
-fn asr_config(options: &TranscribeOptions) -> Result<AsrConfig, ReelkitError> {
-    let mut config = AsrConfig::default()
-        .model(options.model.clone())
-        .threads(options.threads as usize)
-        .device(parse_device(&options.device)?);
-    if let Some(language) = &options.language {
-        config = config.language(language.clone());
-    }
-    if let Some(prompt) = &options.initial_prompt {
-        config = config.initial_prompt(prompt.clone());
-    }
-    if let Some(beam) = options.beam_size {
-        config = config.beam_size(beam);
-    }
-    let timing = serde_json::from_value(serde_json::Value::String(options.word_timing.clone())).map_err(|_| {
-        ReelkitError::invalid("word_timing", format!("`{}` (expected hybrid, dtw or tokens)", options.word_timing))
-    })?;
-    let mut vad = config.vad.clone();
-    vad.enabled = options.vad;
-    config = config.workers(options.workers as usize).word_timing(timing).vad(vad);
-    config.validate()?;
-    Ok(config)
-}
-
-fn clips_job(options: &ClipsOptions) -> Result<ClipsJob, ReelkitError> {
-    let mut job = match &options.job_json {
-        Some(json) => serde_json::from_str::<ClipsJob>(json)
-            .map_err(|e| ReelkitError::invalid("job_json", e.to_string()))?,
-        None => ClipsJob::default(),
-    };
-    if let Some(top) = options.top {
-        job.clips.top = top as usize;
-    }
-    if let Some(model) = &options.model {
-        job.asr.model = model.clone();
-    }
-    if let Some(language) = &options.language {
-        job.asr.language = Some(language.clone());
-    }
-    if let Some(aspect) = &options.aspect {
-        job.aspect = Aspect::from_str(aspect)?;
-    }
-    if let Some(min) = options.min_duration {
-        job.clips.min_duration = min;
-    }
-    if let Some(max) = options.max_duration {
-        job.clips.max_duration = max;
-    }
-    if let Some(style) = &options.style {
-        job.style = Some(style.parse()?);
-    }
-    if let Some(kit) = &options.brand_kit {
-        job.brand = Some(reelkit::subtitle::BrandKit::load(kit)?);
-    }
-    job.validate()?;
-    Ok(job)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn options_override_the_job_json() {
-        let options = ClipsOptions {
-            top: Some(1),
-            aspect: Some("9:16".into()),
-            job_json: Some(r#"{"clips": {"top": 5, "max_duration": 30}, "crf": 23}"#.into()),
-            ..ClipsOptions::default()
-        };
-        let job = clips_job(&options).unwrap();
-        assert_eq!(job.clips.top, 1);
-        assert_eq!(job.clips.max_duration, 30.0);
-        assert_eq!(job.crf, 23);
-        assert_eq!(job.aspect, Aspect::Portrait);
+    fn one_core_engine_per_store() {
+        let a = Engine::new(Some("/nonexistent/models-a".into()));
+        let b = Engine::new(Some("/nonexistent/models-a".into()));
+        let c = Engine::new(Some("/nonexistent/models-c".into()));
+        assert!(Arc::ptr_eq(&a.inner, &b.inner));
+        assert!(!Arc::ptr_eq(&a.inner, &c.inner));
     }
 
     #[test]
-    fn bad_options_are_invalid_parameters() {
-        let bad_json = ClipsOptions { job_json: Some("{".into()), ..ClipsOptions::default() };
-        assert_eq!(clips_job(&bad_json).unwrap_err().code(), "invalid_parameter");
-        let bad_aspect = ClipsOptions { aspect: Some("3:2".into()), ..ClipsOptions::default() };
-        assert_eq!(clips_job(&bad_aspect).unwrap_err().code(), "invalid_parameter");
-        let bad_device = TranscribeOptions { device: "tpu".into(), ..TranscribeOptions::default() };
-        assert!(matches!(asr_config(&bad_device), Err(ReelkitError::InvalidParameter { ref name, .. }) if name == "device"));
-    }
-
-    #[test]
-    fn default_job_json_parses_back() {
-        let job: ClipsJob = serde_json::from_str(&default_clips_job_json()).unwrap();
-        assert_eq!(job, ClipsJob::default());
+    fn default_job_json_is_a_clips_job() {
+        let params: Value = serde_json::from_str(&default_clips_job_json()).unwrap();
+        let spec = JobSpec::from_value(spec("clips", "a.mp4", Some("out"), params)).unwrap();
+        assert_eq!(spec.kind(), reelkit::JobKind::Clips);
     }
 }

@@ -1,4 +1,8 @@
-//! The one error type of the bindings, filled from the core error.
+//! The one error type of the bindings: a Swift `enum ReelkitError: Error`
+//! filled from [`reelkit::Error`] by its [`ErrorKind`]. Codes come from
+//! the core (`ErrorKind::code`), never from a list kept here.
+
+use reelkit::ErrorKind;
 
 /// Everything a reelkit call can fail with. Each case carries the one-line
 /// `message` the core prints, plus the structured fields of its kind;
@@ -18,12 +22,18 @@ pub enum ReelkitError {
     /// `audio`, `video` or `audio or video`).
     #[error("{message}")]
     MissingStream { path: String, kind: String, message: String },
-    /// A caller-supplied parameter is out of range or inconsistent.
+    /// A value is out of range or inconsistent; `name` is its dotted path
+    /// in the job spec (`params.top`) or the argument's name.
     #[error("{message}")]
     InvalidParameter { name: String, reason: String, message: String },
-    /// A model file is missing or could not be provisioned; `model_code` is
-    /// the model store's code (`model_not_found`, `checksum_mismatch`...),
-    /// also returned by `code()`.
+    /// A spec or options JSON has an unknown key or a value of the wrong
+    /// type: `field` is its dotted path (`params.topp`), `accepted` the keys
+    /// or values taken there.
+    #[error("{message}")]
+    InvalidConfig { field: String, reason: String, accepted: Vec<String>, message: String },
+    /// A model is missing, unknown, damaged or could not be provisioned;
+    /// `model_code` is the core's code (`model_not_found`,
+    /// `checksum_mismatch`...), also returned by `code()`.
     #[error("{message}")]
     Model { model_code: String, message: String },
     /// A decoder failed.
@@ -68,54 +78,46 @@ pub enum ReelkitError {
     /// (`max_bytes`, `allowed_containers`, `min_width`...).
     #[error("{message}")]
     PolicyViolation { path: String, rule: String, detail: String, message: String },
+    /// Input is larger than a configured or built-in limit allows.
+    #[error("{message}")]
+    LimitExceeded { what: String, reason: String, message: String },
     /// An external program reelkit drives (yt-dlp) is missing or failed.
     #[error("{message}")]
     Tool { tool: String, reason: String, message: String },
+    /// A kind of error newer than this case list; `code` is its core code.
+    #[error("{message}")]
+    Other { code: String, message: String },
 }
 
 #[uniffi::export]
 impl ReelkitError {
-    /// A stable, machine-readable code (`not_found`, `not_media`,
+    /// A stable, machine-readable code (`not_found`, `invalid_config`,
     /// `cancelled`...), identical to the core's `Error::code()`.
     pub fn code(&self) -> String {
         match self {
-            ReelkitError::NotFound { .. } => "not_found".into(),
-            ReelkitError::NotMedia { .. } => "not_media".into(),
-            ReelkitError::CorruptMedia { .. } => "corrupt_media".into(),
-            ReelkitError::MissingStream { .. } => "missing_stream".into(),
-            ReelkitError::InvalidParameter { .. } => "invalid_parameter".into(),
-            ReelkitError::Model { model_code, .. } => model_code.clone(),
-            ReelkitError::Decode { .. } => "decode".into(),
-            ReelkitError::Encode { .. } => "encode".into(),
-            ReelkitError::Asr { .. } => "asr".into(),
-            ReelkitError::Font { .. } => "font".into(),
-            ReelkitError::SubtitleParse { .. } => "subtitle_parse".into(),
-            ReelkitError::DeviceUnavailable { .. } => "device_unavailable".into(),
-            ReelkitError::Tts { .. } => "tts".into(),
-            ReelkitError::Cancelled { .. } => "cancelled".into(),
-            ReelkitError::Io { .. } => "io".into(),
-            ReelkitError::Internal { .. } => "internal".into(),
-            ReelkitError::Download { .. } => "download_failed".into(),
-            ReelkitError::Timeout { .. } => "timeout".into(),
-            ReelkitError::PolicyViolation { .. } => "policy_violation".into(),
-            ReelkitError::Tool { .. } => "tool_failed".into(),
+            ReelkitError::Model { model_code: code, .. } | ReelkitError::Other { code, .. } => code.clone(),
+            other => other.kind().code().to_owned(),
         }
     }
 
-    /// Whether the caller's input caused the error (as opposed to the
-    /// environment or a bug), as the server's 4xx/5xx split.
+    /// Whether the caller's input caused it (a server answers 4xx).
     pub fn is_input_error(&self) -> bool {
-        matches!(
-            self,
-            ReelkitError::NotFound { .. }
-                | ReelkitError::NotMedia { .. }
-                | ReelkitError::MissingStream { .. }
-                | ReelkitError::CorruptMedia { .. }
-                | ReelkitError::InvalidParameter { .. }
-                | ReelkitError::SubtitleParse { .. }
-                | ReelkitError::Download { .. }
-                | ReelkitError::PolicyViolation { .. }
-        )
+        self.kind().is_input_error()
+    }
+
+    /// The HTTP status the reference server answers with for this error.
+    pub fn http_status(&self) -> u16 {
+        self.kind().http_status()
+    }
+
+    /// The config field (dotted path), parameter or policy rule at fault.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            ReelkitError::InvalidConfig { field, .. } => Some(field.clone()),
+            ReelkitError::InvalidParameter { name, .. } => Some(name.clone()),
+            ReelkitError::PolicyViolation { rule, .. } => Some(rule.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -124,62 +126,87 @@ impl ReelkitError {
         ReelkitError::Internal { message: message.into() }
     }
 
-    pub(crate) fn invalid(name: &str, reason: impl Into<String>) -> Self {
-        let reason = reason.into();
-        ReelkitError::InvalidParameter {
-            message: format!("invalid parameter `{name}`: {reason}"),
-            name: name.to_owned(),
-            reason,
+    /// The core kind of this case.
+    fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            ReelkitError::NotFound { .. } => K::NotFound,
+            ReelkitError::NotMedia { .. } => K::NotMedia,
+            ReelkitError::CorruptMedia { .. } => K::CorruptMedia,
+            ReelkitError::MissingStream { .. } => K::MissingStream,
+            ReelkitError::InvalidParameter { .. } => K::InvalidParameter,
+            ReelkitError::InvalidConfig { .. } => K::InvalidConfig,
+            ReelkitError::Decode { .. } => K::Decode,
+            ReelkitError::Encode { .. } => K::Encode,
+            ReelkitError::Asr { .. } => K::Asr,
+            ReelkitError::Font { .. } => K::Font,
+            ReelkitError::SubtitleParse { .. } => K::SubtitleParse,
+            ReelkitError::DeviceUnavailable { .. } => K::DeviceUnavailable,
+            ReelkitError::Tts { .. } => K::Tts,
+            ReelkitError::Cancelled { .. } => K::Cancelled,
+            ReelkitError::Io { .. } => K::Io,
+            ReelkitError::Internal { .. } => K::Internal,
+            ReelkitError::Download { .. } => K::DownloadFailed,
+            ReelkitError::Timeout { .. } => K::Timeout,
+            ReelkitError::PolicyViolation { .. } => K::PolicyViolation,
+            ReelkitError::LimitExceeded { .. } => K::LimitExceeded,
+            ReelkitError::Tool { .. } => K::ToolFailed,
+            ReelkitError::Model { model_code: code, .. } | ReelkitError::Other { code, .. } => {
+                ErrorKind::from_code(code).unwrap_or(K::Internal)
+            }
         }
     }
 }
 
 impl From<reelkit::Error> for ReelkitError {
     fn from(e: reelkit::Error) -> Self {
-        use reelkit::Error as E;
+        use ErrorKind as K;
         let message = e.to_string();
-        match e {
-            E::NotFound { path } => ReelkitError::NotFound { path: path.display().to_string(), message },
-            E::NotMedia { path, reason } => {
-                ReelkitError::NotMedia { path: path.display().to_string(), reason, message }
+        let path = e.path().map(|p| p.display().to_string()).or_else(|| e.subject().map(str::to_owned)).unwrap_or_default();
+        let subject = e.subject().unwrap_or_default().to_owned();
+        let field = e.field().unwrap_or_default().to_owned();
+        let reason = e.reason().to_owned();
+        match e.kind() {
+            K::NotFound => ReelkitError::NotFound { path, message },
+            K::NotMedia => ReelkitError::NotMedia { path, reason, message },
+            K::CorruptMedia => ReelkitError::CorruptMedia { path, reason, message },
+            K::MissingStream => ReelkitError::MissingStream { path, kind: reason, message },
+            K::InvalidParameter => ReelkitError::InvalidParameter { name: field, reason, message },
+            K::InvalidConfig => ReelkitError::InvalidConfig { field, reason, accepted: e.accepted().to_vec(), message },
+            K::SubtitleParse => {
+                let line = e.line().map_or(0, |l| u32::try_from(l).unwrap_or(u32::MAX));
+                ReelkitError::SubtitleParse { path, line, reason, message }
             }
-            E::CorruptMedia { path, reason } => {
-                ReelkitError::CorruptMedia { path: path.display().to_string(), reason, message }
+            K::PolicyViolation => ReelkitError::PolicyViolation { path, rule: field, detail: reason, message },
+            K::LimitExceeded => ReelkitError::LimitExceeded { what: subject, reason, message },
+            K::DownloadFailed => ReelkitError::Download { url: subject, reason, message },
+            // The core words it "timed out after N s".
+            K::Timeout => {
+                let seconds = reason.split_whitespace().find_map(|w| w.parse().ok()).unwrap_or(0.0);
+                ReelkitError::Timeout { what: subject, seconds, message }
             }
-            E::MissingStream { path, kind } => {
-                ReelkitError::MissingStream { path: path.display().to_string(), kind: kind.to_owned(), message }
-            }
-            E::InvalidParameter { name, reason } => {
-                ReelkitError::InvalidParameter { name: name.to_owned(), reason, message }
-            }
-            E::Model(inner) => match inner {
-                // A cancelled model download is a cancellation like any other.
-                reelkit::models::Error::Cancelled => ReelkitError::Cancelled { message },
-                inner => ReelkitError::Model { model_code: inner.code().to_owned(), message },
-            },
-            E::Decode(_) => ReelkitError::Decode { message },
-            E::Encode(_) => ReelkitError::Encode { message },
-            E::Asr(_) => ReelkitError::Asr { message },
-            E::Font(_) => ReelkitError::Font { message },
-            E::SubtitleParse { path, line, reason } => {
-                ReelkitError::SubtitleParse { path, line: line.min(u32::MAX as usize) as u32, reason, message }
-            }
-            E::DeviceUnavailable(_) => ReelkitError::DeviceUnavailable { message },
-            E::Tts(_) => ReelkitError::Tts { message },
-            E::Cancelled => ReelkitError::Cancelled { message },
-            E::Io { path, .. } => ReelkitError::Io { path: path.display().to_string(), message },
-            E::Download { url, reason } => ReelkitError::Download { url, reason, message },
-            E::Timeout { what, seconds } => ReelkitError::Timeout { what, seconds, message },
-            E::PolicyViolation { path, rule, detail } => ReelkitError::PolicyViolation {
-                path: path.display().to_string(),
-                rule: rule.to_owned(),
-                detail,
-                message,
-            },
-            E::Tool { tool, reason } => ReelkitError::Tool { tool: tool.to_owned(), reason, message },
-            // The core error is `#[non_exhaustive]`: a kind added there shows
-            // up here, with its message, until it gets a case of its own.
-            _ => ReelkitError::Internal { message },
+            K::ToolFailed => ReelkitError::Tool { tool: subject, reason, message },
+            K::ModelNotFound
+            | K::UnknownModel
+            | K::InvalidModelFile
+            | K::UnsupportedModel
+            | K::ChecksumMismatch
+            | K::PackageNotFound
+            | K::InvalidManifest
+            | K::Network
+            | K::Http => ReelkitError::Model { model_code: e.code().to_owned(), message },
+            K::DeviceUnavailable => ReelkitError::DeviceUnavailable { message },
+            K::Decode => ReelkitError::Decode { message },
+            K::Encode => ReelkitError::Encode { message },
+            K::Asr => ReelkitError::Asr { message },
+            K::Tts => ReelkitError::Tts { message },
+            K::Font => ReelkitError::Font { message },
+            K::Io => ReelkitError::Io { path, message },
+            K::Cancelled => ReelkitError::Cancelled { message },
+            K::Internal => ReelkitError::Internal { message },
+            // `ErrorKind` is non-exhaustive: a kind added in core keeps its
+            // code here until it gets a case of its own.
+            other => ReelkitError::Other { code: other.code().to_owned(), message },
         }
     }
 }
@@ -189,39 +216,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_match_the_core() {
-        let cases = [
-            reelkit::Error::NotFound { path: "a.mp4".into() },
-            reelkit::Error::NotMedia { path: "a.txt".into(), reason: "x".into() },
-            reelkit::Error::CorruptMedia { path: "a.mp4".into(), reason: "x".into() },
-            reelkit::Error::MissingStream { path: "a.mp4".into(), kind: "audio" },
-            reelkit::Error::InvalidParameter { name: "top", reason: "0".into() },
-            reelkit::Error::Decode("x".into()),
-            reelkit::Error::Encode("x".into()),
-            reelkit::Error::Asr("x".into()),
-            reelkit::Error::Font("x".into()),
-            reelkit::Error::SubtitleParse { path: "a.srt".into(), line: 3, reason: "x".into() },
-            reelkit::Error::DeviceUnavailable("x".into()),
-            reelkit::Error::Tts("x".into()),
-            reelkit::Error::Cancelled,
-            reelkit::Error::Io { path: "a".into(), source: std::io::Error::other("denied") },
-            reelkit::Error::Download { url: "http://x/a.mp4".into(), reason: "HTTP 404".into() },
-            reelkit::Error::Timeout { what: "http://x/a.mp4".into(), seconds: 30.0 },
-            reelkit::Error::PolicyViolation { path: "a.mp4".into(), rule: "max_bytes", detail: "too big".into() },
-            reelkit::Error::Tool { tool: "yt-dlp", reason: "not found".into() },
-        ];
-        for core in cases {
-            let (code, message, input) = (core.code(), core.to_string(), core.is_input_error());
+    fn every_kind_keeps_its_code_message_and_status() {
+        for &kind in ErrorKind::ALL {
+            let core = reelkit::Error::new(kind, "why");
+            let (message, input, status) = (core.to_string(), core.is_input_error(), core.http_status());
             let ffi = ReelkitError::from(core);
-            assert_eq!(ffi.code(), code);
+            assert_eq!(ffi.code(), kind.code());
             assert_eq!(ffi.to_string(), message);
-            assert_eq!(ffi.is_input_error(), input);
+            assert_eq!((ffi.is_input_error(), ffi.http_status()), (input, status), "{kind}");
+            assert!(!matches!(ffi, ReelkitError::Other { .. }), "{kind} has no case of its own");
         }
     }
 
     #[test]
     fn structured_fields_survive() {
-        let ffi = ReelkitError::from(reelkit::Error::MissingStream { path: "/x/a.mp4".into(), kind: "audio" });
+        let ffi = ReelkitError::from(reelkit::Error::missing_stream("/x/a.mp4", "audio"));
         assert!(matches!(ffi, ReelkitError::MissingStream { ref path, ref kind, .. } if path == "/x/a.mp4" && kind == "audio"));
+        let e = reelkit::Error::invalid_config("params.topp", "unknown key `topp`", vec!["top".into()]);
+        let ffi = ReelkitError::from(e);
+        assert_eq!(ffi.field().as_deref(), Some("params.topp"));
+        assert!(matches!(ffi, ReelkitError::InvalidConfig { ref accepted, .. } if accepted == &["top"]));
+        let ffi = ReelkitError::from(reelkit::Error::subtitle_parse("a.srt", 3, "bad time"));
+        assert!(matches!(ffi, ReelkitError::SubtitleParse { line: 3, ref path, .. } if path == "a.srt"));
+        let ffi = ReelkitError::from(reelkit::Error::timeout("http://x/a.mp4", 30.0));
+        assert!(matches!(ffi, ReelkitError::Timeout { seconds, ref what, .. } if seconds == 30.0 && what == "http://x/a.mp4"));
     }
 }

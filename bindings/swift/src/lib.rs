@@ -1,42 +1,38 @@
 //! Swift bindings for reelkit, built with UniFFI.
 //!
-//! This crate is the whole foreign surface: records that mirror the core's
-//! result types, one error enum filled from [`reelkit::Error`], an
-//! [`Engine`] object whose long calls are `async` (Swift `async throws`),
-//! async `ingest` and `transcode` functions, a
-//! [`CancelHandle`] and a foreign-implemented [`ProgressObserver`]. The core
-//! crate knows nothing about UniFFI.
+//! This crate is the whole foreign surface, and it only forwards: `run`
+//! takes any job spec as JSON and returns the report as JSON; the typed
+//! calls (`Engine.transcribe`, `Engine.clips`, `transcode`, `ingest`,
+//! `burnSubtitles`, `Synthesizer.tts`/`dub`...) build a job spec from their
+//! options and run it on the process-wide engine of their model store.
+//! The core's records cross as JSON ([`json`]) and are decoded in Swift
+//! into `Codable` types generated from their JSON Schema; errors become one
+//! `ReelkitError` enum; progress goes to a foreign [`ProgressObserver`] and
+//! cancellation comes from a [`CancelHandle`].
 //!
 //! The Swift sources in `bindings/swift/Sources/` are generated from the
-//! compiled library by this crate's own `uniffi-bindgen` binary (feature
-//! `cli`), so generator and runtime are always the same UniFFI version; see
-//! `scripts/generate.sh`.
+//! compiled library by this crate's own `uniffi-bindgen` binary and from
+//! `types-schema` by quicktype (feature `cli`); see `scripts/generate.sh`.
 
 mod engine;
 mod error;
+pub mod json;
+mod media;
+mod options;
 mod progress;
 mod subtitle;
 mod task;
 mod tts;
-mod transcode;
-mod types;
 
-pub use engine::{default_clips_job_json, probe, Engine};
+pub use engine::{default_clips_job_json, job_schema_json, probe, read_subtitles, run, Engine};
 pub use error::ReelkitError;
-pub use progress::{CancelHandle, ProgressEvent, ProgressObserver};
-pub use subtitle::{burn_subtitles, load_brand_kit_json, render_subtitles, subtitle_presets_json, BurnReport, BurnSubtitlesOptions};
-pub use tts::{
-    default_dub_job_json, default_tts_config_json, CueReport, DubOptions, DubReport, FitStatus, Loudness, Speech,
-    SpokenSentence, SynthesisSummary, SynthesizeOptions, Synthesizer, Voice, VoiceEngine,
+pub use media::{fingerprint, ingest, sniff_container, transcode};
+pub use options::{
+    BurnSubtitlesOptions, ClipsOptions, DubOptions, HlsOptions, IngestOptions, ProxyOptions, SpriteOptions,
+    SynthesizeOptions, ThumbnailOptions, TranscodeOptions, TranscribeOptions, WaveformOptions,
 };
-pub use transcode::{
-    fingerprint, ingest, sniff_container, transcode, HlsOptions, HlsReport, IngestOptions, IngestReport, ProxyOptions,
-    ProxyReport, RenditionReport, SpriteOptions, SpriteReport, Still, ThumbnailOptions, ThumbnailsReport,
-    TranscodeOptions, TranscodeReport, WaveformOptions, WaveformReport,
-};
-pub use types::{
-    AudioInfo, ClipReport, ClipsOptions, ClipsReport, MediaInfo, Segment, SignalScores, StreamInfo, StreamKind,
-    TranscribeOptions, Transcript, VideoInfo, Word,
-};
+pub use progress::{CancelHandle, ProgressObserver};
+pub use subtitle::{burn_subtitles, load_brand_kit_json, render_subtitles, subtitle_presets_json};
+pub use tts::{default_dub_job_json, default_tts_config_json, Synthesizer};
 
 uniffi::setup_scaffolding!();

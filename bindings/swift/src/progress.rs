@@ -2,49 +2,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use reelkit::{CancelToken, ProgressSink};
-
-/// One progress report: `done` out of `total` units of work in `stage`.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct ProgressEvent {
-    /// `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-    /// `render`, `export`, `download`, `fingerprint` or `transcode`.
-    pub stage: String,
-    /// Work done so far, in `unit`s.
-    pub done: f64,
-    /// Total work in `unit`s, when known.
-    pub total: Option<f64>,
-    /// `done / total` clamped to `0...1`, when the total is known.
-    pub fraction: Option<f64>,
-    /// What is counted: `seconds` of media, `frames`, `clips`...
-    pub unit: String,
-    /// Optional detail, e.g. the clip being exported.
-    pub message: Option<String>,
-    /// Throughput in `unit`s per second of wall-clock time (frames per
-    /// second while transcoding, bytes per second while downloading).
-    pub rate: Option<f64>,
-    /// Estimated seconds left in this stage.
-    pub eta: Option<f64>,
-}
-
-impl From<&reelkit::ProgressEvent> for ProgressEvent {
-    fn from(e: &reelkit::ProgressEvent) -> Self {
-        ProgressEvent {
-            stage: e.stage.as_str().to_owned(),
-            done: e.done,
-            total: e.total,
-            fraction: e.fraction(),
-            unit: e.unit.to_owned(),
-            message: e.message.clone(),
-            rate: e.rate,
-            eta: e.eta,
-        }
-    }
-}
+use reelkit::{CancelToken, ProgressEvent, ProgressSink};
 
 /// Receives progress events of a running call. Implemented in Swift (or any
 /// other foreign language); called on reelkit's worker thread, so keep it
-/// quick and hop to your own queue/actor for UI work.
+/// quick and hop to your own queue/actor for UI work. The event is the
+/// core's `ProgressEvent`, crossing as JSON like every record.
 #[uniffi::export(with_foreign)]
 pub trait ProgressObserver: Send + Sync {
     fn on_progress(&self, event: ProgressEvent);
@@ -54,8 +17,8 @@ pub trait ProgressObserver: Send + Sync {
 pub(crate) struct ObserverSink(pub Arc<dyn ProgressObserver>);
 
 impl ProgressSink for ObserverSink {
-    fn emit(&self, event: &reelkit::ProgressEvent) {
-        self.0.on_progress(event.into());
+    fn emit(&self, event: &ProgressEvent) {
+        self.0.on_progress(event.clone());
     }
 }
 

@@ -167,8 +167,8 @@ mod tests {
     fn progress_reaches_the_observer() {
         struct Count(std::sync::Mutex<Vec<String>>);
         impl ProgressObserver for Count {
-            fn on_progress(&self, event: crate::ProgressEvent) {
-                self.0.lock().unwrap().push(format!("{} {:?}", event.stage, event.fraction));
+            fn on_progress(&self, event: reelkit::ProgressEvent) {
+                self.0.lock().unwrap().push(format!("{} {:?}", event.stage, event.fraction()));
             }
         }
         let observer = Arc::new(Count(Default::default()));

@@ -13,10 +13,16 @@ temporary directory, passed here as:
 Without them (a bare ``pytest`` run), the fixtures run
 ``scripts/generate.sh`` themselves.
 
+The core's records cross as JSON and are lifted into the classes quicktype
+generates from their JSON Schema (``reelkit_types``, the Python twin of
+``Sources/Reelkit/ReelkitTypes.swift``): every report a test receives has
+been checked against the schema the Swift types come from.
+
 Media comes from ``$REELKIT_TESTDATA`` or ``shared/testdata`` next to or
 above the workspace; models from ``$REELKIT_MODELS`` or
 ``~/.cache/reelkit/models``. Tests that need missing data are skipped with
-the reason.
+the reason, or fail with ``REELKIT_REQUIRE_TESTDATA=1`` /
+``REELKIT_REQUIRE_MODELS=1`` (the whole test command sets them).
 """
 
 import importlib
@@ -47,15 +53,32 @@ def generated(tmp_path_factory):
     return out / "python", out / "swift"
 
 
-@pytest.fixture(scope="session")
-def rk(generated):
-    """The generated `reelkit_ffi` Python module."""
+def missing(reason, require):
+    """Skip for want of `reason`, or fail when `$require` is 1."""
+    if os.environ.get(require) == "1":
+        pytest.fail(f"{reason} ({require}=1)")
+    pytest.skip(reason)
+
+
+def _import(generated, name):
     python_dir, _ = generated
     sys.path.insert(0, str(python_dir))
     try:
-        return importlib.import_module("reelkit_ffi")
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(python_dir))
+
+
+@pytest.fixture(scope="session")
+def rk(generated):
+    """The generated `reelkit_ffi` Python module."""
+    return _import(generated, "reelkit_ffi")
+
+
+@pytest.fixture(scope="session")
+def types(generated):
+    """The record classes quicktype generated from the records' schema."""
+    return _import(generated, "reelkit_types")
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +96,7 @@ def _testdata():
 def testdata():
     root = _testdata()
     if root is None:
-        pytest.skip("no test data (set REELKIT_TESTDATA)")
+        missing("no test data (set REELKIT_TESTDATA)", "REELKIT_REQUIRE_TESTDATA")
     return root
 
 
@@ -86,7 +109,7 @@ def example_mp4(testdata):
 def jfk(testdata):
     found = sorted((testdata / "asr-speech" / "audio").glob("*jfk*"))
     if not found:
-        pytest.skip("no JFK clip in the test data")
+        missing("no JFK clip in the test data", "REELKIT_REQUIRE_TESTDATA")
     return str(found[0])
 
 
@@ -94,7 +117,7 @@ def jfk(testdata):
 def models_dir():
     root = Path(os.environ.get("REELKIT_MODELS") or Path.home() / ".cache" / "reelkit" / "models")
     if not (root / "tiny.en").is_dir():
-        pytest.skip(f"model tiny.en not installed in {root} (run `reelkit models fetch tiny.en`)")
+        missing(f"model tiny.en not installed in {root} (run `reelkit models fetch tiny.en`)", "REELKIT_REQUIRE_MODELS")
     return str(root)
 
 
@@ -102,3 +125,13 @@ def models_dir():
 def engine(rk, models_dir):
     """One engine for the whole session, so tiny.en is loaded once."""
     return rk.Engine(models_dir)
+
+
+def text_of(transcript):
+    """A transcript's full text (Swift has it as `Transcript.text`)."""
+    return " ".join(s.text.strip() for s in transcript.segments if s.text.strip())
+
+
+def fraction(event):
+    """`done / total` of a progress event (Swift: `ProgressEvent.fraction`)."""
+    return min(max(event.done / event.total, 0.0), 1.0) if event.total else None

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import CHECKED_IN
+from conftest import CHECKED_IN, fraction, text_of
 
 
 def run(coro):
@@ -37,7 +37,7 @@ class Recorder:
 # --- probe and errors -------------------------------------------------------
 
 
-def test_probe_example_video(rk, example_mp4):
+def test_probe_example_video(rk, types, example_mp4):
     info = rk.probe(example_mp4)
     assert isinstance(info, rk.MediaInfo)
     assert info.path == example_mp4
@@ -47,7 +47,7 @@ def test_probe_example_video(rk, example_mp4):
     assert info.video.fps > 0
     assert info.audio is not None and info.audio.sample_rate > 0 and info.audio.channels >= 1
     kinds = {s.kind for s in info.streams}
-    assert rk.StreamKind.VIDEO in kinds and rk.StreamKind.AUDIO in kinds
+    assert types.StreamKind.VIDEO in kinds and types.StreamKind.AUDIO in kinds
 
 
 def test_probe_text_file_is_not_media(rk, testdata):
@@ -83,13 +83,20 @@ def test_invalid_options_are_rejected_before_any_work(rk):
     engine = rk.Engine("/nonexistent-models")  # never touched: options fail first
     with pytest.raises(rk.ReelkitError.InvalidParameter) as caught:
         run(engine.transcribe("x.wav", rk.TranscribeOptions(device="tpu"), None, None))
-    assert caught.value.name == "device"
-    with pytest.raises(rk.ReelkitError.InvalidParameter) as caught:
+    assert caught.value.name == "params.asr.device" == caught.value.field()
+    # Options become a job spec, read as strictly as `reelkit run` reads one.
+    with pytest.raises(rk.ReelkitError.InvalidConfig) as caught:
         run(engine.clips("x.mp4", "out", rk.ClipsOptions(aspect="3:2"), None, None))
-    assert caught.value.name == "aspect"
-    with pytest.raises(rk.ReelkitError.InvalidParameter) as caught:
+    assert caught.value.field == "params.aspect" and "9:16" in caught.value.accepted
+    with pytest.raises(rk.ReelkitError.InvalidConfig) as caught:
         run(engine.clips("x.mp4", "out", rk.ClipsOptions(job_json="{"), None, None))
-    assert caught.value.name == "job_json"
+    assert caught.value.field == "job_json" and caught.value.code() == "invalid_config"
+    with pytest.raises(rk.ReelkitError.InvalidConfig) as caught:
+        run(engine.clips("x.mp4", "out", rk.ClipsOptions(job_json='{"asr": {"modle": "base"}}'), None, None))
+    assert caught.value.field == "params.asr.modle" and "model" in caught.value.accepted
+    with pytest.raises(rk.ReelkitError.InvalidParameter) as caught:
+        run(engine.clips("x.mp4", "out", rk.ClipsOptions(top=0), None, None))
+    assert caught.value.name == "params.top" and caught.value.is_input_error()
 
 
 def test_missing_model_is_a_model_error(rk, jfk, tmp_path):
@@ -120,7 +127,7 @@ def test_transcribe_jfk_with_progress(rk, engine, jfk):
     transcript = run(engine.transcribe(jfk, rk.TranscribeOptions(), rec.observer, None))
     assert isinstance(transcript, rk.Transcript)
     assert transcript.language == "en"
-    assert "ask not what your country" in transcript.text.lower()
+    assert "ask not what your country" in text_of(transcript).lower()
     words = [w for s in transcript.segments for w in s.words]
     assert len(words) > 10
     assert all(0 <= w.start <= w.end <= transcript.duration + 0.5 for w in words)
@@ -128,19 +135,19 @@ def test_transcribe_jfk_with_progress(rk, engine, jfk):
 
     assert rec.events, "the observer received no events"
     assert all(isinstance(e, rk.ProgressEvent) for e in rec.events)
-    stages = {e.stage for e in rec.events}
+    stages = {e.stage.value for e in rec.events}
     assert "transcribe" in stages
-    last = [e for e in rec.events if e.stage == "transcribe"][-1]
-    assert last.unit == "seconds" and last.fraction == pytest.approx(1.0)
+    last = [e for e in rec.events if e.stage.value == "transcribe"][-1]
+    assert last.unit == "seconds" and fraction(last) == pytest.approx(1.0)
     # Events come from the worker thread, not the thread running the loop.
     assert threading.get_ident() not in rec.threads
 
 
 def test_realign_flags_edited_words(rk, engine, jfk):
     transcript = run(engine.transcribe(jfk, rk.TranscribeOptions(), None, None))
-    edited = transcript.text.replace("fellow", "dear fellow")
+    edited = text_of(transcript).replace("fellow", "dear fellow")
     aligned = run(engine.realign(jfk, transcript, edited, None, None))
-    assert aligned.text == edited
+    assert text_of(aligned) == edited
     words = [w for s in aligned.segments for w in s.words]
     assert any(w.word == "dear" and w.estimated for w in words)
     assert sum(not w.estimated for w in words) >= len(words) - 3
@@ -156,7 +163,7 @@ def test_async_call_does_not_block_the_event_loop(rk, engine, jfk):
         return ticks, task.result()
 
     ticks, transcript = run(main())
-    assert "your country" in transcript.text.lower()
+    assert "your country" in text_of(transcript).lower()
     assert ticks > 5, "the loop did not run while Rust worked"
 
 
@@ -170,7 +177,7 @@ def test_cancel_handle_cancels_a_running_transcription(rk, engine, jfk):
     assert not caught.value.is_input_error()
     assert handle.is_cancelled()
     assert rec.events  # it was running when cancelled
-    assert not any(e.stage == "transcribe" and e.fraction == 1.0 for e in rec.events)
+    assert not any(e.stage.value == "transcribe" and fraction(e) == 1.0 for e in rec.events)
 
 
 def test_cancelled_handle_fails_new_calls_at_once(rk, engine, example_mp4, tmp_path):
@@ -192,7 +199,7 @@ def test_cut_writes_the_range(rk, engine, example_mp4, tmp_path):
     assert info.video is not None and info.audio is not None
 
 
-def test_clips_top_one_writes_clip_01(rk, engine, example_mp4, tmp_path):
+def test_clips_top_one_writes_clip_01(rk, types, engine, example_mp4, tmp_path):
     out_dir = tmp_path / "clips"
     rec = Recorder(rk)
     report = run(engine.clips(example_mp4, str(out_dir), rk.ClipsOptions(top=1), rec.observer, None))
@@ -202,20 +209,19 @@ def test_clips_top_one_writes_clip_01(rk, engine, example_mp4, tmp_path):
     assert clip.index == 1 and clip.video == "clip-01.mp4"
     assert clip.end > clip.start and clip.duration > 0
     assert 0.0 <= clip.score <= 1.0
-    assert isinstance(clip.signals, rk.SignalScores)
+    assert isinstance(clip.signals, types.SignalScores)
     for name in ("clip-01.mp4", "clip-01.srt", "clip-01.vtt", "clips.json", "transcript.json"):
         assert (out_dir / name).is_file(), name
     info = rk.probe(str(out_dir / "clip-01.mp4"))
     assert info.video is not None and info.audio is not None
     assert info.duration == pytest.approx(clip.duration, abs=0.25)
-    assert report.aspect == "source" and report.model == "tiny.en"
-    assert '"clips"' in report.json
-    assert {"probe", "transcribe", "export"} <= {e.stage for e in rec.events}
+    assert report.aspect.value == "source" and report.model == "tiny.en"
+    assert {"probe", "transcribe", "export"} <= {e.stage.value for e in rec.events}
 
 
 # --- the checked-in Swift sources ------------------------------------------
 
-GENERATED_FILES = ["reelkit_ffi.swift", "reelkit_ffiFFI.h", "reelkit_ffiFFI.modulemap"]
+GENERATED_FILES = ["reelkit_ffi.swift", "reelkit_ffiFFI.h", "reelkit_ffiFFI.modulemap", "ReelkitTypes.swift"]
 
 
 @pytest.mark.parametrize("name", GENERATED_FILES)
@@ -228,7 +234,7 @@ def test_checked_in_swift_matches_the_library(swift_dir, name):
 
 
 def _swift_source():
-    return (CHECKED_IN / "reelkit_ffi.swift").read_text()
+    return (CHECKED_IN / "reelkit_ffi.swift").read_text() + (CHECKED_IN / "ReelkitTypes.swift").read_text()
 
 
 def _decl(name):
@@ -260,10 +266,12 @@ def test_swift_declares_the_api():
     assert re.search(r"open func cancel\(\)", src) and re.search(r"open func isCancelled\(\)\s*->\s*Bool", src)
     assert "public protocol ProgressObserver: AnyObject, Sendable" in src
     assert re.search(r"func onProgress\(event: ProgressEvent\)", src)
+    assert re.search(r"public func run\(specJson: String, observer: ProgressObserver\? = nil, cancel: CancelHandle\? = nil\)\s*async throws\s*->\s*String", src)
     assert re.search(r"public\s+enum ReelkitError: Swift\.Error", src)
     for case in [
-        "NotFound", "NotMedia", "CorruptMedia", "MissingStream", "InvalidParameter", "Model", "Decode",
-        "Encode", "Asr", "Font", "SubtitleParse", "DeviceUnavailable", "Cancelled", "Io", "Internal",
+        "NotFound", "NotMedia", "CorruptMedia", "MissingStream", "InvalidParameter", "InvalidConfig", "Model",
+        "Decode", "Encode", "Asr", "Font", "SubtitleParse", "DeviceUnavailable", "Tts", "Cancelled", "Io",
+        "Internal", "Download", "Timeout", "PolicyViolation", "LimitExceeded", "Tool", "Other",
     ]:
         assert re.search(r"case " + case + r"\(", src), f"ReelkitError.{case} missing"
     for record in [
@@ -314,7 +322,7 @@ def test_burn_subtitles_is_async_with_progress_and_cancel(rk, example_mp4, tmp_p
     report = run(rk.burn_subtitles(example_mp4, SUBS, out, options, recorder.observer, None))
     assert report.frames > 100 and report.overlay_renders <= 3
     assert report.audio == "copied"
-    assert recorder.events and recorder.events[-1].stage == "export"
+    assert recorder.events and recorder.events[-1].stage.value == "export"
     handle = rk.CancelHandle()
     handle.cancel()
     with pytest.raises(rk.ReelkitError.Cancelled):

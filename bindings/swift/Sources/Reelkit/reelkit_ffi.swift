@@ -487,11 +487,11 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
         return try lift(readInt(&buf))
     }
 
@@ -503,15 +503,15 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
-    typealias FfiType = Int32
-    typealias SwiftType = Int32
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -810,7 +810,8 @@ public func FfiConverterTypeCancelHandle_lower(_ value: CancelHandle) -> UInt64 
 
 /**
  * Loads models once and runs jobs with them. Thread-safe: one engine can
- * serve many concurrent calls.
+ * serve many concurrent calls. Engines over the same model store share one
+ * core engine.
  */
 public protocol EngineProtocol: AnyObject, Sendable {
     
@@ -835,9 +836,15 @@ public protocol EngineProtocol: AnyObject, Sendable {
     /**
      * Re-time a corrected transcript against the audio of `path`: words the
      * edit kept keep their times, edited runs are re-timed and their words
-     * flagged `estimated`.
+     * flagged `estimated`. (Not a job: the transcript and the text are in
+     * memory, not files.)
      */
     func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
+    
+    /**
+     * Run any job on this engine (see the free function `run`).
+     */
+    func run(specJson: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> String
     
     /**
      * Transcribe any media file FFmpeg can open, with word timestamps.
@@ -847,7 +854,8 @@ public protocol EngineProtocol: AnyObject, Sendable {
 }
 /**
  * Loads models once and runs jobs with them. Thread-safe: one engine can
- * serve many concurrent calls.
+ * serve many concurrent calls. Engines over the same model store share one
+ * core engine.
  */
 open class Engine: EngineProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -889,7 +897,7 @@ open class Engine: EngineProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_reelkit_ffi_fn_clone_engine(self.handle, $0) }
     }
     /**
-     * An engine over the model store at `models_dir`; `nil` uses
+     * The engine of the model store at `models_dir`; `nil` uses
      * `$REELKIT_MODELS` or `~/.cache/reelkit/models`.
      */
 public convenience init(modelsDir: String? = nil) {
@@ -971,7 +979,8 @@ open func modelsDir() -> String  {
     /**
      * Re-time a corrected transcript against the audio of `path`: words the
      * edit kept keep their times, edited runs are re-timed and their words
-     * flagged `estimated`.
+     * flagged `estimated`. (Not a job: the transcript and the text are in
+     * memory, not files.)
      */
 open func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> Transcript  {
     return
@@ -985,6 +994,25 @@ open func realign(path: String, transcript: Transcript, editedText: String, obse
             completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTranscript_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * Run any job on this engine (see the free function `run`).
+     */
+open func run(specJson: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_engine_run(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(specJson),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeReelkitError_lift
         )
 }
@@ -1061,7 +1089,8 @@ public func FfiConverterTypeEngine_lower(_ value: Engine) -> UInt64 {
 /**
  * Receives progress events of a running call. Implemented in Swift (or any
  * other foreign language); called on reelkit's worker thread, so keep it
- * quick and hop to your own queue/actor for UI work.
+ * quick and hop to your own queue/actor for UI work. The event is the
+ * core's `ProgressEvent`, crossing as JSON like every record.
  */
 public protocol ProgressObserver: AnyObject, Sendable {
     
@@ -1071,7 +1100,8 @@ public protocol ProgressObserver: AnyObject, Sendable {
 /**
  * Receives progress events of a running call. Implemented in Swift (or any
  * other foreign language); called on reelkit's worker thread, so keep it
- * quick and hop to your own queue/actor for UI work.
+ * quick and hop to your own queue/actor for UI work. The event is the
+ * core's `ProgressEvent`, crossing as JSON like every record.
  */
 open class ProgressObserverImpl: ProgressObserver, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1268,7 +1298,7 @@ public func FfiConverterTypeProgressObserver_lower(_ value: ProgressObserver) ->
 
 /**
  * Speaks text with Piper and espeak-ng voices and dubs clips. Voices load
- * once per synthesiser; one synthesiser can serve many concurrent calls.
+ * once per model store; one synthesiser can serve many concurrent calls.
  */
 public protocol SynthesizerProtocol: AnyObject, Sendable {
     
@@ -1307,7 +1337,7 @@ public protocol SynthesizerProtocol: AnyObject, Sendable {
 }
 /**
  * Speaks text with Piper and espeak-ng voices and dubs clips. Voices load
- * once per synthesiser; one synthesiser can serve many concurrent calls.
+ * once per model store; one synthesiser can serve many concurrent calls.
  */
 open class Synthesizer: SynthesizerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1349,7 +1379,7 @@ open class Synthesizer: SynthesizerProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_reelkit_ffi_fn_clone_synthesizer(self.handle, $0) }
     }
     /**
-     * A synthesiser over the model store at `models_dir`; `nil` uses
+     * The synthesiser of the model store at `models_dir`; `nil` uses
      * `$REELKIT_MODELS` or `~/.cache/reelkit/models`.
      */
 public convenience init(modelsDir: String? = nil) {
@@ -1533,178 +1563,6 @@ public func FfiConverterTypeSynthesizer_lower(_ value: Synthesizer) -> UInt64 {
 
 
 /**
- * The primary audio stream.
- */
-public struct AudioInfo: Equatable, Hashable {
-    public var streamIndex: UInt32
-    public var codec: String
-    public var sampleRate: UInt32
-    public var channels: UInt32
-    public var sampleFormat: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(streamIndex: UInt32, codec: String, sampleRate: UInt32, channels: UInt32, sampleFormat: String) {
-        self.streamIndex = streamIndex
-        self.codec = codec
-        self.sampleRate = sampleRate
-        self.channels = channels
-        self.sampleFormat = sampleFormat
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AudioInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAudioInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AudioInfo {
-        return
-            try AudioInfo(
-                streamIndex: FfiConverterUInt32.read(from: &buf), 
-                codec: FfiConverterString.read(from: &buf), 
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                channels: FfiConverterUInt32.read(from: &buf), 
-                sampleFormat: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AudioInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.streamIndex, into: &buf)
-        FfiConverterString.write(value.codec, into: &buf)
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterUInt32.write(value.channels, into: &buf)
-        FfiConverterString.write(value.sampleFormat, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAudioInfo_lift(_ buf: RustBuffer) throws -> AudioInfo {
-    return try FfiConverterTypeAudioInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAudioInfo_lower(_ value: AudioInfo) -> RustBuffer {
-    return FfiConverterTypeAudioInfo.lower(value)
-}
-
-
-/**
- * What a burn produced.
- */
-public struct BurnReport: Equatable, Hashable {
-    public var output: String
-    public var width: UInt32
-    public var height: UInt32
-    /**
-     * Frames encoded (slates included).
-     */
-    public var frames: UInt64
-    /**
-     * How often the subtitle layer was rendered (reused while unchanged).
-     */
-    public var overlayRenders: UInt64
-    public var duration: Double
-    /**
-     * `copied`, `none`, or why the audio was left out.
-     */
-    public var audio: String
-    public var introSeconds: Double
-    public var outroSeconds: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(output: String, width: UInt32, height: UInt32, 
-        /**
-         * Frames encoded (slates included).
-         */frames: UInt64, 
-        /**
-         * How often the subtitle layer was rendered (reused while unchanged).
-         */overlayRenders: UInt64, duration: Double, 
-        /**
-         * `copied`, `none`, or why the audio was left out.
-         */audio: String, introSeconds: Double, outroSeconds: Double) {
-        self.output = output
-        self.width = width
-        self.height = height
-        self.frames = frames
-        self.overlayRenders = overlayRenders
-        self.duration = duration
-        self.audio = audio
-        self.introSeconds = introSeconds
-        self.outroSeconds = outroSeconds
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BurnReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBurnReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnReport {
-        return
-            try BurnReport(
-                output: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
-                frames: FfiConverterUInt64.read(from: &buf), 
-                overlayRenders: FfiConverterUInt64.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                audio: FfiConverterString.read(from: &buf), 
-                introSeconds: FfiConverterDouble.read(from: &buf), 
-                outroSeconds: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BurnReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.output, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
-        FfiConverterUInt64.write(value.frames, into: &buf)
-        FfiConverterUInt64.write(value.overlayRenders, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterString.write(value.audio, into: &buf)
-        FfiConverterDouble.write(value.introSeconds, into: &buf)
-        FfiConverterDouble.write(value.outroSeconds, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBurnReport_lift(_ buf: RustBuffer) throws -> BurnReport {
-    return try FfiConverterTypeBurnReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBurnReport_lower(_ value: BurnReport) -> RustBuffer {
-    return FfiConverterTypeBurnReport.lower(value)
-}
-
-
-/**
  * How to burn subtitles.
  */
 public struct BurnSubtitlesOptions: Equatable, Hashable {
@@ -1794,123 +1652,8 @@ public func FfiConverterTypeBurnSubtitlesOptions_lower(_ value: BurnSubtitlesOpt
 
 
 /**
- * One exported clip, as listed in `clips.json`.
- */
-public struct ClipReport: Equatable, Hashable {
-    /**
-     * 1-based rank.
-     */
-    public var index: UInt32
-    /**
-     * File names inside the output directory.
-     */
-    public var video: String
-    public var srt: String
-    public var vtt: String
-    /**
-     * The styled captions as an ASS script.
-     */
-    public var ass: String
-    public var start: Double
-    public var end: Double
-    public var duration: Double
-    public var score: Double
-    public var signals: SignalScores
-    public var text: String
-    public var reason: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * 1-based rank.
-         */index: UInt32, 
-        /**
-         * File names inside the output directory.
-         */video: String, srt: String, vtt: String, 
-        /**
-         * The styled captions as an ASS script.
-         */ass: String, start: Double, end: Double, duration: Double, score: Double, signals: SignalScores, text: String, reason: String) {
-        self.index = index
-        self.video = video
-        self.srt = srt
-        self.vtt = vtt
-        self.ass = ass
-        self.start = start
-        self.end = end
-        self.duration = duration
-        self.score = score
-        self.signals = signals
-        self.text = text
-        self.reason = reason
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ClipReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeClipReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClipReport {
-        return
-            try ClipReport(
-                index: FfiConverterUInt32.read(from: &buf), 
-                video: FfiConverterString.read(from: &buf), 
-                srt: FfiConverterString.read(from: &buf), 
-                vtt: FfiConverterString.read(from: &buf), 
-                ass: FfiConverterString.read(from: &buf), 
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                score: FfiConverterDouble.read(from: &buf), 
-                signals: FfiConverterTypeSignalScores.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf), 
-                reason: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ClipReport, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.index, into: &buf)
-        FfiConverterString.write(value.video, into: &buf)
-        FfiConverterString.write(value.srt, into: &buf)
-        FfiConverterString.write(value.vtt, into: &buf)
-        FfiConverterString.write(value.ass, into: &buf)
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterDouble.write(value.score, into: &buf)
-        FfiConverterTypeSignalScores.write(value.signals, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterString.write(value.reason, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeClipReport_lift(_ buf: RustBuffer) throws -> ClipReport {
-    return try FfiConverterTypeClipReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeClipReport_lower(_ value: ClipReport) -> RustBuffer {
-    return FfiConverterTypeClipReport.lower(value)
-}
-
-
-/**
- * Settings for `Engine.clips`. Every field is optional: `jobJson` (a full
- * clips job as JSON, the same document the CLI and the server accept) is
+ * Settings for `Engine.clips`. Every field is optional: `jobJson` (the
+ * params of a clips job, the same JSON the CLI and the server take) is
  * read first, then the other fields that are set override it.
  */
 public struct ClipsOptions: Equatable, Hashable {
@@ -1944,8 +1687,8 @@ public struct ClipsOptions: Equatable, Hashable {
      */
     public var brandKit: String?
     /**
-     * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
-     * keys take their defaults.
+     * The params of a clips job as JSON (see `defaultClipsJobJson()`);
+     * missing keys take their defaults.
      */
     public var jobJson: String?
 
@@ -1974,8 +1717,8 @@ public struct ClipsOptions: Equatable, Hashable {
          * Brand kit JSON file: fonts, colours, watermark, intro/outro slates.
          */brandKit: String? = nil, 
         /**
-         * A complete clips job as JSON (see `defaultClipsJobJson()`); missing
-         * keys take their defaults.
+         * The params of a clips job as JSON (see `defaultClipsJobJson()`);
+         * missing keys take their defaults.
          */jobJson: String? = nil) {
         self.top = top
         self.model = model
@@ -2046,198 +1789,8 @@ public func FfiConverterTypeClipsOptions_lower(_ value: ClipsOptions) -> RustBuf
 
 
 /**
- * What a clips run produced (the content of `clips.json`).
- */
-public struct ClipsReport: Equatable, Hashable {
-    public var input: String
-    public var duration: Double
-    public var language: String
-    public var model: String
-    /**
-     * `source`, `16:9`, `9:16`, `1:1` or `4:5`.
-     */
-    public var aspect: String
-    public var width: UInt32
-    public var height: UInt32
-    public var clips: [ClipReport]
-    /**
-     * The same report as the JSON written to `clips.json`.
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(input: String, duration: Double, language: String, model: String, 
-        /**
-         * `source`, `16:9`, `9:16`, `1:1` or `4:5`.
-         */aspect: String, width: UInt32, height: UInt32, clips: [ClipReport], 
-        /**
-         * The same report as the JSON written to `clips.json`.
-         */json: String) {
-        self.input = input
-        self.duration = duration
-        self.language = language
-        self.model = model
-        self.aspect = aspect
-        self.width = width
-        self.height = height
-        self.clips = clips
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ClipsReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeClipsReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClipsReport {
-        return
-            try ClipsReport(
-                input: FfiConverterString.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                language: FfiConverterString.read(from: &buf), 
-                model: FfiConverterString.read(from: &buf), 
-                aspect: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
-                clips: FfiConverterSequenceTypeClipReport.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ClipsReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.input, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterString.write(value.language, into: &buf)
-        FfiConverterString.write(value.model, into: &buf)
-        FfiConverterString.write(value.aspect, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
-        FfiConverterSequenceTypeClipReport.write(value.clips, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeClipsReport_lift(_ buf: RustBuffer) throws -> ClipsReport {
-    return try FfiConverterTypeClipsReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeClipsReport_lower(_ value: ClipsReport) -> RustBuffer {
-    return FfiConverterTypeClipsReport.lower(value)
-}
-
-
-/**
- * What happened to one narration cue.
- */
-public struct CueReport: Equatable, Hashable {
-    public var index: UInt32
-    public var start: Double
-    public var end: Double
-    public var text: String
-    public var status: FitStatus
-    public var naturalDuration: Double
-    public var duration: Double
-    public var rate: Double
-    public var stretch: Double
-    public var placedStart: Double?
-    public var placedEnd: Double?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(index: UInt32, start: Double, end: Double, text: String, status: FitStatus, naturalDuration: Double, duration: Double, rate: Double, stretch: Double, placedStart: Double?, placedEnd: Double?) {
-        self.index = index
-        self.start = start
-        self.end = end
-        self.text = text
-        self.status = status
-        self.naturalDuration = naturalDuration
-        self.duration = duration
-        self.rate = rate
-        self.stretch = stretch
-        self.placedStart = placedStart
-        self.placedEnd = placedEnd
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CueReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCueReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CueReport {
-        return
-            try CueReport(
-                index: FfiConverterUInt32.read(from: &buf), 
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf), 
-                status: FfiConverterTypeFitStatus.read(from: &buf), 
-                naturalDuration: FfiConverterDouble.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                rate: FfiConverterDouble.read(from: &buf), 
-                stretch: FfiConverterDouble.read(from: &buf), 
-                placedStart: FfiConverterOptionDouble.read(from: &buf), 
-                placedEnd: FfiConverterOptionDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CueReport, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.index, into: &buf)
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterTypeFitStatus.write(value.status, into: &buf)
-        FfiConverterDouble.write(value.naturalDuration, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterDouble.write(value.rate, into: &buf)
-        FfiConverterDouble.write(value.stretch, into: &buf)
-        FfiConverterOptionDouble.write(value.placedStart, into: &buf)
-        FfiConverterOptionDouble.write(value.placedEnd, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCueReport_lift(_ buf: RustBuffer) throws -> CueReport {
-    return try FfiConverterTypeCueReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCueReport_lower(_ value: CueReport) -> RustBuffer {
-    return FfiConverterTypeCueReport.lower(value)
-}
-
-
-/**
- * How to dub. `jobJson` (a `DubJob` as JSON, see `defaultDubJobJson()`) is
- * read first; the fields set here override it.
+ * How to dub. `jobJson` (a dub config as JSON, see `defaultDubJobJson()`)
+ * is read first; the fields set here override it.
  */
 public struct DubOptions: Equatable, Hashable {
     public var voice: String?
@@ -2310,143 +1863,6 @@ public func FfiConverterTypeDubOptions_lift(_ buf: RustBuffer) throws -> DubOpti
 #endif
 public func FfiConverterTypeDubOptions_lower(_ value: DubOptions) -> RustBuffer {
     return FfiConverterTypeDubOptions.lower(value)
-}
-
-
-/**
- * What `dub` produced (`reelkit dub` prints the same report as JSON).
- */
-public struct DubReport: Equatable, Hashable {
-    public var input: String
-    public var output: String
-    public var narration: String
-    public var bed: String
-    public var voice: String
-    public var sampleRate: UInt32
-    public var channels: UInt32
-    public var duration: Double
-    public var targetLufs: Double
-    public var targetTruePeak: Double
-    /**
-     * Loudness of the mix, measured on the written MP4.
-     */
-    public var mix: Loudness
-    public var narrationLoudness: Loudness
-    public var cues: [CueReport]
-    public var spedUp: [UInt32]
-    public var overrun: [UInt32]
-    public var unfit: [UInt32]
-    public var speechSeconds: Double
-    public var synthesisSeconds: Double
-    /**
-     * The whole report as JSON (what `reelkit dub` prints).
-     */
-    public var json: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(input: String, output: String, narration: String, bed: String, voice: String, sampleRate: UInt32, channels: UInt32, duration: Double, targetLufs: Double, targetTruePeak: Double, 
-        /**
-         * Loudness of the mix, measured on the written MP4.
-         */mix: Loudness, narrationLoudness: Loudness, cues: [CueReport], spedUp: [UInt32], overrun: [UInt32], unfit: [UInt32], speechSeconds: Double, synthesisSeconds: Double, 
-        /**
-         * The whole report as JSON (what `reelkit dub` prints).
-         */json: String) {
-        self.input = input
-        self.output = output
-        self.narration = narration
-        self.bed = bed
-        self.voice = voice
-        self.sampleRate = sampleRate
-        self.channels = channels
-        self.duration = duration
-        self.targetLufs = targetLufs
-        self.targetTruePeak = targetTruePeak
-        self.mix = mix
-        self.narrationLoudness = narrationLoudness
-        self.cues = cues
-        self.spedUp = spedUp
-        self.overrun = overrun
-        self.unfit = unfit
-        self.speechSeconds = speechSeconds
-        self.synthesisSeconds = synthesisSeconds
-        self.json = json
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension DubReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDubReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DubReport {
-        return
-            try DubReport(
-                input: FfiConverterString.read(from: &buf), 
-                output: FfiConverterString.read(from: &buf), 
-                narration: FfiConverterString.read(from: &buf), 
-                bed: FfiConverterString.read(from: &buf), 
-                voice: FfiConverterString.read(from: &buf), 
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                channels: FfiConverterUInt32.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                targetLufs: FfiConverterDouble.read(from: &buf), 
-                targetTruePeak: FfiConverterDouble.read(from: &buf), 
-                mix: FfiConverterTypeLoudness.read(from: &buf), 
-                narrationLoudness: FfiConverterTypeLoudness.read(from: &buf), 
-                cues: FfiConverterSequenceTypeCueReport.read(from: &buf), 
-                spedUp: FfiConverterSequenceUInt32.read(from: &buf), 
-                overrun: FfiConverterSequenceUInt32.read(from: &buf), 
-                unfit: FfiConverterSequenceUInt32.read(from: &buf), 
-                speechSeconds: FfiConverterDouble.read(from: &buf), 
-                synthesisSeconds: FfiConverterDouble.read(from: &buf), 
-                json: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: DubReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.input, into: &buf)
-        FfiConverterString.write(value.output, into: &buf)
-        FfiConverterString.write(value.narration, into: &buf)
-        FfiConverterString.write(value.bed, into: &buf)
-        FfiConverterString.write(value.voice, into: &buf)
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterUInt32.write(value.channels, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterDouble.write(value.targetLufs, into: &buf)
-        FfiConverterDouble.write(value.targetTruePeak, into: &buf)
-        FfiConverterTypeLoudness.write(value.mix, into: &buf)
-        FfiConverterTypeLoudness.write(value.narrationLoudness, into: &buf)
-        FfiConverterSequenceTypeCueReport.write(value.cues, into: &buf)
-        FfiConverterSequenceUInt32.write(value.spedUp, into: &buf)
-        FfiConverterSequenceUInt32.write(value.overrun, into: &buf)
-        FfiConverterSequenceUInt32.write(value.unfit, into: &buf)
-        FfiConverterDouble.write(value.speechSeconds, into: &buf)
-        FfiConverterDouble.write(value.synthesisSeconds, into: &buf)
-        FfiConverterString.write(value.json, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDubReport_lift(_ buf: RustBuffer) throws -> DubReport {
-    return try FfiConverterTypeDubReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDubReport_lower(_ value: DubReport) -> RustBuffer {
-    return FfiConverterTypeDubReport.lower(value)
 }
 
 
@@ -2560,79 +1976,6 @@ public func FfiConverterTypeHlsOptions_lift(_ buf: RustBuffer) throws -> HlsOpti
 #endif
 public func FfiConverterTypeHlsOptions_lower(_ value: HlsOptions) -> RustBuffer {
     return FfiConverterTypeHlsOptions.lower(value)
-}
-
-
-/**
- * The HLS output.
- */
-public struct HlsReport: Equatable, Hashable {
-    public var dir: String
-    public var master: String
-    public var segmentFormat: String
-    public var segmentSeconds: Double
-    public var renditions: [RenditionReport]
-    public var skippedRungs: [UInt32]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(dir: String, master: String, segmentFormat: String, segmentSeconds: Double, renditions: [RenditionReport], skippedRungs: [UInt32]) {
-        self.dir = dir
-        self.master = master
-        self.segmentFormat = segmentFormat
-        self.segmentSeconds = segmentSeconds
-        self.renditions = renditions
-        self.skippedRungs = skippedRungs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension HlsReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeHlsReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HlsReport {
-        return
-            try HlsReport(
-                dir: FfiConverterString.read(from: &buf), 
-                master: FfiConverterString.read(from: &buf), 
-                segmentFormat: FfiConverterString.read(from: &buf), 
-                segmentSeconds: FfiConverterDouble.read(from: &buf), 
-                renditions: FfiConverterSequenceTypeRenditionReport.read(from: &buf), 
-                skippedRungs: FfiConverterSequenceUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: HlsReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.dir, into: &buf)
-        FfiConverterString.write(value.master, into: &buf)
-        FfiConverterString.write(value.segmentFormat, into: &buf)
-        FfiConverterDouble.write(value.segmentSeconds, into: &buf)
-        FfiConverterSequenceTypeRenditionReport.write(value.renditions, into: &buf)
-        FfiConverterSequenceUInt32.write(value.skippedRungs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeHlsReport_lift(_ buf: RustBuffer) throws -> HlsReport {
-    return try FfiConverterTypeHlsReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeHlsReport_lower(_ value: HlsReport) -> RustBuffer {
-    return FfiConverterTypeHlsReport.lower(value)
 }
 
 
@@ -2824,440 +2167,6 @@ public func FfiConverterTypeIngestOptions_lower(_ value: IngestOptions) -> RustB
 
 
 /**
- * What `ingest` produced (the content of `<sha256>.json` in the store).
- */
-public struct IngestReport: Equatable, Hashable {
-    public var source: String
-    /**
-     * `file`, `http` or `yt-dlp`.
-     */
-    public var method: String
-    /**
-     * The accepted file: in the store, or the source file itself.
-     */
-    public var path: String
-    /**
-     * Lowercase hex SHA-256 of the bytes.
-     */
-    public var sha256: String
-    public var sizeBytes: UInt64
-    /**
-     * Sniffed from the bytes (`mp4`, `mov`, `mkv`, `webm`, `mpegts`...).
-     */
-    public var container: String
-    /**
-     * The store already held these exact bytes.
-     */
-    public var duplicate: Bool
-    /**
-     * Title reported by yt-dlp.
-     */
-    public var title: String?
-    public var media: MediaInfo
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(source: String, 
-        /**
-         * `file`, `http` or `yt-dlp`.
-         */method: String, 
-        /**
-         * The accepted file: in the store, or the source file itself.
-         */path: String, 
-        /**
-         * Lowercase hex SHA-256 of the bytes.
-         */sha256: String, sizeBytes: UInt64, 
-        /**
-         * Sniffed from the bytes (`mp4`, `mov`, `mkv`, `webm`, `mpegts`...).
-         */container: String, 
-        /**
-         * The store already held these exact bytes.
-         */duplicate: Bool, 
-        /**
-         * Title reported by yt-dlp.
-         */title: String?, media: MediaInfo) {
-        self.source = source
-        self.method = method
-        self.path = path
-        self.sha256 = sha256
-        self.sizeBytes = sizeBytes
-        self.container = container
-        self.duplicate = duplicate
-        self.title = title
-        self.media = media
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension IngestReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeIngestReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IngestReport {
-        return
-            try IngestReport(
-                source: FfiConverterString.read(from: &buf), 
-                method: FfiConverterString.read(from: &buf), 
-                path: FfiConverterString.read(from: &buf), 
-                sha256: FfiConverterString.read(from: &buf), 
-                sizeBytes: FfiConverterUInt64.read(from: &buf), 
-                container: FfiConverterString.read(from: &buf), 
-                duplicate: FfiConverterBool.read(from: &buf), 
-                title: FfiConverterOptionString.read(from: &buf), 
-                media: FfiConverterTypeMediaInfo.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: IngestReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.source, into: &buf)
-        FfiConverterString.write(value.method, into: &buf)
-        FfiConverterString.write(value.path, into: &buf)
-        FfiConverterString.write(value.sha256, into: &buf)
-        FfiConverterUInt64.write(value.sizeBytes, into: &buf)
-        FfiConverterString.write(value.container, into: &buf)
-        FfiConverterBool.write(value.duplicate, into: &buf)
-        FfiConverterOptionString.write(value.title, into: &buf)
-        FfiConverterTypeMediaInfo.write(value.media, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIngestReport_lift(_ buf: RustBuffer) throws -> IngestReport {
-    return try FfiConverterTypeIngestReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIngestReport_lower(_ value: IngestReport) -> RustBuffer {
-    return FfiConverterTypeIngestReport.lower(value)
-}
-
-
-/**
- * EBU R128 measurements.
- */
-public struct Loudness: Equatable, Hashable {
-    /**
-     * Integrated loudness in LUFS (`nil` for silence).
-     */
-    public var integratedLufs: Double?
-    public var rangeLu: Double
-    public var truePeakDbtp: Double
-    public var samplePeakDbfs: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Integrated loudness in LUFS (`nil` for silence).
-         */integratedLufs: Double?, rangeLu: Double, truePeakDbtp: Double, samplePeakDbfs: Double) {
-        self.integratedLufs = integratedLufs
-        self.rangeLu = rangeLu
-        self.truePeakDbtp = truePeakDbtp
-        self.samplePeakDbfs = samplePeakDbfs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Loudness: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLoudness: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Loudness {
-        return
-            try Loudness(
-                integratedLufs: FfiConverterOptionDouble.read(from: &buf), 
-                rangeLu: FfiConverterDouble.read(from: &buf), 
-                truePeakDbtp: FfiConverterDouble.read(from: &buf), 
-                samplePeakDbfs: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Loudness, into buf: inout [UInt8]) {
-        FfiConverterOptionDouble.write(value.integratedLufs, into: &buf)
-        FfiConverterDouble.write(value.rangeLu, into: &buf)
-        FfiConverterDouble.write(value.truePeakDbtp, into: &buf)
-        FfiConverterDouble.write(value.samplePeakDbfs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLoudness_lift(_ buf: RustBuffer) throws -> Loudness {
-    return try FfiConverterTypeLoudness.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLoudness_lower(_ value: Loudness) -> RustBuffer {
-    return FfiConverterTypeLoudness.lower(value)
-}
-
-
-/**
- * Everything `probe` learns about a file.
- */
-public struct MediaInfo: Equatable, Hashable {
-    public var path: String
-    /**
-     * Container short name(s), e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
-     */
-    public var container: String
-    /**
-     * Human-readable container name.
-     */
-    public var containerLong: String
-    /**
-     * Duration in seconds (0 when unknown).
-     */
-    public var duration: Double
-    /**
-     * Overall bit rate in bits per second (0 when unknown).
-     */
-    public var bitRate: UInt64
-    public var sizeBytes: UInt64
-    public var streams: [StreamInfo]
-    public var video: VideoInfo?
-    public var audio: AudioInfo?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(path: String, 
-        /**
-         * Container short name(s), e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
-         */container: String, 
-        /**
-         * Human-readable container name.
-         */containerLong: String, 
-        /**
-         * Duration in seconds (0 when unknown).
-         */duration: Double, 
-        /**
-         * Overall bit rate in bits per second (0 when unknown).
-         */bitRate: UInt64, sizeBytes: UInt64, streams: [StreamInfo], video: VideoInfo?, audio: AudioInfo?) {
-        self.path = path
-        self.container = container
-        self.containerLong = containerLong
-        self.duration = duration
-        self.bitRate = bitRate
-        self.sizeBytes = sizeBytes
-        self.streams = streams
-        self.video = video
-        self.audio = audio
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension MediaInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeMediaInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaInfo {
-        return
-            try MediaInfo(
-                path: FfiConverterString.read(from: &buf), 
-                container: FfiConverterString.read(from: &buf), 
-                containerLong: FfiConverterString.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                bitRate: FfiConverterUInt64.read(from: &buf), 
-                sizeBytes: FfiConverterUInt64.read(from: &buf), 
-                streams: FfiConverterSequenceTypeStreamInfo.read(from: &buf), 
-                video: FfiConverterOptionTypeVideoInfo.read(from: &buf), 
-                audio: FfiConverterOptionTypeAudioInfo.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: MediaInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.path, into: &buf)
-        FfiConverterString.write(value.container, into: &buf)
-        FfiConverterString.write(value.containerLong, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterUInt64.write(value.bitRate, into: &buf)
-        FfiConverterUInt64.write(value.sizeBytes, into: &buf)
-        FfiConverterSequenceTypeStreamInfo.write(value.streams, into: &buf)
-        FfiConverterOptionTypeVideoInfo.write(value.video, into: &buf)
-        FfiConverterOptionTypeAudioInfo.write(value.audio, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMediaInfo_lift(_ buf: RustBuffer) throws -> MediaInfo {
-    return try FfiConverterTypeMediaInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMediaInfo_lower(_ value: MediaInfo) -> RustBuffer {
-    return FfiConverterTypeMediaInfo.lower(value)
-}
-
-
-/**
- * One progress report: `done` out of `total` units of work in `stage`.
- */
-public struct ProgressEvent: Equatable, Hashable {
-    /**
-     * `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-     * `render`, `export`, `download`, `fingerprint` or `transcode`.
-     */
-    public var stage: String
-    /**
-     * Work done so far, in `unit`s.
-     */
-    public var done: Double
-    /**
-     * Total work in `unit`s, when known.
-     */
-    public var total: Double?
-    /**
-     * `done / total` clamped to `0...1`, when the total is known.
-     */
-    public var fraction: Double?
-    /**
-     * What is counted: `seconds` of media, `frames`, `clips`...
-     */
-    public var unit: String
-    /**
-     * Optional detail, e.g. the clip being exported.
-     */
-    public var message: String?
-    /**
-     * Throughput in `unit`s per second of wall-clock time (frames per
-     * second while transcoding, bytes per second while downloading).
-     */
-    public var rate: Double?
-    /**
-     * Estimated seconds left in this stage.
-     */
-    public var eta: Double?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `probe`, `decode_audio`, `transcribe`, `scenes`, `signals`, `rank`,
-         * `render`, `export`, `download`, `fingerprint` or `transcode`.
-         */stage: String, 
-        /**
-         * Work done so far, in `unit`s.
-         */done: Double, 
-        /**
-         * Total work in `unit`s, when known.
-         */total: Double?, 
-        /**
-         * `done / total` clamped to `0...1`, when the total is known.
-         */fraction: Double?, 
-        /**
-         * What is counted: `seconds` of media, `frames`, `clips`...
-         */unit: String, 
-        /**
-         * Optional detail, e.g. the clip being exported.
-         */message: String?, 
-        /**
-         * Throughput in `unit`s per second of wall-clock time (frames per
-         * second while transcoding, bytes per second while downloading).
-         */rate: Double?, 
-        /**
-         * Estimated seconds left in this stage.
-         */eta: Double?) {
-        self.stage = stage
-        self.done = done
-        self.total = total
-        self.fraction = fraction
-        self.unit = unit
-        self.message = message
-        self.rate = rate
-        self.eta = eta
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ProgressEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeProgressEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressEvent {
-        return
-            try ProgressEvent(
-                stage: FfiConverterString.read(from: &buf), 
-                done: FfiConverterDouble.read(from: &buf), 
-                total: FfiConverterOptionDouble.read(from: &buf), 
-                fraction: FfiConverterOptionDouble.read(from: &buf), 
-                unit: FfiConverterString.read(from: &buf), 
-                message: FfiConverterOptionString.read(from: &buf), 
-                rate: FfiConverterOptionDouble.read(from: &buf), 
-                eta: FfiConverterOptionDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ProgressEvent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.stage, into: &buf)
-        FfiConverterDouble.write(value.done, into: &buf)
-        FfiConverterOptionDouble.write(value.total, into: &buf)
-        FfiConverterOptionDouble.write(value.fraction, into: &buf)
-        FfiConverterString.write(value.unit, into: &buf)
-        FfiConverterOptionString.write(value.message, into: &buf)
-        FfiConverterOptionDouble.write(value.rate, into: &buf)
-        FfiConverterOptionDouble.write(value.eta, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProgressEvent_lift(_ buf: RustBuffer) throws -> ProgressEvent {
-    return try FfiConverterTypeProgressEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProgressEvent_lower(_ value: ProgressEvent) -> RustBuffer {
-    return FfiConverterTypeProgressEvent.lower(value)
-}
-
-
-/**
  * A proxy/mezzanine MP4 for editing.
  */
 public struct ProxyOptions: Equatable, Hashable {
@@ -3341,502 +2250,6 @@ public func FfiConverterTypeProxyOptions_lift(_ buf: RustBuffer) throws -> Proxy
 #endif
 public func FfiConverterTypeProxyOptions_lower(_ value: ProxyOptions) -> RustBuffer {
     return FfiConverterTypeProxyOptions.lower(value)
-}
-
-
-/**
- * The proxy MP4.
- */
-public struct ProxyReport: Equatable, Hashable {
-    public var path: String
-    public var width: UInt32?
-    public var height: UInt32?
-    public var frames: UInt64
-    public var audio: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(path: String, width: UInt32?, height: UInt32?, frames: UInt64, audio: Bool) {
-        self.path = path
-        self.width = width
-        self.height = height
-        self.frames = frames
-        self.audio = audio
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ProxyReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeProxyReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProxyReport {
-        return
-            try ProxyReport(
-                path: FfiConverterString.read(from: &buf), 
-                width: FfiConverterOptionUInt32.read(from: &buf), 
-                height: FfiConverterOptionUInt32.read(from: &buf), 
-                frames: FfiConverterUInt64.read(from: &buf), 
-                audio: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ProxyReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.path, into: &buf)
-        FfiConverterOptionUInt32.write(value.width, into: &buf)
-        FfiConverterOptionUInt32.write(value.height, into: &buf)
-        FfiConverterUInt64.write(value.frames, into: &buf)
-        FfiConverterBool.write(value.audio, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProxyReport_lift(_ buf: RustBuffer) throws -> ProxyReport {
-    return try FfiConverterTypeProxyReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeProxyReport_lower(_ value: ProxyReport) -> RustBuffer {
-    return FfiConverterTypeProxyReport.lower(value)
-}
-
-
-/**
- * One HLS rendition as written.
- */
-public struct RenditionReport: Equatable, Hashable {
-    /**
-     * `1080p`, `720p`... or `audio`; also its directory.
-     */
-    public var name: String
-    /**
-     * `video` or `audio`.
-     */
-    public var kind: String
-    /**
-     * Media playlist, relative to the HLS directory.
-     */
-    public var playlist: String
-    public var width: UInt32?
-    public var height: UInt32?
-    public var codecs: String
-    /**
-     * Peak segment bit rate, bits per second.
-     */
-    public var bandwidth: UInt64
-    public var averageBandwidth: UInt64
-    public var segments: UInt32
-    public var duration: Double
-    /**
-     * Frames encoded (video) or samples per channel (audio).
-     */
-    public var units: UInt64
-    public var threads: UInt32?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `1080p`, `720p`... or `audio`; also its directory.
-         */name: String, 
-        /**
-         * `video` or `audio`.
-         */kind: String, 
-        /**
-         * Media playlist, relative to the HLS directory.
-         */playlist: String, width: UInt32?, height: UInt32?, codecs: String, 
-        /**
-         * Peak segment bit rate, bits per second.
-         */bandwidth: UInt64, averageBandwidth: UInt64, segments: UInt32, duration: Double, 
-        /**
-         * Frames encoded (video) or samples per channel (audio).
-         */units: UInt64, threads: UInt32?) {
-        self.name = name
-        self.kind = kind
-        self.playlist = playlist
-        self.width = width
-        self.height = height
-        self.codecs = codecs
-        self.bandwidth = bandwidth
-        self.averageBandwidth = averageBandwidth
-        self.segments = segments
-        self.duration = duration
-        self.units = units
-        self.threads = threads
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension RenditionReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRenditionReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RenditionReport {
-        return
-            try RenditionReport(
-                name: FfiConverterString.read(from: &buf), 
-                kind: FfiConverterString.read(from: &buf), 
-                playlist: FfiConverterString.read(from: &buf), 
-                width: FfiConverterOptionUInt32.read(from: &buf), 
-                height: FfiConverterOptionUInt32.read(from: &buf), 
-                codecs: FfiConverterString.read(from: &buf), 
-                bandwidth: FfiConverterUInt64.read(from: &buf), 
-                averageBandwidth: FfiConverterUInt64.read(from: &buf), 
-                segments: FfiConverterUInt32.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                units: FfiConverterUInt64.read(from: &buf), 
-                threads: FfiConverterOptionUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: RenditionReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.playlist, into: &buf)
-        FfiConverterOptionUInt32.write(value.width, into: &buf)
-        FfiConverterOptionUInt32.write(value.height, into: &buf)
-        FfiConverterString.write(value.codecs, into: &buf)
-        FfiConverterUInt64.write(value.bandwidth, into: &buf)
-        FfiConverterUInt64.write(value.averageBandwidth, into: &buf)
-        FfiConverterUInt32.write(value.segments, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterUInt64.write(value.units, into: &buf)
-        FfiConverterOptionUInt32.write(value.threads, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRenditionReport_lift(_ buf: RustBuffer) throws -> RenditionReport {
-    return try FfiConverterTypeRenditionReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRenditionReport_lower(_ value: RenditionReport) -> RustBuffer {
-    return FfiConverterTypeRenditionReport.lower(value)
-}
-
-
-/**
- * A run of speech as the recogniser segmented it.
- */
-public struct Segment: Equatable, Hashable {
-    public var start: Double
-    public var end: Double
-    public var text: String
-    public var words: [Word]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(start: Double, end: Double, text: String, words: [Word]) {
-        self.start = start
-        self.end = end
-        self.text = text
-        self.words = words
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Segment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSegment: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Segment {
-        return
-            try Segment(
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf), 
-                words: FfiConverterSequenceTypeWord.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Segment, into buf: inout [UInt8]) {
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterSequenceTypeWord.write(value.words, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSegment_lift(_ buf: RustBuffer) throws -> Segment {
-    return try FfiConverterTypeSegment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSegment_lower(_ value: Segment) -> RustBuffer {
-    return FfiConverterTypeSegment.lower(value)
-}
-
-
-/**
- * Why a clip was picked: each signal normalised to `0...1`, plus raw values.
- */
-public struct SignalScores: Equatable, Hashable {
-    public var energy: Double
-    public var sceneChanges: Double
-    public var speechDensity: Double
-    /**
-     * Mean loudness of the clip minus the file's mean, in dB.
-     */
-    public var energyDb: Double
-    /**
-     * Scene cuts inside the clip.
-     */
-    public var cuts: UInt32
-    public var wordsPerSecond: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(energy: Double, sceneChanges: Double, speechDensity: Double, 
-        /**
-         * Mean loudness of the clip minus the file's mean, in dB.
-         */energyDb: Double, 
-        /**
-         * Scene cuts inside the clip.
-         */cuts: UInt32, wordsPerSecond: Double) {
-        self.energy = energy
-        self.sceneChanges = sceneChanges
-        self.speechDensity = speechDensity
-        self.energyDb = energyDb
-        self.cuts = cuts
-        self.wordsPerSecond = wordsPerSecond
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SignalScores: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSignalScores: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignalScores {
-        return
-            try SignalScores(
-                energy: FfiConverterDouble.read(from: &buf), 
-                sceneChanges: FfiConverterDouble.read(from: &buf), 
-                speechDensity: FfiConverterDouble.read(from: &buf), 
-                energyDb: FfiConverterDouble.read(from: &buf), 
-                cuts: FfiConverterUInt32.read(from: &buf), 
-                wordsPerSecond: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SignalScores, into buf: inout [UInt8]) {
-        FfiConverterDouble.write(value.energy, into: &buf)
-        FfiConverterDouble.write(value.sceneChanges, into: &buf)
-        FfiConverterDouble.write(value.speechDensity, into: &buf)
-        FfiConverterDouble.write(value.energyDb, into: &buf)
-        FfiConverterUInt32.write(value.cuts, into: &buf)
-        FfiConverterDouble.write(value.wordsPerSecond, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSignalScores_lift(_ buf: RustBuffer) throws -> SignalScores {
-    return try FfiConverterTypeSignalScores.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSignalScores_lower(_ value: SignalScores) -> RustBuffer {
-    return FfiConverterTypeSignalScores.lower(value)
-}
-
-
-/**
- * Synthesised speech: mono float samples in -1...1 at `sampleRate`.
- */
-public struct Speech: Equatable, Hashable {
-    public var samples: [Float]
-    public var sampleRate: UInt32
-    public var duration: Double
-    public var voice: String
-    public var sentences: [SpokenSentence]
-    /**
-     * Phonemes the voice has no id for (skipped), with counts.
-     */
-    public var missingPhonemes: [String: UInt32]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(samples: [Float], sampleRate: UInt32, duration: Double, voice: String, sentences: [SpokenSentence], 
-        /**
-         * Phonemes the voice has no id for (skipped), with counts.
-         */missingPhonemes: [String: UInt32]) {
-        self.samples = samples
-        self.sampleRate = sampleRate
-        self.duration = duration
-        self.voice = voice
-        self.sentences = sentences
-        self.missingPhonemes = missingPhonemes
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Speech: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSpeech: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Speech {
-        return
-            try Speech(
-                samples: FfiConverterSequenceFloat.read(from: &buf), 
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                voice: FfiConverterString.read(from: &buf), 
-                sentences: FfiConverterSequenceTypeSpokenSentence.read(from: &buf), 
-                missingPhonemes: FfiConverterDictionaryStringUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Speech, into buf: inout [UInt8]) {
-        FfiConverterSequenceFloat.write(value.samples, into: &buf)
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterString.write(value.voice, into: &buf)
-        FfiConverterSequenceTypeSpokenSentence.write(value.sentences, into: &buf)
-        FfiConverterDictionaryStringUInt32.write(value.missingPhonemes, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpeech_lift(_ buf: RustBuffer) throws -> Speech {
-    return try FfiConverterTypeSpeech.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpeech_lower(_ value: Speech) -> RustBuffer {
-    return FfiConverterTypeSpeech.lower(value)
-}
-
-
-/**
- * One sentence of a `Speech`; times in seconds.
- */
-public struct SpokenSentence: Equatable, Hashable {
-    public var text: String
-    /**
-     * IPA read by a Piper voice (empty for espeak-ng voices).
-     */
-    public var phonemes: String
-    public var start: Double
-    public var end: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(text: String, 
-        /**
-         * IPA read by a Piper voice (empty for espeak-ng voices).
-         */phonemes: String, start: Double, end: Double) {
-        self.text = text
-        self.phonemes = phonemes
-        self.start = start
-        self.end = end
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SpokenSentence: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSpokenSentence: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpokenSentence {
-        return
-            try SpokenSentence(
-                text: FfiConverterString.read(from: &buf), 
-                phonemes: FfiConverterString.read(from: &buf), 
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SpokenSentence, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterString.write(value.phonemes, into: &buf)
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpokenSentence_lift(_ buf: RustBuffer) throws -> SpokenSentence {
-    return try FfiConverterTypeSpokenSentence.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpokenSentence_lower(_ value: SpokenSentence) -> RustBuffer {
-    return FfiConverterTypeSpokenSentence.lower(value)
 }
 
 
@@ -3928,400 +2341,7 @@ public func FfiConverterTypeSpriteOptions_lower(_ value: SpriteOptions) -> RustB
 
 
 /**
- * The sprite sheets and their WebVTT track.
- */
-public struct SpriteReport: Equatable, Hashable {
-    public var dir: String
-    /**
-     * The WebVTT track, relative to `dir`.
-     */
-    public var vtt: String
-    public var sheets: [String]
-    public var tiles: UInt32
-    public var tileWidth: UInt32
-    public var tileHeight: UInt32
-    public var columns: UInt32
-    public var rows: UInt32
-    public var interval: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(dir: String, 
-        /**
-         * The WebVTT track, relative to `dir`.
-         */vtt: String, sheets: [String], tiles: UInt32, tileWidth: UInt32, tileHeight: UInt32, columns: UInt32, rows: UInt32, interval: Double) {
-        self.dir = dir
-        self.vtt = vtt
-        self.sheets = sheets
-        self.tiles = tiles
-        self.tileWidth = tileWidth
-        self.tileHeight = tileHeight
-        self.columns = columns
-        self.rows = rows
-        self.interval = interval
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SpriteReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSpriteReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpriteReport {
-        return
-            try SpriteReport(
-                dir: FfiConverterString.read(from: &buf), 
-                vtt: FfiConverterString.read(from: &buf), 
-                sheets: FfiConverterSequenceString.read(from: &buf), 
-                tiles: FfiConverterUInt32.read(from: &buf), 
-                tileWidth: FfiConverterUInt32.read(from: &buf), 
-                tileHeight: FfiConverterUInt32.read(from: &buf), 
-                columns: FfiConverterUInt32.read(from: &buf), 
-                rows: FfiConverterUInt32.read(from: &buf), 
-                interval: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SpriteReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.dir, into: &buf)
-        FfiConverterString.write(value.vtt, into: &buf)
-        FfiConverterSequenceString.write(value.sheets, into: &buf)
-        FfiConverterUInt32.write(value.tiles, into: &buf)
-        FfiConverterUInt32.write(value.tileWidth, into: &buf)
-        FfiConverterUInt32.write(value.tileHeight, into: &buf)
-        FfiConverterUInt32.write(value.columns, into: &buf)
-        FfiConverterUInt32.write(value.rows, into: &buf)
-        FfiConverterDouble.write(value.interval, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpriteReport_lift(_ buf: RustBuffer) throws -> SpriteReport {
-    return try FfiConverterTypeSpriteReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSpriteReport_lower(_ value: SpriteReport) -> RustBuffer {
-    return FfiConverterTypeSpriteReport.lower(value)
-}
-
-
-/**
- * One still: the time of the frame shown and its file name.
- */
-public struct Still: Equatable, Hashable {
-    public var time: Double
-    public var file: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(time: Double, file: String) {
-        self.time = time
-        self.file = file
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Still: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStill: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Still {
-        return
-            try Still(
-                time: FfiConverterDouble.read(from: &buf), 
-                file: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Still, into buf: inout [UInt8]) {
-        FfiConverterDouble.write(value.time, into: &buf)
-        FfiConverterString.write(value.file, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStill_lift(_ buf: RustBuffer) throws -> Still {
-    return try FfiConverterTypeStill.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStill_lower(_ value: Still) -> RustBuffer {
-    return FfiConverterTypeStill.lower(value)
-}
-
-
-/**
- * One stream of the container.
- */
-public struct StreamInfo: Equatable, Hashable {
-    public var index: UInt32
-    public var kind: StreamKind
-    /**
-     * Codec short name (`h264`, `aac`, `subrip`...).
-     */
-    public var codec: String
-    /**
-     * Stream duration in seconds, when the container states it.
-     */
-    public var duration: Double?
-    /**
-     * ISO 639 language tag from the stream metadata.
-     */
-    public var language: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(index: UInt32, kind: StreamKind, 
-        /**
-         * Codec short name (`h264`, `aac`, `subrip`...).
-         */codec: String, 
-        /**
-         * Stream duration in seconds, when the container states it.
-         */duration: Double?, 
-        /**
-         * ISO 639 language tag from the stream metadata.
-         */language: String?) {
-        self.index = index
-        self.kind = kind
-        self.codec = codec
-        self.duration = duration
-        self.language = language
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension StreamInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStreamInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamInfo {
-        return
-            try StreamInfo(
-                index: FfiConverterUInt32.read(from: &buf), 
-                kind: FfiConverterTypeStreamKind.read(from: &buf), 
-                codec: FfiConverterString.read(from: &buf), 
-                duration: FfiConverterOptionDouble.read(from: &buf), 
-                language: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: StreamInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.index, into: &buf)
-        FfiConverterTypeStreamKind.write(value.kind, into: &buf)
-        FfiConverterString.write(value.codec, into: &buf)
-        FfiConverterOptionDouble.write(value.duration, into: &buf)
-        FfiConverterOptionString.write(value.language, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStreamInfo_lift(_ buf: RustBuffer) throws -> StreamInfo {
-    return try FfiConverterTypeStreamInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStreamInfo_lower(_ value: StreamInfo) -> RustBuffer {
-    return FfiConverterTypeStreamInfo.lower(value)
-}
-
-
-/**
- * One cue read from an SRT or WebVTT file.
- */
-public struct SubtitleCue: Equatable, Hashable {
-    public var id: String?
-    public var start: Double
-    public var end: Double
-    public var lines: [String]
-    /**
-     * WebVTT cue settings, when present.
-     */
-    public var settings: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String?, start: Double, end: Double, lines: [String], 
-        /**
-         * WebVTT cue settings, when present.
-         */settings: String?) {
-        self.id = id
-        self.start = start
-        self.end = end
-        self.lines = lines
-        self.settings = settings
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SubtitleCue: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSubtitleCue: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubtitleCue {
-        return
-            try SubtitleCue(
-                id: FfiConverterOptionString.read(from: &buf), 
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf), 
-                lines: FfiConverterSequenceString.read(from: &buf), 
-                settings: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SubtitleCue, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.id, into: &buf)
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-        FfiConverterSequenceString.write(value.lines, into: &buf)
-        FfiConverterOptionString.write(value.settings, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSubtitleCue_lift(_ buf: RustBuffer) throws -> SubtitleCue {
-    return try FfiConverterTypeSubtitleCue.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSubtitleCue_lower(_ value: SubtitleCue) -> RustBuffer {
-    return FfiConverterTypeSubtitleCue.lower(value)
-}
-
-
-/**
- * What `tts` wrote.
- */
-public struct SynthesisSummary: Equatable, Hashable {
-    public var voice: String
-    public var sampleRate: UInt32
-    public var duration: Double
-    public var sentences: UInt32
-    public var missingPhonemes: [String: UInt32]
-    /**
-     * Wall-clock seconds until the first audio was written.
-     */
-    public var firstAudioAfter: Double
-    public var elapsed: Double
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(voice: String, sampleRate: UInt32, duration: Double, sentences: UInt32, missingPhonemes: [String: UInt32], 
-        /**
-         * Wall-clock seconds until the first audio was written.
-         */firstAudioAfter: Double, elapsed: Double) {
-        self.voice = voice
-        self.sampleRate = sampleRate
-        self.duration = duration
-        self.sentences = sentences
-        self.missingPhonemes = missingPhonemes
-        self.firstAudioAfter = firstAudioAfter
-        self.elapsed = elapsed
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension SynthesisSummary: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSynthesisSummary: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SynthesisSummary {
-        return
-            try SynthesisSummary(
-                voice: FfiConverterString.read(from: &buf), 
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                sentences: FfiConverterUInt32.read(from: &buf), 
-                missingPhonemes: FfiConverterDictionaryStringUInt32.read(from: &buf), 
-                firstAudioAfter: FfiConverterDouble.read(from: &buf), 
-                elapsed: FfiConverterDouble.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: SynthesisSummary, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.voice, into: &buf)
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterUInt32.write(value.sentences, into: &buf)
-        FfiConverterDictionaryStringUInt32.write(value.missingPhonemes, into: &buf)
-        FfiConverterDouble.write(value.firstAudioAfter, into: &buf)
-        FfiConverterDouble.write(value.elapsed, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSynthesisSummary_lift(_ buf: RustBuffer) throws -> SynthesisSummary {
-    return try FfiConverterTypeSynthesisSummary.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSynthesisSummary_lower(_ value: SynthesisSummary) -> RustBuffer {
-    return FfiConverterTypeSynthesisSummary.lower(value)
-}
-
-
-/**
- * How to speak. `configJson` (a `TtsConfig` as JSON, see
+ * How to speak. `configJson` (a TTS config as JSON, see
  * `defaultTtsConfigJson()`) is read first; the fields set here override it.
  */
 public struct SynthesizeOptions: Equatable, Hashable {
@@ -4482,74 +2502,10 @@ public func FfiConverterTypeThumbnailOptions_lower(_ value: ThumbnailOptions) ->
 
 
 /**
- * The thumbnails.
- */
-public struct ThumbnailsReport: Equatable, Hashable {
-    public var dir: String
-    public var width: UInt32
-    public var height: UInt32
-    public var files: [Still]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(dir: String, width: UInt32, height: UInt32, files: [Still]) {
-        self.dir = dir
-        self.width = width
-        self.height = height
-        self.files = files
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ThumbnailsReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeThumbnailsReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ThumbnailsReport {
-        return
-            try ThumbnailsReport(
-                dir: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
-                files: FfiConverterSequenceTypeStill.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ThumbnailsReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.dir, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
-        FfiConverterSequenceTypeStill.write(value.files, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeThumbnailsReport_lift(_ buf: RustBuffer) throws -> ThumbnailsReport {
-    return try FfiConverterTypeThumbnailsReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeThumbnailsReport_lower(_ value: ThumbnailsReport) -> RustBuffer {
-    return FfiConverterTypeThumbnailsReport.lower(value)
-}
-
-
-/**
- * What `transcode` makes: at least one output. `jobJson` (a full
- * transcode job as JSON, as the CLI and the server accept it) is read
- * first; the sections that are set replace its sections.
+ * What `transcode` makes: at least one output. `jobJson` (the params of a
+ * transcode job as JSON, as the CLI and the server take them) is read
+ * first; the sections and fields set here are laid over it. The field
+ * names are the job's keys, so the record serialises straight into them.
  */
 public struct TranscodeOptions: Equatable, Hashable {
     public var hls: HlsOptions?
@@ -4628,101 +2584,6 @@ public func FfiConverterTypeTranscodeOptions_lift(_ buf: RustBuffer) throws -> T
 #endif
 public func FfiConverterTypeTranscodeOptions_lower(_ value: TranscodeOptions) -> RustBuffer {
     return FfiConverterTypeTranscodeOptions.lower(value)
-}
-
-
-/**
- * What `transcode` made.
- */
-public struct TranscodeReport: Equatable, Hashable {
-    public var input: String
-    public var duration: Double
-    /**
-     * Video frames decoded: once, whatever the number of outputs.
-     */
-    public var decodedFrames: UInt64
-    public var elapsed: Double
-    public var fps: Double
-    public var hls: HlsReport?
-    public var proxy: ProxyReport?
-    public var thumbnails: ThumbnailsReport?
-    public var sprite: SpriteReport?
-    public var waveform: WaveformReport?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(input: String, duration: Double, 
-        /**
-         * Video frames decoded: once, whatever the number of outputs.
-         */decodedFrames: UInt64, elapsed: Double, fps: Double, hls: HlsReport?, proxy: ProxyReport?, thumbnails: ThumbnailsReport?, sprite: SpriteReport?, waveform: WaveformReport?) {
-        self.input = input
-        self.duration = duration
-        self.decodedFrames = decodedFrames
-        self.elapsed = elapsed
-        self.fps = fps
-        self.hls = hls
-        self.proxy = proxy
-        self.thumbnails = thumbnails
-        self.sprite = sprite
-        self.waveform = waveform
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TranscodeReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTranscodeReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TranscodeReport {
-        return
-            try TranscodeReport(
-                input: FfiConverterString.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                decodedFrames: FfiConverterUInt64.read(from: &buf), 
-                elapsed: FfiConverterDouble.read(from: &buf), 
-                fps: FfiConverterDouble.read(from: &buf), 
-                hls: FfiConverterOptionTypeHlsReport.read(from: &buf), 
-                proxy: FfiConverterOptionTypeProxyReport.read(from: &buf), 
-                thumbnails: FfiConverterOptionTypeThumbnailsReport.read(from: &buf), 
-                sprite: FfiConverterOptionTypeSpriteReport.read(from: &buf), 
-                waveform: FfiConverterOptionTypeWaveformReport.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TranscodeReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.input, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterUInt64.write(value.decodedFrames, into: &buf)
-        FfiConverterDouble.write(value.elapsed, into: &buf)
-        FfiConverterDouble.write(value.fps, into: &buf)
-        FfiConverterOptionTypeHlsReport.write(value.hls, into: &buf)
-        FfiConverterOptionTypeProxyReport.write(value.proxy, into: &buf)
-        FfiConverterOptionTypeThumbnailsReport.write(value.thumbnails, into: &buf)
-        FfiConverterOptionTypeSpriteReport.write(value.sprite, into: &buf)
-        FfiConverterOptionTypeWaveformReport.write(value.waveform, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTranscodeReport_lift(_ buf: RustBuffer) throws -> TranscodeReport {
-    return try FfiConverterTypeTranscodeReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTranscodeReport_lower(_ value: TranscodeReport) -> RustBuffer {
-    return FfiConverterTypeTranscodeReport.lower(value)
 }
 
 
@@ -4870,301 +2731,6 @@ public func FfiConverterTypeTranscribeOptions_lower(_ value: TranscribeOptions) 
 
 
 /**
- * A whole transcript.
- */
-public struct Transcript: Equatable, Hashable {
-    /**
-     * ISO 639-1 language code, e.g. `en`.
-     */
-    public var language: String
-    /**
-     * Duration of the transcribed audio in seconds.
-     */
-    public var duration: Double
-    /**
-     * The full text, segments joined by spaces.
-     */
-    public var text: String
-    public var segments: [Segment]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * ISO 639-1 language code, e.g. `en`.
-         */language: String, 
-        /**
-         * Duration of the transcribed audio in seconds.
-         */duration: Double, 
-        /**
-         * The full text, segments joined by spaces.
-         */text: String, segments: [Segment]) {
-        self.language = language
-        self.duration = duration
-        self.text = text
-        self.segments = segments
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Transcript: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTranscript: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Transcript {
-        return
-            try Transcript(
-                language: FfiConverterString.read(from: &buf), 
-                duration: FfiConverterDouble.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf), 
-                segments: FfiConverterSequenceTypeSegment.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Transcript, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.language, into: &buf)
-        FfiConverterDouble.write(value.duration, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-        FfiConverterSequenceTypeSegment.write(value.segments, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTranscript_lift(_ buf: RustBuffer) throws -> Transcript {
-    return try FfiConverterTypeTranscript.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTranscript_lower(_ value: Transcript) -> RustBuffer {
-    return FfiConverterTypeTranscript.lower(value)
-}
-
-
-/**
- * The primary video stream.
- */
-public struct VideoInfo: Equatable, Hashable {
-    public var streamIndex: UInt32
-    public var codec: String
-    /**
-     * Coded width and height, before rotation.
-     */
-    public var width: UInt32
-    public var height: UInt32
-    /**
-     * Width and height as displayed, after rotation.
-     */
-    public var displayWidth: UInt32
-    public var displayHeight: UInt32
-    /**
-     * Average frame rate in frames per second (0 when unknown).
-     */
-    public var fps: Double
-    /**
-     * Clockwise rotation to apply for display: 0, 90, 180 or 270.
-     */
-    public var rotation: Int32
-    public var pixelFormat: String
-    /**
-     * Frame count when the container states it.
-     */
-    public var frames: UInt64?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(streamIndex: UInt32, codec: String, 
-        /**
-         * Coded width and height, before rotation.
-         */width: UInt32, height: UInt32, 
-        /**
-         * Width and height as displayed, after rotation.
-         */displayWidth: UInt32, displayHeight: UInt32, 
-        /**
-         * Average frame rate in frames per second (0 when unknown).
-         */fps: Double, 
-        /**
-         * Clockwise rotation to apply for display: 0, 90, 180 or 270.
-         */rotation: Int32, pixelFormat: String, 
-        /**
-         * Frame count when the container states it.
-         */frames: UInt64?) {
-        self.streamIndex = streamIndex
-        self.codec = codec
-        self.width = width
-        self.height = height
-        self.displayWidth = displayWidth
-        self.displayHeight = displayHeight
-        self.fps = fps
-        self.rotation = rotation
-        self.pixelFormat = pixelFormat
-        self.frames = frames
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VideoInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVideoInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VideoInfo {
-        return
-            try VideoInfo(
-                streamIndex: FfiConverterUInt32.read(from: &buf), 
-                codec: FfiConverterString.read(from: &buf), 
-                width: FfiConverterUInt32.read(from: &buf), 
-                height: FfiConverterUInt32.read(from: &buf), 
-                displayWidth: FfiConverterUInt32.read(from: &buf), 
-                displayHeight: FfiConverterUInt32.read(from: &buf), 
-                fps: FfiConverterDouble.read(from: &buf), 
-                rotation: FfiConverterInt32.read(from: &buf), 
-                pixelFormat: FfiConverterString.read(from: &buf), 
-                frames: FfiConverterOptionUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VideoInfo, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.streamIndex, into: &buf)
-        FfiConverterString.write(value.codec, into: &buf)
-        FfiConverterUInt32.write(value.width, into: &buf)
-        FfiConverterUInt32.write(value.height, into: &buf)
-        FfiConverterUInt32.write(value.displayWidth, into: &buf)
-        FfiConverterUInt32.write(value.displayHeight, into: &buf)
-        FfiConverterDouble.write(value.fps, into: &buf)
-        FfiConverterInt32.write(value.rotation, into: &buf)
-        FfiConverterString.write(value.pixelFormat, into: &buf)
-        FfiConverterOptionUInt64.write(value.frames, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVideoInfo_lift(_ buf: RustBuffer) throws -> VideoInfo {
-    return try FfiConverterTypeVideoInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVideoInfo_lower(_ value: VideoInfo) -> RustBuffer {
-    return FfiConverterTypeVideoInfo.lower(value)
-}
-
-
-/**
- * A voice (`id` is what to pass as `voice`).
- */
-public struct Voice: Equatable, Hashable {
-    public var id: String
-    public var engine: VoiceEngine
-    public var language: String
-    public var espeakVoice: String
-    public var sampleRate: UInt32
-    public var quality: String?
-    public var speakers: [String]
-    public var numSpeakers: UInt32
-    public var installed: Bool
-    public var path: String?
-    public var description: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(id: String, engine: VoiceEngine, language: String, espeakVoice: String, sampleRate: UInt32, quality: String?, speakers: [String], numSpeakers: UInt32, installed: Bool, path: String?, description: String) {
-        self.id = id
-        self.engine = engine
-        self.language = language
-        self.espeakVoice = espeakVoice
-        self.sampleRate = sampleRate
-        self.quality = quality
-        self.speakers = speakers
-        self.numSpeakers = numSpeakers
-        self.installed = installed
-        self.path = path
-        self.description = description
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Voice: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoice: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Voice {
-        return
-            try Voice(
-                id: FfiConverterString.read(from: &buf), 
-                engine: FfiConverterTypeVoiceEngine.read(from: &buf), 
-                language: FfiConverterString.read(from: &buf), 
-                espeakVoice: FfiConverterString.read(from: &buf), 
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                quality: FfiConverterOptionString.read(from: &buf), 
-                speakers: FfiConverterSequenceString.read(from: &buf), 
-                numSpeakers: FfiConverterUInt32.read(from: &buf), 
-                installed: FfiConverterBool.read(from: &buf), 
-                path: FfiConverterOptionString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Voice, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterTypeVoiceEngine.write(value.engine, into: &buf)
-        FfiConverterString.write(value.language, into: &buf)
-        FfiConverterString.write(value.espeakVoice, into: &buf)
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterOptionString.write(value.quality, into: &buf)
-        FfiConverterSequenceString.write(value.speakers, into: &buf)
-        FfiConverterUInt32.write(value.numSpeakers, into: &buf)
-        FfiConverterBool.write(value.installed, into: &buf)
-        FfiConverterOptionString.write(value.path, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoice_lift(_ buf: RustBuffer) throws -> Voice {
-    return try FfiConverterTypeVoice.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoice_lower(_ value: Voice) -> RustBuffer {
-    return FfiConverterTypeVoice.lower(value)
-}
-
-
-/**
  * Waveform peaks as audiowaveform JSON.
  */
 public struct WaveformOptions: Equatable, Hashable {
@@ -5238,259 +2804,6 @@ public func FfiConverterTypeWaveformOptions_lower(_ value: WaveformOptions) -> R
 
 
 /**
- * The waveform file.
- */
-public struct WaveformReport: Equatable, Hashable {
-    public var path: String
-    public var peaksPerSecond: UInt32
-    public var samplesPerPixel: UInt32
-    public var sampleRate: UInt32
-    public var length: UInt32
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(path: String, peaksPerSecond: UInt32, samplesPerPixel: UInt32, sampleRate: UInt32, length: UInt32) {
-        self.path = path
-        self.peaksPerSecond = peaksPerSecond
-        self.samplesPerPixel = samplesPerPixel
-        self.sampleRate = sampleRate
-        self.length = length
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension WaveformReport: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWaveformReport: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WaveformReport {
-        return
-            try WaveformReport(
-                path: FfiConverterString.read(from: &buf), 
-                peaksPerSecond: FfiConverterUInt32.read(from: &buf), 
-                samplesPerPixel: FfiConverterUInt32.read(from: &buf), 
-                sampleRate: FfiConverterUInt32.read(from: &buf), 
-                length: FfiConverterUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: WaveformReport, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.path, into: &buf)
-        FfiConverterUInt32.write(value.peaksPerSecond, into: &buf)
-        FfiConverterUInt32.write(value.samplesPerPixel, into: &buf)
-        FfiConverterUInt32.write(value.sampleRate, into: &buf)
-        FfiConverterUInt32.write(value.length, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWaveformReport_lift(_ buf: RustBuffer) throws -> WaveformReport {
-    return try FfiConverterTypeWaveformReport.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWaveformReport_lower(_ value: WaveformReport) -> RustBuffer {
-    return FfiConverterTypeWaveformReport.lower(value)
-}
-
-
-/**
- * One recognised word with its time span and confidence.
- */
-public struct Word: Equatable, Hashable {
-    /**
-     * The word as written, with attached punctuation (`"Hello,"`).
-     */
-    public var word: String
-    public var start: Double
-    public var end: Double
-    /**
-     * Recogniser confidence in `0...1`.
-     */
-    public var probability: Float
-    /**
-     * The times were estimated (re-timed after an edit), not measured.
-     */
-    public var estimated: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The word as written, with attached punctuation (`"Hello,"`).
-         */word: String, start: Double, end: Double, 
-        /**
-         * Recogniser confidence in `0...1`.
-         */probability: Float, 
-        /**
-         * The times were estimated (re-timed after an edit), not measured.
-         */estimated: Bool) {
-        self.word = word
-        self.start = start
-        self.end = end
-        self.probability = probability
-        self.estimated = estimated
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Word: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWord: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Word {
-        return
-            try Word(
-                word: FfiConverterString.read(from: &buf), 
-                start: FfiConverterDouble.read(from: &buf), 
-                end: FfiConverterDouble.read(from: &buf), 
-                probability: FfiConverterFloat.read(from: &buf), 
-                estimated: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Word, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.word, into: &buf)
-        FfiConverterDouble.write(value.start, into: &buf)
-        FfiConverterDouble.write(value.end, into: &buf)
-        FfiConverterFloat.write(value.probability, into: &buf)
-        FfiConverterBool.write(value.estimated, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWord_lift(_ buf: RustBuffer) throws -> Word {
-    return try FfiConverterTypeWord.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWord_lower(_ value: Word) -> RustBuffer {
-    return FfiConverterTypeWord.lower(value)
-}
-
-
-/**
- * How a cue ended up in its slot.
- */
-
-public enum FitStatus: Equatable, Hashable {
-    
-    case fits
-    case spedUp
-    case stretched
-    case overrun
-    case unfit
-    case empty
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension FitStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeFitStatus: FfiConverterRustBuffer {
-    typealias SwiftType = FitStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FitStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .fits
-        
-        case 2: return .spedUp
-        
-        case 3: return .stretched
-        
-        case 4: return .overrun
-        
-        case 5: return .unfit
-        
-        case 6: return .empty
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: FitStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .fits:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .spedUp:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .stretched:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .overrun:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .unfit:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .empty:
-            writeInt(&buf, Int32(6))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFitStatus_lift(_ buf: RustBuffer) throws -> FitStatus {
-    return try FfiConverterTypeFitStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFitStatus_lower(_ value: FitStatus) -> RustBuffer {
-    return FfiConverterTypeFitStatus.lower(value)
-}
-
-
-
-/**
  * Everything a reelkit call can fail with. Each case carries the one-line
  * `message` the core prints, plus the structured fields of its kind;
  * `code()` gives the same stable code as the core, the CLI and the server.
@@ -5522,14 +2835,22 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case MissingStream(path: String, kind: String, message: String
     )
     /**
-     * A caller-supplied parameter is out of range or inconsistent.
+     * A value is out of range or inconsistent; `name` is its dotted path
+     * in the job spec (`params.top`) or the argument's name.
      */
     case InvalidParameter(name: String, reason: String, message: String
     )
     /**
-     * A model file is missing or could not be provisioned; `model_code` is
-     * the model store's code (`model_not_found`, `checksum_mismatch`...),
-     * also returned by `code()`.
+     * A spec or options JSON has an unknown key or a value of the wrong
+     * type: `field` is its dotted path (`params.topp`), `accepted` the keys
+     * or values taken there.
+     */
+    case InvalidConfig(field: String, reason: String, accepted: [String], message: String
+    )
+    /**
+     * A model is missing, unknown, damaged or could not be provisioned;
+     * `model_code` is the core's code (`model_not_found`,
+     * `checksum_mismatch`...), also returned by `code()`.
      */
     case Model(modelCode: String, message: String
     )
@@ -5602,14 +2923,24 @@ enum ReelkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case PolicyViolation(path: String, rule: String, detail: String, message: String
     )
     /**
+     * Input is larger than a configured or built-in limit allows.
+     */
+    case LimitExceeded(what: String, reason: String, message: String
+    )
+    /**
      * An external program reelkit drives (yt-dlp) is missing or failed.
      */
     case Tool(tool: String, reason: String, message: String
     )
+    /**
+     * A kind of error newer than this case list; `code` is its core code.
+     */
+    case Other(code: String, message: String
+    )
 
     
     /**
-     * A stable, machine-readable code (`not_found`, `not_media`,
+     * A stable, machine-readable code (`not_found`, `invalid_config`,
      * `cancelled`...), identical to the core's `Error::code()`.
      */
 public func code() -> String  {
@@ -5622,8 +2953,31 @@ public func code() -> String  {
 }
     
     /**
-     * Whether the caller's input caused the error (as opposed to the
-     * environment or a bug), as the server's 4xx/5xx split.
+     * The config field (dotted path), parameter or policy rule at fault.
+     */
+public func field() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_method_reelkiterror_field(
+            FfiConverterTypeReelkitError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The HTTP status the reference server answers with for this error.
+     */
+public func httpStatus() -> UInt16  {
+    return try!  FfiConverterUInt16.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_method_reelkiterror_http_status(
+            FfiConverterTypeReelkitError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the caller's input caused it (a server answers 4xx).
      */
 public func isInputError() -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
@@ -5685,63 +3039,78 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .Model(
+        case 6: return .InvalidConfig(
+            field: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            accepted: try FfiConverterSequenceString.read(from: &buf), 
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Model(
             modelCode: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .Decode(
+        case 8: return .Decode(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .Encode(
+        case 9: return .Encode(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .Asr(
+        case 10: return .Asr(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 10: return .Font(
+        case 11: return .Font(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 11: return .SubtitleParse(
+        case 12: return .SubtitleParse(
             path: try FfiConverterString.read(from: &buf), 
             line: try FfiConverterUInt32.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .DeviceUnavailable(
+        case 13: return .DeviceUnavailable(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Tts(
+        case 14: return .Tts(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 14: return .Cancelled(
+        case 15: return .Cancelled(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 15: return .Io(
+        case 16: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 16: return .Internal(
+        case 17: return .Internal(
             message: try FfiConverterString.read(from: &buf)
             )
-        case 17: return .Download(
+        case 18: return .Download(
             url: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 18: return .Timeout(
+        case 19: return .Timeout(
             what: try FfiConverterString.read(from: &buf), 
             seconds: try FfiConverterDouble.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 19: return .PolicyViolation(
+        case 20: return .PolicyViolation(
             path: try FfiConverterString.read(from: &buf), 
             rule: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
-        case 20: return .Tool(
+        case 21: return .LimitExceeded(
+            what: try FfiConverterString.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 22: return .Tool(
             tool: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
+            message: try FfiConverterString.read(from: &buf)
+            )
+        case 23: return .Other(
+            code: try FfiConverterString.read(from: &buf), 
             message: try FfiConverterString.read(from: &buf)
             )
 
@@ -5790,34 +3159,42 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Model(modelCode,message):
+        case let .InvalidConfig(field,reason,accepted,message):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(field, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterSequenceString.write(accepted, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Model(modelCode,message):
+            writeInt(&buf, Int32(7))
             FfiConverterString.write(modelCode, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Decode(message):
-            writeInt(&buf, Int32(7))
-            FfiConverterString.write(message, into: &buf)
-            
-        
-        case let .Encode(message):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Asr(message):
+        case let .Encode(message):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Font(message):
+        case let .Asr(message):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .SubtitleParse(path,line,reason,message):
+        case let .Font(message):
             writeInt(&buf, Int32(11))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .SubtitleParse(path,line,reason,message):
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(path, into: &buf)
             FfiConverterUInt32.write(line, into: &buf)
             FfiConverterString.write(reason, into: &buf)
@@ -5825,57 +3202,70 @@ public struct FfiConverterTypeReelkitError: FfiConverterRustBuffer {
             
         
         case let .DeviceUnavailable(message):
-            writeInt(&buf, Int32(12))
-            FfiConverterString.write(message, into: &buf)
-            
-        
-        case let .Tts(message):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Cancelled(message):
+        case let .Tts(message):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(message, into: &buf)
             
         
-        case let .Io(path,message):
+        case let .Cancelled(message):
             writeInt(&buf, Int32(15))
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Io(path,message):
+            writeInt(&buf, Int32(16))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Internal(message):
-            writeInt(&buf, Int32(16))
+            writeInt(&buf, Int32(17))
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Download(url,reason,message):
-            writeInt(&buf, Int32(17))
+            writeInt(&buf, Int32(18))
             FfiConverterString.write(url, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .Timeout(what,seconds,message):
-            writeInt(&buf, Int32(18))
+            writeInt(&buf, Int32(19))
             FfiConverterString.write(what, into: &buf)
             FfiConverterDouble.write(seconds, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
         case let .PolicyViolation(path,rule,detail,message):
-            writeInt(&buf, Int32(19))
+            writeInt(&buf, Int32(20))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(rule, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         
+        case let .LimitExceeded(what,reason,message):
+            writeInt(&buf, Int32(21))
+            FfiConverterString.write(what, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
         case let .Tool(tool,reason,message):
-            writeInt(&buf, Int32(20))
+            writeInt(&buf, Int32(22))
             FfiConverterString.write(tool, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(message, into: &buf)
+            
+        
+        case let .Other(code,message):
+            writeInt(&buf, Int32(23))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(message, into: &buf)
             
         }
@@ -5896,172 +3286,6 @@ public func FfiConverterTypeReelkitError_lift(_ buf: RustBuffer) throws -> Reelk
 public func FfiConverterTypeReelkitError_lower(_ value: ReelkitError) -> RustBuffer {
     return FfiConverterTypeReelkitError.lower(value)
 }
-
-
-/**
- * What kind of elementary stream.
- */
-
-public enum StreamKind: Equatable, Hashable {
-    
-    case video
-    case audio
-    case subtitle
-    case data
-    case attachment
-    case unknown
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension StreamKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeStreamKind: FfiConverterRustBuffer {
-    typealias SwiftType = StreamKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StreamKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .video
-        
-        case 2: return .audio
-        
-        case 3: return .subtitle
-        
-        case 4: return .data
-        
-        case 5: return .attachment
-        
-        case 6: return .unknown
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: StreamKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .video:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .audio:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .subtitle:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .data:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .attachment:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .unknown:
-            writeInt(&buf, Int32(6))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStreamKind_lift(_ buf: RustBuffer) throws -> StreamKind {
-    return try FfiConverterTypeStreamKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeStreamKind_lower(_ value: StreamKind) -> RustBuffer {
-    return FfiConverterTypeStreamKind.lower(value)
-}
-
-
-
-/**
- * Which synthesiser speaks a voice.
- */
-
-public enum VoiceEngine: Equatable, Hashable {
-    
-    case piper
-    case espeak
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension VoiceEngine: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVoiceEngine: FfiConverterRustBuffer {
-    typealias SwiftType = VoiceEngine
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VoiceEngine {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .piper
-        
-        case 2: return .espeak
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: VoiceEngine, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .piper:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .espeak:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoiceEngine_lift(_ buf: RustBuffer) throws -> VoiceEngine {
-    return try FfiConverterTypeVoiceEngine.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVoiceEngine_lower(_ value: VoiceEngine) -> RustBuffer {
-    return FfiConverterTypeVoiceEngine.lower(value)
-}
-
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -6258,30 +3482,6 @@ fileprivate struct FfiConverterOptionTypeProgressObserver: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeAudioInfo: FfiConverterRustBuffer {
-    typealias SwiftType = AudioInfo?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeAudioInfo.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeAudioInfo.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeBurnSubtitlesOptions: FfiConverterRustBuffer {
     typealias SwiftType = BurnSubtitlesOptions?
 
@@ -6378,30 +3578,6 @@ fileprivate struct FfiConverterOptionTypeHlsOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeHlsReport: FfiConverterRustBuffer {
-    typealias SwiftType = HlsReport?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeHlsReport.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeHlsReport.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeIngestOptions: FfiConverterRustBuffer {
     typealias SwiftType = IngestOptions?
 
@@ -6450,30 +3626,6 @@ fileprivate struct FfiConverterOptionTypeProxyOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeProxyReport: FfiConverterRustBuffer {
-    typealias SwiftType = ProxyReport?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeProxyReport.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeProxyReport.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeSpriteOptions: FfiConverterRustBuffer {
     typealias SwiftType = SpriteOptions?
 
@@ -6490,30 +3642,6 @@ fileprivate struct FfiConverterOptionTypeSpriteOptions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSpriteOptions.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeSpriteReport: FfiConverterRustBuffer {
-    typealias SwiftType = SpriteReport?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSpriteReport.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSpriteReport.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6570,30 +3698,6 @@ fileprivate struct FfiConverterOptionTypeThumbnailOptions: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeThumbnailsReport: FfiConverterRustBuffer {
-    typealias SwiftType = ThumbnailsReport?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeThumbnailsReport.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeThumbnailsReport.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeTranscribeOptions: FfiConverterRustBuffer {
     typealias SwiftType = TranscribeOptions?
 
@@ -6618,30 +3722,6 @@ fileprivate struct FfiConverterOptionTypeTranscribeOptions: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeVideoInfo: FfiConverterRustBuffer {
-    typealias SwiftType = VideoInfo?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeVideoInfo.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeVideoInfo.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeWaveformOptions: FfiConverterRustBuffer {
     typealias SwiftType = WaveformOptions?
 
@@ -6658,30 +3738,6 @@ fileprivate struct FfiConverterOptionTypeWaveformOptions: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeWaveformOptions.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeWaveformReport: FfiConverterRustBuffer {
-    typealias SwiftType = WaveformReport?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeWaveformReport.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeWaveformReport.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6739,31 +3795,6 @@ fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceFloat: FfiConverterRustBuffer {
-    typealias SwiftType = [Float]
-
-    public static func write(_ value: [Float], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterFloat.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Float] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Float]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterFloat.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -6789,106 +3820,6 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeClipReport: FfiConverterRustBuffer {
-    typealias SwiftType = [ClipReport]
-
-    public static func write(_ value: [ClipReport], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeClipReport.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ClipReport] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [ClipReport]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeClipReport.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeCueReport: FfiConverterRustBuffer {
-    typealias SwiftType = [CueReport]
-
-    public static func write(_ value: [CueReport], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeCueReport.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CueReport] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [CueReport]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeCueReport.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeRenditionReport: FfiConverterRustBuffer {
-    typealias SwiftType = [RenditionReport]
-
-    public static func write(_ value: [RenditionReport], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeRenditionReport.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RenditionReport] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [RenditionReport]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeRenditionReport.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSegment: FfiConverterRustBuffer {
-    typealias SwiftType = [Segment]
-
-    public static func write(_ value: [Segment], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSegment.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Segment] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Segment]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSegment.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeSpeech: FfiConverterRustBuffer {
     typealias SwiftType = [Speech]
 
@@ -6906,81 +3837,6 @@ fileprivate struct FfiConverterSequenceTypeSpeech: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSpeech.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeSpokenSentence: FfiConverterRustBuffer {
-    typealias SwiftType = [SpokenSentence]
-
-    public static func write(_ value: [SpokenSentence], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeSpokenSentence.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpokenSentence] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [SpokenSentence]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeSpokenSentence.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeStill: FfiConverterRustBuffer {
-    typealias SwiftType = [Still]
-
-    public static func write(_ value: [Still], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeStill.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Still] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Still]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeStill.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeStreamInfo: FfiConverterRustBuffer {
-    typealias SwiftType = [StreamInfo]
-
-    public static func write(_ value: [StreamInfo], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeStreamInfo.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StreamInfo] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [StreamInfo]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeStreamInfo.read(from: &buf))
         }
         return seq
     }
@@ -7036,56 +3892,603 @@ fileprivate struct FfiConverterSequenceTypeVoice: FfiConverterRustBuffer {
     }
 }
 
+
+
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeWord: FfiConverterRustBuffer {
-    typealias SwiftType = [Word]
+public struct FfiConverterTypeBurnReport: FfiConverter {
 
-    public static func write(_ value: [Word], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeWord.write(item, into: &buf)
-        }
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BurnReport {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Word] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [Word]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeWord.read(from: &buf))
-        }
-        return seq
+    public static func write(_ value: BurnReport, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
+
+    public static func lift(_ value: RustBuffer) throws -> BurnReport {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: BurnReport) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBurnReport_lift(_ value: RustBuffer) throws -> BurnReport {
+    return try FfiConverterTypeBurnReport.lift(value)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterDictionaryStringUInt32: FfiConverterRustBuffer {
-    public static func write(_ value: [String: UInt32], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for (key, value) in value {
-            FfiConverterString.write(key, into: &buf)
-            FfiConverterUInt32.write(value, into: &buf)
-        }
+public func FfiConverterTypeBurnReport_lower(_ value: BurnReport) -> RustBuffer {
+    return FfiConverterTypeBurnReport.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClipsReport: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClipsReport {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: UInt32] {
-        let len: Int32 = try readInt(&buf)
-        var dict = [String: UInt32]()
-        dict.reserveCapacity(Int(len))
-        for _ in 0..<len {
-            let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterUInt32.read(from: &buf)
-            dict[key] = value
-        }
-        return dict
+    public static func write(_ value: ClipsReport, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ClipsReport {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: ClipsReport) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
     }
 }
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClipsReport_lift(_ value: RustBuffer) throws -> ClipsReport {
+    return try FfiConverterTypeClipsReport.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClipsReport_lower(_ value: ClipsReport) -> RustBuffer {
+    return FfiConverterTypeClipsReport.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDubReport: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DubReport {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: DubReport, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> DubReport {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: DubReport) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDubReport_lift(_ value: RustBuffer) throws -> DubReport {
+    return try FfiConverterTypeDubReport.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDubReport_lower(_ value: DubReport) -> RustBuffer {
+    return FfiConverterTypeDubReport.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIngestReport: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IngestReport {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: IngestReport, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> IngestReport {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: IngestReport) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestReport_lift(_ value: RustBuffer) throws -> IngestReport {
+    return try FfiConverterTypeIngestReport.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIngestReport_lower(_ value: IngestReport) -> RustBuffer {
+    return FfiConverterTypeIngestReport.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLoudness: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Loudness {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: Loudness, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Loudness {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: Loudness) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoudness_lift(_ value: RustBuffer) throws -> Loudness {
+    return try FfiConverterTypeLoudness.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLoudness_lower(_ value: Loudness) -> RustBuffer {
+    return FfiConverterTypeLoudness.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMediaInfo: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaInfo {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: MediaInfo, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> MediaInfo {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: MediaInfo) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaInfo_lift(_ value: RustBuffer) throws -> MediaInfo {
+    return try FfiConverterTypeMediaInfo.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaInfo_lower(_ value: MediaInfo) -> RustBuffer {
+    return FfiConverterTypeMediaInfo.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressEvent: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressEvent {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: ProgressEvent, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ProgressEvent {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: ProgressEvent) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressEvent_lift(_ value: RustBuffer) throws -> ProgressEvent {
+    return try FfiConverterTypeProgressEvent.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressEvent_lower(_ value: ProgressEvent) -> RustBuffer {
+    return FfiConverterTypeProgressEvent.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpeech: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Speech {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: Speech, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Speech {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: Speech) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpeech_lift(_ value: RustBuffer) throws -> Speech {
+    return try FfiConverterTypeSpeech.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpeech_lower(_ value: Speech) -> RustBuffer {
+    return FfiConverterTypeSpeech.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubtitleCue: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubtitleCue {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: SubtitleCue, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> SubtitleCue {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: SubtitleCue) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitleCue_lift(_ value: RustBuffer) throws -> SubtitleCue {
+    return try FfiConverterTypeSubtitleCue.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubtitleCue_lower(_ value: SubtitleCue) -> RustBuffer {
+    return FfiConverterTypeSubtitleCue.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSynthesisSummary: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SynthesisSummary {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: SynthesisSummary, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> SynthesisSummary {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: SynthesisSummary) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesisSummary_lift(_ value: RustBuffer) throws -> SynthesisSummary {
+    return try FfiConverterTypeSynthesisSummary.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSynthesisSummary_lower(_ value: SynthesisSummary) -> RustBuffer {
+    return FfiConverterTypeSynthesisSummary.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTranscodeReport: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TranscodeReport {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: TranscodeReport, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> TranscodeReport {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: TranscodeReport) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscodeReport_lift(_ value: RustBuffer) throws -> TranscodeReport {
+    return try FfiConverterTypeTranscodeReport.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscodeReport_lower(_ value: TranscodeReport) -> RustBuffer {
+    return FfiConverterTypeTranscodeReport.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTranscript: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Transcript {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: Transcript, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Transcript {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: Transcript) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscript_lift(_ value: RustBuffer) throws -> Transcript {
+    return try FfiConverterTypeTranscript.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTranscript_lower(_ value: Transcript) -> RustBuffer {
+    return FfiConverterTypeTranscript.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVoice: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Voice {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: Voice, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> Voice {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: Voice) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoice_lift(_ value: RustBuffer) throws -> Voice {
+    return try FfiConverterTypeVoice.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVoice_lower(_ value: Voice) -> RustBuffer {
+    return FfiConverterTypeVoice.lower(value)
+}
+
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -7135,13 +4538,23 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * The default clips job as pretty JSON: a template for
+ * The default params of a clips job as pretty JSON: a template for
  * `ClipsOptions.jobJson` listing every setting.
  */
 public func defaultClipsJobJson() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_reelkit_ffi_fn_func_default_clips_job_json(uniffiCallStatus
+    )
+})
+}
+/**
+ * The JSON Schema (draft 2020-12) of job specs and reports.
+ */
+public func jobSchemaJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_job_schema_json(uniffiCallStatus
     )
 })
 }
@@ -7170,64 +4583,24 @@ public func readSubtitles(path: String)throws  -> [SubtitleCue]  {
 })
 }
 /**
- * Burn `script` (a path, or ASS text) into `input`, writing an H.264 MP4
- * to `output` with the audio copied; a brand kit adds its watermark and
- * intro/outro slates.
+ * Run any job: `specJson` is `{"kind", "input", "output", "params"}` (the
+ * JSON Schema is `jobSchemaJson()`); returns the report as JSON
+ * (`{"kind": ..., ...}`), exactly what `reelkit run` prints. Runs on the
+ * process-wide engine of the default model store.
  */
-public func burnSubtitles(input: String, script: String, output: String, options: BurnSubtitlesOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> BurnReport  {
+public func run(specJson: String, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_reelkit_ffi_fn_func_burn_subtitles(FfiConverterString.lower(input),FfiConverterString.lower(script),FfiConverterString.lower(output),FfiConverterOptionTypeBurnSubtitlesOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                uniffi_reelkit_ffi_fn_func_run(FfiConverterString.lower(specJson),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
                 )
             },
             pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeBurnReport_lift,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeReelkitError_lift
         )
-}
-/**
- * Load and check a brand kit (a JSON file path, or the kit as JSON text);
- * returns it as JSON with every default filled in.
- */
-public func loadBrandKitJson(kit: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
-        uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_load_brand_kit_json(
-        FfiConverterString.lower(kit),uniffiCallStatus
-    )
-})
-}
-/**
- * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
- * on a `width` x `height` frame: `width * height * 4` bytes of RGBA with
- * straight alpha over a transparent background. With `fonts_dir`, only the
- * fonts in that folder (plus fonts embedded in the script) are used.
- */
-public func renderSubtitles(script: String, time: Double, width: UInt32, height: UInt32, fontsDir: String? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
-        uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_render_subtitles(
-        FfiConverterString.lower(script),
-        FfiConverterDouble.lower(time),
-        FfiConverterUInt32.lower(width),
-        FfiConverterUInt32.lower(height),
-        FfiConverterOptionString.lower(fontsDir),uniffiCallStatus
-    )
-})
-}
-/**
- * The caption presets (bold, clean, karaoke, pop) as JSON:
- * `[{"name", "description", "preset"}]`.
- */
-public func subtitlePresetsJson() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_reelkit_ffi_fn_func_subtitle_presets_json(uniffiCallStatus
-    )
-})
 }
 /**
  * The lowercase hex SHA-256 of a file's bytes.
@@ -7299,7 +4672,67 @@ public func transcode(input: String, options: TranscodeOptions, observer: Progre
         )
 }
 /**
- * The default dubbing job as pretty JSON (a template for `jobJson`).
+ * Burn `script` (a path to ASS, SRT or WebVTT, or ASS text) into `input`,
+ * writing an H.264 MP4 to `output` with the audio copied; a brand kit adds
+ * its watermark and intro/outro slates.
+ */
+public func burnSubtitles(input: String, script: String, output: String, options: BurnSubtitlesOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> BurnReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_func_burn_subtitles(FfiConverterString.lower(input),FfiConverterString.lower(script),FfiConverterString.lower(output),FfiConverterOptionTypeBurnSubtitlesOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeBurnReport_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+/**
+ * Load and check a brand kit (a JSON file path, or the kit as JSON text);
+ * returns it as JSON with every default filled in.
+ */
+public func loadBrandKitJson(kit: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_load_brand_kit_json(
+        FfiConverterString.lower(kit),uniffiCallStatus
+    )
+})
+}
+/**
+ * The subtitle layer of `script` (a path, or ASS text) at `time` seconds
+ * on a `width` x `height` frame: `width * height * 4` bytes of RGBA with
+ * straight alpha over a transparent background. With `fonts_dir`, only the
+ * fonts in that folder (plus fonts embedded in the script) are used.
+ */
+public func renderSubtitles(script: String, time: Double, width: UInt32, height: UInt32, fontsDir: String? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeReelkitError_lift) {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_render_subtitles(
+        FfiConverterString.lower(script),
+        FfiConverterDouble.lower(time),
+        FfiConverterUInt32.lower(width),
+        FfiConverterUInt32.lower(height),
+        FfiConverterOptionString.lower(fontsDir),uniffiCallStatus
+    )
+})
+}
+/**
+ * The caption presets (bold, clean, karaoke, pop) as JSON:
+ * `[{"name", "description", "preset"}]`.
+ */
+public func subtitlePresetsJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_reelkit_ffi_fn_func_subtitle_presets_json(uniffiCallStatus
+    )
+})
+}
+/**
+ * The default dubbing settings as pretty JSON (a template for `jobJson`).
  */
 public func defaultDubJobJson() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -7334,16 +4767,34 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_default_clips_job_json() != 57225) {
+    if (uniffi_reelkit_ffi_checksum_func_default_clips_job_json() != 4605) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_probe() != 46540) {
+    if (uniffi_reelkit_ffi_checksum_func_job_schema_json() != 49768) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_read_subtitles() != 5080) {
+    if (uniffi_reelkit_ffi_checksum_func_probe() != 7300) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_burn_subtitles() != 62762) {
+    if (uniffi_reelkit_ffi_checksum_func_read_subtitles() != 56028) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_run() != 18564) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_fingerprint() != 4180) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_ingest() != 60904) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_sniff_container() != 22796) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_transcode() != 24779) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_func_burn_subtitles() != 49922) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_func_load_brand_kit_json() != 20646) {
@@ -7355,25 +4806,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_func_subtitle_presets_json() != 42823) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_func_fingerprint() != 31567) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_func_ingest() != 27481) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_func_sniff_container() != 13378) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_func_transcode() != 54560) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_reelkit_ffi_checksum_func_default_dub_job_json() != 64805) {
+    if (uniffi_reelkit_ffi_checksum_func_default_dub_job_json() != 31277) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_func_default_tts_config_json() != 54763) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_engine_clips() != 59408) {
+    if (uniffi_reelkit_ffi_checksum_method_engine_clips() != 41626) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_cut() != 64108) {
@@ -7382,10 +4821,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_method_engine_models_dir() != 52060) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_engine_realign() != 49543) {
+    if (uniffi_reelkit_ffi_checksum_method_engine_realign() != 10008) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_engine_transcribe() != 34866) {
+    if (uniffi_reelkit_ffi_checksum_method_engine_run() != 56330) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_engine_transcribe() != 17016) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_cancelhandle_cancel() != 54118) {
@@ -7394,34 +4836,34 @@ private let initializationResult: InitializationResult = {
     if (uniffi_reelkit_ffi_checksum_method_cancelhandle_is_cancelled() != 32416) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_progressobserver_on_progress() != 65354) {
+    if (uniffi_reelkit_ffi_checksum_method_progressobserver_on_progress() != 13532) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_synthesizer_dub() != 18092) {
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_dub() != 46672) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_synthesizer_measure_loudness() != 12735) {
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_measure_loudness() != 51097) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize() != 17741) {
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize() != 45522) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize_batch() != 656) {
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_synthesize_batch() != 47705) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_synthesizer_tts() != 40447) {
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_tts() != 37606) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_method_synthesizer_voices() != 27372) {
+    if (uniffi_reelkit_ffi_checksum_method_synthesizer_voices() != 11430) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_constructor_engine_new() != 14440) {
+    if (uniffi_reelkit_ffi_checksum_constructor_engine_new() != 27684) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_constructor_cancelhandle_new() != 45092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_reelkit_ffi_checksum_constructor_synthesizer_new() != 57544) {
+    if (uniffi_reelkit_ffi_checksum_constructor_synthesizer_new() != 28494) {
         return InitializationResult.apiChecksumMismatch
     }
 

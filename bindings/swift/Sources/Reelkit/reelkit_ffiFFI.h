@@ -294,6 +294,11 @@ RustBuffer uniffi_reelkit_ffi_fn_method_engine_models_dir(uint64_t ptr, RustCall
 uint64_t uniffi_reelkit_ffi_fn_method_engine_realign(uint64_t ptr, RustBuffer path, RustBuffer transcript, RustBuffer edited_text, RustBuffer observer, RustBuffer cancel
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_RUN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_RUN
+uint64_t uniffi_reelkit_ffi_fn_method_engine_run(uint64_t ptr, RustBuffer spec_json, RustBuffer observer, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_TRANSCRIBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_TRANSCRIBE
 uint64_t uniffi_reelkit_ffi_fn_method_engine_transcribe(uint64_t ptr, RustBuffer path, RustBuffer options, RustBuffer observer, RustBuffer cancel
@@ -395,6 +400,16 @@ RustBuffer uniffi_reelkit_ffi_fn_method_synthesizer_voices(uint64_t ptr, RustCal
 RustBuffer uniffi_reelkit_ffi_fn_method_reelkiterror_code(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_FIELD
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_FIELD
+RustBuffer uniffi_reelkit_ffi_fn_method_reelkiterror_field(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_HTTP_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_HTTP_STATUS
+uint16_t uniffi_reelkit_ffi_fn_method_reelkiterror_http_status(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_IS_INPUT_ERROR
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_REELKITERROR_IS_INPUT_ERROR
 int8_t uniffi_reelkit_ffi_fn_method_reelkiterror_is_input_error(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -406,6 +421,12 @@ RustBuffer uniffi_reelkit_ffi_fn_func_default_clips_job_json(RustCallStatus *_No
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_JOB_SCHEMA_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_JOB_SCHEMA_JSON
+RustBuffer uniffi_reelkit_ffi_fn_func_job_schema_json(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_PROBE
 RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_Nonnull out_status
@@ -414,6 +435,31 @@ RustBuffer uniffi_reelkit_ffi_fn_func_probe(RustBuffer path, RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_READ_SUBTITLES
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_READ_SUBTITLES
 RustBuffer uniffi_reelkit_ffi_fn_func_read_subtitles(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RUN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_RUN
+uint64_t uniffi_reelkit_ffi_fn_func_run(RustBuffer spec_json, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
+uint64_t uniffi_reelkit_ffi_fn_func_fingerprint(RustBuffer path, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
+uint64_t uniffi_reelkit_ffi_fn_func_ingest(RustBuffer source, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
+RustBuffer uniffi_reelkit_ffi_fn_func_sniff_container(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
+uint64_t uniffi_reelkit_ffi_fn_func_transcode(RustBuffer input, RustBuffer options, RustBuffer observer, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_BURN_SUBTITLES
@@ -435,26 +481,6 @@ RustBuffer uniffi_reelkit_ffi_fn_func_render_subtitles(RustBuffer script, double
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SUBTITLE_PRESETS_JSON
 RustBuffer uniffi_reelkit_ffi_fn_func_subtitle_presets_json(RustCallStatus *_Nonnull out_status
     
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_FINGERPRINT
-uint64_t uniffi_reelkit_ffi_fn_func_fingerprint(RustBuffer path, RustBuffer observer, RustBuffer cancel
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_INGEST
-uint64_t uniffi_reelkit_ffi_fn_func_ingest(RustBuffer source, RustBuffer options, RustBuffer observer, RustBuffer cancel
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_SNIFF_CONTAINER
-RustBuffer uniffi_reelkit_ffi_fn_func_sniff_container(RustBuffer path, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_TRANSCODE
-uint64_t uniffi_reelkit_ffi_fn_func_transcode(RustBuffer input, RustBuffer options, RustBuffer observer, RustBuffer cancel
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_FUNC_DEFAULT_DUB_JOB_JSON
@@ -735,6 +761,12 @@ uint16_t uniffi_reelkit_ffi_checksum_func_default_clips_job_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_JOB_SCHEMA_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_JOB_SCHEMA_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_job_schema_json(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_PROBE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_PROBE
 uint16_t uniffi_reelkit_ffi_checksum_func_probe(void
@@ -747,27 +779,9 @@ uint16_t uniffi_reelkit_ffi_checksum_func_read_subtitles(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
-uint16_t uniffi_reelkit_ffi_checksum_func_burn_subtitles(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
-uint16_t uniffi_reelkit_ffi_checksum_func_load_brand_kit_json(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
-uint16_t uniffi_reelkit_ffi_checksum_func_render_subtitles(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
-#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
-uint16_t uniffi_reelkit_ffi_checksum_func_subtitle_presets_json(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RUN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RUN
+uint16_t uniffi_reelkit_ffi_checksum_func_run(void
     
 );
 #endif
@@ -792,6 +806,30 @@ uint16_t uniffi_reelkit_ffi_checksum_func_sniff_container(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_TRANSCODE
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_TRANSCODE
 uint16_t uniffi_reelkit_ffi_checksum_func_transcode(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_BURN_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_burn_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_LOAD_BRAND_KIT_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_load_brand_kit_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_RENDER_SUBTITLES
+uint16_t uniffi_reelkit_ffi_checksum_func_render_subtitles(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_FUNC_SUBTITLE_PRESETS_JSON
+uint16_t uniffi_reelkit_ffi_checksum_func_subtitle_presets_json(void
     
 );
 #endif
@@ -828,6 +866,12 @@ uint16_t uniffi_reelkit_ffi_checksum_method_engine_models_dir(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
 uint16_t uniffi_reelkit_ffi_checksum_method_engine_realign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_RUN
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_RUN
+uint16_t uniffi_reelkit_ffi_checksum_method_engine_run(void
     
 );
 #endif
