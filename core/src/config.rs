@@ -36,7 +36,7 @@ pub fn merge(base: Value, overrides: Value) -> Value {
                 }
                 let merged = match base.remove(&key) {
                     Some(old) => merge(old, value),
-                    None => value,
+                    None => without_nulls(value),
                 };
                 base.insert(key, merged);
             }
@@ -44,6 +44,17 @@ pub fn merge(base: Value, overrides: Value) -> Value {
         }
         (base, Value::Null) => base,
         (_, overrides) => overrides,
+    }
+}
+
+/// `value` with every `null` member of its objects dropped (at any depth).
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 
@@ -165,5 +176,7 @@ mod tests {
         let merged = merge(base, json!({"top": 2, "inner": {"depth": 2.0}, "list": null}));
         assert_eq!(merged, json!({"top": 2, "inner": {"depth": 2.0, "mode": "slow"}}));
         assert_eq!(object([("a", json!(1)), ("b", Value::Null)]), json!({"a": 1}));
+        // A section the base lacks arrives without its nulls.
+        assert_eq!(merge(json!({}), json!({"hls": {"dir": "x", "crf": null}})), json!({"hls": {"dir": "x"}}));
     }
 }

@@ -22,6 +22,9 @@ pub struct Loudness {
     pub sample_peak_dbfs: f64,
 }
 
+/// Peaks of digital silence are reported at this level (dB).
+pub const SILENCE_FLOOR_DB: f64 = -200.0;
+
 /// A loudness target: integrated loudness and a true-peak ceiling.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -88,8 +91,9 @@ pub fn measure_samples(samples: &[f32], sample_rate: u32, channels: u16) -> Resu
     Ok(Loudness {
         integrated_lufs: integrated.is_finite().then_some(integrated),
         range_lu: meter.loudness_range().unwrap_or(0.0),
-        true_peak_dbtp: to_db(true_peak),
-        sample_peak_dbfs: to_db(sample_peak),
+        // Digital silence reads as the floor, not -inf (which JSON cannot hold).
+        true_peak_dbtp: to_db(true_peak).max(SILENCE_FLOOR_DB),
+        sample_peak_dbfs: to_db(sample_peak).max(SILENCE_FLOOR_DB),
     })
 }
 

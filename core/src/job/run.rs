@@ -127,7 +127,7 @@ fn default_stage(params: &JobParams) -> Stage {
 
 /// A transcode job whose relative output paths live under `output`; with
 /// no output of its own, an HLS ladder straight into `output`.
-fn rooted(job: &TranscodeJob, output: Option<&Path>) -> TranscodeJob {
+pub(super) fn rooted(job: &TranscodeJob, output: Option<&Path>) -> TranscodeJob {
     let Some(root) = output else { return job.clone() };
     let under = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { root.join(p) };
     let mut job = job.clone();

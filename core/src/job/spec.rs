@@ -172,11 +172,15 @@ impl JobSpec {
 
     /// Read a spec from a JSON value (a Python dict, a JS object...).
     pub fn from_value(value: Value) -> Result<Self> {
+        if !value.is_object() {
+            return Err(Error::invalid_config("(root)", "a job spec is a JSON object", Vec::new()));
+        }
         let raw: RawSpec = config::from_value(value, "")?;
         let kind: JobKind = raw.kind.parse()?;
         let params = match raw.params {
             None | Some(Value::Null) => Value::Object(Default::default()),
-            Some(v) => v,
+            Some(v) if v.is_object() => v,
+            Some(_) => return Err(Error::invalid_config("params", "params are a JSON object", Vec::new())),
         };
         Ok(Self { input: raw.input, output: raw.output, params: JobParams::from_value(kind, params)? })
     }
@@ -205,7 +209,13 @@ impl JobSpec {
         if kind.needs_output() && self.output.as_ref().is_none_or(|o| o.as_os_str().is_empty()) {
             return Err(Error::invalid("output", format!("a `{kind}` job needs an output")));
         }
-        self.params.validate()
+        match &self.params {
+            // Outputs of a transcode live under the job's output folder.
+            JobParams::Transcode(job) => super::run::rooted(job, self.output.as_deref())
+                .validate()
+                .map_err(|e| e.under_field("params")),
+            params => params.validate(),
+        }
     }
 }
 
@@ -276,6 +286,26 @@ mod tests {
         assert!(e.to_string().contains("1..=1000"), "{e}");
         let e = JobSpec::new(JobKind::Clips).input("a.mp4").validate().unwrap_err();
         assert_eq!(e.field(), Some("output"));
+    }
+
+    #[test]
+    fn specs_and_params_are_objects() {
+        assert_eq!(JobSpec::from_value(json!(["clips"])).unwrap_err().code(), "invalid_config");
+        let e = JobSpec::from_value(json!({"kind": "clips", "params": [1]})).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_config", Some("params")));
+    }
+
+    #[test]
+    fn a_transcode_with_an_output_folder_and_no_outputs_makes_hls_there() {
+        let spec = JobSpec::from_value(json!({"kind": "transcode", "input": "a.mp4", "output": "out"})).unwrap();
+        spec.validate().unwrap();
+        let e = JobSpec::from_value(json!({"kind": "transcode", "input": "a.mp4"})).unwrap().validate().unwrap_err();
+        assert_eq!(e.field(), Some("params.outputs"));
+        let e = JobSpec::from_value(json!({"kind": "transcode", "input": "a.mp4", "params": {"hls": {"dir": "h", "crf": 99}}}))
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert_eq!(e.field(), Some("params.hls.crf"));
     }
 
     #[test]

@@ -68,19 +68,19 @@ impl TranscodeJob {
             return Err(Error::invalid("threads", format!("{} (expected 0..=1024)", self.threads)));
         }
         if let Some(hls) = &self.hls {
-            hls.validate()?;
+            hls.validate().map_err(|e| in_section(e, "hls"))?;
         }
         if let Some(proxy) = &self.proxy {
-            proxy.validate()?;
+            proxy.validate().map_err(|e| in_section(e, "proxy"))?;
         }
         if let Some(thumbnails) = &self.thumbnails {
-            thumbnails.validate()?;
+            thumbnails.validate().map_err(|e| in_section(e, "thumbnails"))?;
         }
         if let Some(sprite) = &self.sprite {
-            sprite.validate()?;
+            sprite.validate().map_err(|e| in_section(e, "sprite"))?;
         }
         if let Some(waveform) = &self.waveform {
-            waveform.validate()?;
+            waveform.validate().map_err(|e| in_section(e, "waveform"))?;
         }
         let dirs: Vec<(&'static str, &PathBuf)> = [
             self.hls.as_ref().map(|c| ("hls.dir", &c.dir)),
@@ -96,6 +96,14 @@ impl TranscodeJob {
             }
         }
         Ok(())
+    }
+}
+
+/// A section's error named under the section (`crf` → `hls.crf`).
+fn in_section(e: Error, section: &str) -> Error {
+    match e.field() {
+        Some(f) if !f.starts_with(section) => e.under_field(section),
+        _ => e,
     }
 }
 
