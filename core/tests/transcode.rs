@@ -428,7 +428,7 @@ fn bad_inputs_are_typed_errors_and_leave_nothing() {
         .unwrap_err();
     assert!(err.kind() == reelkit::ErrorKind::MissingStream && err.reason() == "video", "{err}");
     let err = transcode(&good, &TranscodeJob::default().hls(hls(&out).crf(99)), &RunCtl::default()).unwrap_err();
-    assert!(err.kind() == reelkit::ErrorKind::InvalidParameter && err.field() == Some("crf"), "{err}");
+    assert!(err.kind() == reelkit::ErrorKind::InvalidParameter && err.field() == Some("hls.crf"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.')).count(), 0);
 }
 

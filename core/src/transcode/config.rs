@@ -499,13 +499,13 @@ mod tests {
         job.validate().unwrap();
         assert!(matches!(TranscodeJob::default().validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("outputs")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").crf(60));
-        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("crf")));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("hls.crf")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").preset("warp"));
-        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("preset")));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("hls.preset")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").ladder([720, 720]));
-        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("ladder")));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("hls.ladder")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("out").segment_seconds(0.0));
-        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("segment_seconds")));
+        assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("hls.segment_seconds")));
         let bad = TranscodeJob::default().hls(HlsConfig::new("same")).sprite(SpriteConfig::new("same"));
         assert!(matches!(bad.validate(), Err(ref e) if e.kind() == crate::ErrorKind::InvalidParameter && e.field() == Some("sprite.dir")));
         let bad = TranscodeJob::default().waveform(WaveformConfig::new("w.json").bits(12));
