@@ -125,12 +125,13 @@ CREATE INDEX jobs_project ON jobs(project_id, created_at);
 -- Every time a worker starts a job: who, when, how it ended.
 CREATE TABLE job_runs (
     job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    run BIGINT NOT NULL,
     attempt BIGINT NOT NULL,
     worker TEXT NOT NULL,
     started_at BIGINT NOT NULL,
     finished_at BIGINT,
     outcome TEXT,
-    PRIMARY KEY (job_id, attempt)
+    PRIMARY KEY (job_id, run)
 );
 
 -- Files a job produced (or a client uploaded as a job input).

@@ -68,6 +68,9 @@ const JOB_COLUMNS: &str = "id, org_id, project_id, video_id, parent_id, kind, pa
 #[derive(Debug, Clone, FromRow)]
 pub struct JobRun {
     pub job_id: String,
+    /// 1, 2, ... in the order the runs started.
+    pub run: i64,
+    /// The job's attempt number during the run (retries start over).
     pub attempt: i64,
     pub worker: String,
     pub started_at: i64,
@@ -278,7 +281,7 @@ impl Db {
 
     pub async fn job_runs(&self, job_id: &str) -> Result<Vec<JobRun>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT job_id, attempt, worker, started_at, finished_at, outcome FROM job_runs WHERE job_id = $1 ORDER BY attempt",
+            "SELECT job_id, run, attempt, worker, started_at, finished_at, outcome FROM job_runs WHERE job_id = $1 ORDER BY run",
         )
         .bind(job_id)
         .fetch_all(self.pool())
@@ -413,13 +416,16 @@ impl Db {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO job_runs (job_id, attempt, worker, started_at) VALUES ($1, $2, $3, $4)")
-            .bind(&job.id)
-            .bind(job.attempts)
-            .bind(worker)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO job_runs (job_id, run, attempt, worker, started_at)
+             SELECT $1, COALESCE(MAX(run), 0) + 1, $2, $3, $4 FROM job_runs WHERE job_id = $1",
+        )
+        .bind(&job.id)
+        .bind(job.attempts)
+        .bind(worker)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         state_event(&mut tx, &job).await?;
         tx.commit().await?;
         Ok(Some(job))
@@ -641,9 +647,10 @@ impl Db {
 }
 
 async fn end_run(tx: &mut Transaction<'_, Any>, job: &Job, outcome: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE job_runs SET finished_at = $3, outcome = $4 WHERE job_id = $1 AND attempt = $2")
+    // Only the lease holder gets here, and claiming closes any run a dead
+    // worker left open: the job's one open run is this one.
+    sqlx::query("UPDATE job_runs SET finished_at = $2, outcome = $3 WHERE job_id = $1 AND finished_at IS NULL")
         .bind(&job.id)
-        .bind(job.attempts)
         .bind(now)
         .bind(outcome)
         .execute(&mut **tx)

@@ -31,7 +31,15 @@ pub fn check_params(kind: &str, params: Value) -> Result<(JobKind, Value), reelk
     let kind: JobKind = kind.parse()?;
     let params = match params {
         Value::Null => Value::Object(Default::default()),
-        other => other,
+        Value::Object(map) => Value::Object(map),
+        // serde would read an array as the struct's fields in order.
+        other => {
+            return Err(reelkit::Error::invalid_config(
+                "params",
+                format!("expected an object of named params, found {}", json_type(&other)),
+                Vec::new(),
+            ))
+        }
     };
     let parsed = JobParams::from_value(kind, params)?;
     match parsed.validate() {
@@ -41,6 +49,17 @@ pub fn check_params(kind: &str, params: Value) -> Result<(JobKind, Value), reelk
         other => other?,
     }
     Ok((kind, parsed.to_value()))
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// What the server knows of its own model store.

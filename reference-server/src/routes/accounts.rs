@@ -21,10 +21,13 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
-    /// 8 to 256 characters.
+    /// 8 characters to 256 bytes.
+    #[schema(min_length = 8, max_length = 64)]
     pub password: String,
     /// Name of the organisation the new user owns.
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub organization: String,
 }
 
@@ -47,12 +50,14 @@ pub struct RefreshRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchRequest {
+    #[schema(value_type = uuid::Uuid)]
     pub organization_id: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameRequest {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
 }
 
@@ -60,6 +65,7 @@ pub struct NameRequest {
 #[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
     /// An existing user's email.
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     pub role: Role,
 }
@@ -73,6 +79,7 @@ pub struct RoleRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
     /// At most the creator's own role (default `editor`).
     #[serde(default)]
@@ -302,7 +309,7 @@ fn own_org(caller: &Caller, org_id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-#[utoipa::path(get, path = "/v1/orgs/{org_id}", tag = "organizations", params(("org_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/orgs/{org_id}", tag = "organizations", params(("org_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = OrganizationView), (status = 404, body = super::views::ErrorBody)))]
 pub async fn get_org(
     State(state): State<Arc<AppState>>,
@@ -314,7 +321,7 @@ pub async fn get_org(
     Ok(Json(OrganizationView { id: org.id, name: org.name, role: caller.role, created_at: time(org.created_at) }))
 }
 
-#[utoipa::path(get, path = "/v1/orgs/{org_id}/members", tag = "organizations", params(("org_id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org_id}/members", tag = "organizations", params(("org_id" = uuid::Uuid, Path), PageQuery),
     security(("bearer" = [])), responses((status = 200, body = [MemberView])))]
 pub async fn list_members(
     State(state): State<Arc<AppState>>,
@@ -339,7 +346,7 @@ fn may_grant(caller: &Caller, role: Role) -> ApiResult<()> {
 }
 
 /// Add an existing user to the organisation.
-#[utoipa::path(post, path = "/v1/orgs/{org_id}/members", tag = "organizations", params(("org_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/orgs/{org_id}/members", tag = "organizations", params(("org_id" = uuid::Uuid, Path)),
     request_body = AddMemberRequest, security(("bearer" = [])),
     responses((status = 201, body = MemberView), (status = 404, body = super::views::ErrorBody), (status = 409, body = super::views::ErrorBody)))]
 pub async fn add_member(
@@ -361,7 +368,7 @@ pub async fn add_member(
 }
 
 #[utoipa::path(patch, path = "/v1/orgs/{org_id}/members/{user_id}", tag = "organizations",
-    params(("org_id" = String, Path), ("user_id" = String, Path)), request_body = RoleRequest, security(("bearer" = [])),
+    params(("org_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path)), request_body = RoleRequest, security(("bearer" = [])),
     responses((status = 204, description = "changed"), (status = 404, body = super::views::ErrorBody)))]
 pub async fn update_member(
     State(state): State<Arc<AppState>>,
@@ -381,7 +388,7 @@ pub async fn update_member(
 }
 
 #[utoipa::path(delete, path = "/v1/orgs/{org_id}/members/{user_id}", tag = "organizations",
-    params(("org_id" = String, Path), ("user_id" = String, Path)), security(("bearer" = [])),
+    params(("org_id" = uuid::Uuid, Path), ("user_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 204, description = "removed"), (status = 404, body = super::views::ErrorBody)))]
 pub async fn remove_member(
     State(state): State<Arc<AppState>>,
@@ -399,7 +406,7 @@ pub async fn remove_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/v1/orgs/{org_id}/api-keys", tag = "organizations", params(("org_id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/v1/orgs/{org_id}/api-keys", tag = "organizations", params(("org_id" = uuid::Uuid, Path), PageQuery),
     security(("bearer" = [])), responses((status = 200, body = [ApiKeyView])))]
 pub async fn list_api_keys(
     State(state): State<Arc<AppState>>,
@@ -416,7 +423,7 @@ pub async fn list_api_keys(
 }
 
 /// A new API key; the response is the only time its secret is shown.
-#[utoipa::path(post, path = "/v1/orgs/{org_id}/api-keys", tag = "organizations", params(("org_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/orgs/{org_id}/api-keys", tag = "organizations", params(("org_id" = uuid::Uuid, Path)),
     request_body = CreateKeyRequest, security(("bearer" = [])), responses((status = 201, body = ApiKeyView)))]
 pub async fn create_api_key(
     State(state): State<Arc<AppState>>,
@@ -451,7 +458,7 @@ pub async fn create_api_key(
 }
 
 #[utoipa::path(delete, path = "/v1/orgs/{org_id}/api-keys/{key_id}", tag = "organizations",
-    params(("org_id" = String, Path), ("key_id" = String, Path)), security(("bearer" = [])),
+    params(("org_id" = uuid::Uuid, Path), ("key_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 204, description = "revoked"), (status = 404, body = super::views::ErrorBody)))]
 pub async fn revoke_api_key(
     State(state): State<Arc<AppState>>,

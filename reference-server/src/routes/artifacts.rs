@@ -23,7 +23,7 @@ use crate::state::AppState;
 use crate::storage;
 
 /// Upload a file (multipart field `file`) for jobs to read by its id.
-#[utoipa::path(post, path = "/v1/projects/{project_id}/files", tag = "artifacts", params(("project_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/projects/{project_id}/files", tag = "artifacts", params(("project_id" = uuid::Uuid, Path)),
     request_body(content_type = "multipart/form-data", description = "field `file`"), security(("bearer" = [])),
     responses((status = 201, body = ArtifactView), (status = 413, body = super::views::ErrorBody)))]
 pub async fn upload(
@@ -58,7 +58,7 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(ArtifactView::new(artifact, &base_url(&state, &headers)))).into_response())
 }
 
-#[utoipa::path(get, path = "/v1/projects/{project_id}/artifacts", tag = "artifacts", params(("project_id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/v1/projects/{project_id}/artifacts", tag = "artifacts", params(("project_id" = uuid::Uuid, Path), PageQuery),
     security(("bearer" = [])), responses((status = 200, body = [ArtifactView])))]
 pub async fn list_in_project(
     State(state): State<Arc<AppState>>,
@@ -80,7 +80,7 @@ async fn find(state: &AppState, caller: &Caller, artifact_id: &str) -> ApiResult
     state.db.artifact(&caller.org_id, artifact_id).await?.ok_or_else(|| ApiError::not_found("artifact"))
 }
 
-#[utoipa::path(get, path = "/v1/artifacts/{artifact_id}", tag = "artifacts", params(("artifact_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/artifacts/{artifact_id}", tag = "artifacts", params(("artifact_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = ArtifactView), (status = 404, body = super::views::ErrorBody)))]
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -93,7 +93,7 @@ pub async fn get(
 }
 
 /// Download an artifact (streams; `Range: bytes=...` answered with 206).
-#[utoipa::path(get, path = "/v1/artifacts/{artifact_id}/content", tag = "artifacts", params(("artifact_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/artifacts/{artifact_id}/content", tag = "artifacts", params(("artifact_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, description = "the bytes", content_type = "application/octet-stream"),
               (status = 206, description = "the requested range"), (status = 404, body = super::views::ErrorBody),

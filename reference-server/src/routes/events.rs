@@ -80,7 +80,7 @@ fn is_final(event: &JobEvent) -> bool {
 }
 
 /// The job's events as SSE, from the start (or after `Last-Event-ID`).
-#[utoipa::path(get, path = "/v1/jobs/{job_id}/events", tag = "events", params(("job_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/jobs/{job_id}/events", tag = "events", params(("job_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, description = "`event: state|progress`, `id: SEQ`, JSON data", content_type = "text/event-stream")))]
 pub async fn job_events(

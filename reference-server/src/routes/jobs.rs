@@ -34,11 +34,16 @@ pub struct CreateJobRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(minimum = 0, maximum = 1000000000)]
     pub offset: Option<i64>,
+    #[param(value_type = Option<uuid::Uuid>)]
     pub project_id: Option<String>,
+    #[param(value_type = Option<uuid::Uuid>)]
     pub video_id: Option<String>,
     /// `queued`, `running`, `paused`, `succeeded`, `failed` or `cancelled`.
+    #[param(pattern = "^(queued|running|paused|succeeded|failed|cancelled)$")]
     pub state: Option<String>,
     pub kind: Option<String>,
 }
@@ -48,7 +53,7 @@ fn accepted(job: Job) -> Response {
 }
 
 /// Queue a job on a video: `{"kind": "clips", "params": {"top": 2}}`.
-#[utoipa::path(post, path = "/v1/videos/{video_id}/jobs", tag = "jobs", params(("video_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/videos/{video_id}/jobs", tag = "jobs", params(("video_id" = uuid::Uuid, Path)),
     request_body = CreateJobRequest, security(("bearer" = [])),
     responses((status = 202, body = JobView), (status = 404, body = super::views::ErrorBody),
               (status = 422, description = "unknown kind, key or value; the field names its path", body = super::views::ErrorBody)))]
@@ -77,7 +82,7 @@ pub async fn create_for_video(
 }
 
 /// Queue a job that reads no video (e.g. `tts`) in a project.
-#[utoipa::path(post, path = "/v1/projects/{project_id}/jobs", tag = "jobs", params(("project_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/projects/{project_id}/jobs", tag = "jobs", params(("project_id" = uuid::Uuid, Path)),
     request_body = CreateJobRequest, security(("bearer" = [])),
     responses((status = 202, body = JobView), (status = 422, body = super::views::ErrorBody)))]
 pub async fn create_in_project(
@@ -125,7 +130,7 @@ pub async fn list(State(state): State<Arc<AppState>>, caller: Caller, ApiQuery(q
     Ok(list_response(views, total, page, "/v1/jobs"))
 }
 
-#[utoipa::path(get, path = "/v1/videos/{video_id}/jobs", tag = "jobs", params(("video_id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/v1/videos/{video_id}/jobs", tag = "jobs", params(("video_id" = uuid::Uuid, Path), PageQuery),
     security(("bearer" = [])), responses((status = 200, body = [JobView])))]
 pub async fn list_for_video(
     State(state): State<Arc<AppState>>,
@@ -147,7 +152,7 @@ pub async fn find(state: &AppState, caller: &Caller, job_id: &str) -> ApiResult<
 }
 
 /// A job: state, progress (fraction, stage, ETA), report, runs.
-#[utoipa::path(get, path = "/v1/jobs/{job_id}", tag = "jobs", params(("job_id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/v1/jobs/{job_id}", tag = "jobs", params(("job_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 404, body = super::views::ErrorBody)))]
 pub async fn get(State(state): State<Arc<AppState>>, caller: Caller, Path(job_id): Path<String>) -> ApiResult<Json<JobView>> {
     let job = find(&state, &caller, &job_id).await?;
@@ -210,7 +215,7 @@ async fn control_job(state: &AppState, caller: &Caller, job_id: &str, action: &s
 
 /// Cancel: a queued or paused job at once (200); a running one through its
 /// `CancelToken` (202, `requested: cancel`, then `cancelled`).
-#[utoipa::path(post, path = "/v1/jobs/{job_id}/cancel", tag = "jobs", params(("job_id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/jobs/{job_id}/cancel", tag = "jobs", params(("job_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 202, body = JobView), (status = 409, body = super::views::ErrorBody)))]
 pub async fn cancel(State(state): State<Arc<AppState>>, caller: Caller, Path(job_id): Path<String>) -> ApiResult<Response> {
     control_job(&state, &caller, &job_id, "cancel").await
@@ -218,27 +223,27 @@ pub async fn cancel(State(state): State<Arc<AppState>>, caller: Caller, Path(job
 
 /// Pause: a queued job at once; a running one is stopped and runs again
 /// from the start when resumed.
-#[utoipa::path(post, path = "/v1/jobs/{job_id}/pause", tag = "jobs", params(("job_id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/jobs/{job_id}/pause", tag = "jobs", params(("job_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 202, body = JobView), (status = 409, body = super::views::ErrorBody)))]
 pub async fn pause(State(state): State<Arc<AppState>>, caller: Caller, Path(job_id): Path<String>) -> ApiResult<Response> {
     control_job(&state, &caller, &job_id, "pause").await
 }
 
-#[utoipa::path(post, path = "/v1/jobs/{job_id}/resume", tag = "jobs", params(("job_id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/jobs/{job_id}/resume", tag = "jobs", params(("job_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 409, body = super::views::ErrorBody)))]
 pub async fn resume(State(state): State<Arc<AppState>>, caller: Caller, Path(job_id): Path<String>) -> ApiResult<Response> {
     control_job(&state, &caller, &job_id, "resume").await
 }
 
 /// Queue a failed or cancelled job again (attempts start over).
-#[utoipa::path(post, path = "/v1/jobs/{job_id}/retry", tag = "jobs", params(("job_id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(post, path = "/v1/jobs/{job_id}/retry", tag = "jobs", params(("job_id" = uuid::Uuid, Path)), security(("bearer" = [])),
     responses((status = 200, body = JobView), (status = 409, body = super::views::ErrorBody)))]
 pub async fn retry(State(state): State<Arc<AppState>>, caller: Caller, Path(job_id): Path<String>) -> ApiResult<Response> {
     control_job(&state, &caller, &job_id, "retry").await
 }
 
 /// The files a job produced: `name`, `content_type`, `size`, `url` (same token).
-#[utoipa::path(get, path = "/v1/jobs/{job_id}/artifacts", tag = "jobs", params(("job_id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/v1/jobs/{job_id}/artifacts", tag = "jobs", params(("job_id" = uuid::Uuid, Path), PageQuery),
     security(("bearer" = [])), responses((status = 200, body = [ArtifactView]), (status = 404, body = super::views::ErrorBody)))]
 pub async fn artifacts(
     State(state): State<Arc<AppState>>,

@@ -44,7 +44,7 @@ pub async fn list(State(state): State<Arc<AppState>>, caller: Caller, ApiQuery(q
     Ok(list_response(views, total, page, "/v1/projects"))
 }
 
-#[utoipa::path(get, path = "/v1/projects/{project_id}", tag = "projects", params(("project_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/projects/{project_id}", tag = "projects", params(("project_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = ProjectView), (status = 404, body = super::views::ErrorBody)))]
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -54,7 +54,7 @@ pub async fn get(
     Ok(Json(find(&state, &caller, &project_id).await?.into()))
 }
 
-#[utoipa::path(patch, path = "/v1/projects/{project_id}", tag = "projects", params(("project_id" = String, Path)),
+#[utoipa::path(patch, path = "/v1/projects/{project_id}", tag = "projects", params(("project_id" = uuid::Uuid, Path)),
     request_body = NameRequest, security(("bearer" = [])), responses((status = 200, body = ProjectView)))]
 pub async fn rename(
     State(state): State<Arc<AppState>>,
@@ -70,7 +70,7 @@ pub async fn rename(
 }
 
 /// Delete a project with its videos, jobs and files.
-#[utoipa::path(delete, path = "/v1/projects/{project_id}", tag = "projects", params(("project_id" = String, Path)),
+#[utoipa::path(delete, path = "/v1/projects/{project_id}", tag = "projects", params(("project_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 204, description = "deleted"), (status = 404, body = super::views::ErrorBody)))]
 pub async fn delete(
     State(state): State<Arc<AppState>>,

@@ -35,8 +35,11 @@ use crate::storage;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUploadRequest {
+    /// A plain file name (no directories).
+    #[schema(min_length = 1, max_length = 255)]
     pub filename: String,
     /// Total bytes.
+    #[schema(minimum = 1)]
     pub size: u64,
     #[serde(default)]
     pub content_type: Option<String>,
@@ -77,7 +80,7 @@ async fn view(state: &AppState, upload: Upload, base: &str, put_url: Option<Stri
 }
 
 /// Start an upload.
-#[utoipa::path(post, path = "/v1/projects/{project_id}/uploads", tag = "uploads", params(("project_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/projects/{project_id}/uploads", tag = "uploads", params(("project_id" = uuid::Uuid, Path)),
     request_body = CreateUploadRequest, security(("bearer" = [])),
     responses((status = 201, body = UploadView), (status = 413, body = super::views::ErrorBody), (status = 422, body = super::views::ErrorBody)))]
 pub async fn create(
@@ -143,7 +146,7 @@ async fn find(state: &AppState, caller: &Caller, upload_id: &str) -> ApiResult<U
     state.db.upload(&caller.org_id, upload_id).await?.ok_or_else(|| ApiError::not_found("upload"))
 }
 
-#[utoipa::path(get, path = "/v1/uploads/{upload_id}", tag = "uploads", params(("upload_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/uploads/{upload_id}", tag = "uploads", params(("upload_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = UploadView), (status = 404, body = super::views::ErrorBody)))]
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -164,7 +167,7 @@ fn offset_headers(response: &mut Response, offset: i64, size: i64) {
 }
 
 /// How many bytes the server has (`Upload-Offset`).
-#[utoipa::path(head, path = "/v1/uploads/{upload_id}", tag = "uploads", params(("upload_id" = String, Path)),
+#[utoipa::path(head, path = "/v1/uploads/{upload_id}", tag = "uploads", params(("upload_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, description = "`Upload-Offset` and `Upload-Length` headers")))]
 pub async fn head(State(state): State<Arc<AppState>>, caller: Caller, Path(upload_id): Path<String>) -> ApiResult<Response> {
     let upload = find(&state, &caller, &upload_id).await?;
@@ -196,8 +199,8 @@ fn lock_upload<'a>(state: &'a AppState, upload_id: &str) -> ApiResult<Busy<'a>> 
 
 /// Append bytes at `Upload-Offset`; the last chunk creates the video.
 #[utoipa::path(patch, path = "/v1/uploads/{upload_id}", tag = "uploads",
-    params(("upload_id" = String, Path), ("Upload-Offset" = u64, Header, description = "where these bytes go")),
-    request_body(content_type = "application/offset+octet-stream"), security(("bearer" = [])),
+    params(("upload_id" = uuid::Uuid, Path), ("Upload-Offset" = u64, Header, description = "where these bytes go")),
+    request_body(content_type = "application/octet-stream", description = "the next bytes (tus clients send `application/offset+octet-stream`; any type is accepted)"), security(("bearer" = [])),
     responses((status = 200, body = UploadView), (status = 409, description = "offset mismatch", body = super::views::ErrorBody),
               (status = 413, body = super::views::ErrorBody)))]
 pub async fn append(
@@ -280,7 +283,7 @@ async fn finish_chunked(state: &AppState, caller: &Caller, mut upload: Upload) -
 
 /// Finish an upload: for `presigned`, after the PUT to the store; for
 /// `chunked`, once every byte is in (idempotent).
-#[utoipa::path(post, path = "/v1/uploads/{upload_id}/complete", tag = "uploads", params(("upload_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/uploads/{upload_id}/complete", tag = "uploads", params(("upload_id" = uuid::Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = UploadView), (status = 409, description = "bytes missing", body = super::views::ErrorBody)))]
 pub async fn complete(
@@ -305,18 +308,14 @@ pub async fn complete(
             ));
         }
         let video_id = upload.object_key.split('/').nth(3).unwrap_or_default().to_owned();
-        let video = videos::register(
-            &state,
-            &caller.org_id,
-            &upload.project_id,
-            upload.filename.clone(),
-            upload.content_type.clone(),
-            upload.size as u64,
-            video_id,
-            upload.object_key.clone(),
-            Some(&upload.id),
-        )
-        .await?;
+        let stored = videos::StoredVideo {
+            id: video_id,
+            filename: upload.filename.clone(),
+            content_type: upload.content_type.clone(),
+            size: upload.size as u64,
+            object_key: upload.object_key.clone(),
+        };
+        let video = videos::register(&state, &caller.org_id, &upload.project_id, stored, Some(&upload.id)).await?;
         Upload { video_id: Some(video.id), ..upload }
     } else {
         let have = received(&state, &upload).await;
@@ -340,7 +339,7 @@ pub async fn sweep_expired(state: &AppState) {
     for upload in expired {
         let _ = tokio::fs::remove_file(staged_path(state, &upload.id)).await;
         if upload.mode == mode::PRESIGNED {
-            state.store.delete_all(&[upload.object_key.clone()]).await;
+            state.store.delete_all(std::slice::from_ref(&upload.object_key)).await;
         }
         if let Err(e) = state.db.delete_upload(&upload.id).await {
             tracing::warn!(error = %e, "could not delete an expired upload");

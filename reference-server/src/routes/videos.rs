@@ -84,28 +84,33 @@ pub async fn receive_file(state: &AppState, multipart: Result<Multipart, Multipa
     Err(ApiError::bad_request("missing_file", "expected a multipart field named `file`"))
 }
 
-/// Record a video whose bytes are in the store at `object_key`, and queue
-/// the first job of its chain (both or neither).
+/// A video's bytes, already in the store.
+pub struct StoredVideo {
+    pub id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: u64,
+    pub object_key: String,
+}
+
+/// Record a video whose bytes are in the store, and queue the first job of
+/// its chain (both or neither).
 pub async fn register(
     state: &AppState,
     org_id: &str,
     project_id: &str,
-    filename: String,
-    content_type: String,
-    size: u64,
-    video_id: String,
-    object_key: String,
+    stored: StoredVideo,
     upload_id: Option<&str>,
 ) -> ApiResult<Video> {
     let now = now_ms();
     let mut video = Video {
-        id: video_id,
+        id: stored.id,
         org_id: org_id.to_owned(),
         project_id: project_id.to_owned(),
-        filename,
-        content_type,
-        size: size as i64,
-        object_key,
+        filename: stored.filename,
+        content_type: stored.content_type,
+        size: stored.size as i64,
+        object_key: stored.object_key,
         state: video_state::PROCESSING.into(),
         sha256: None,
         info: None,
@@ -135,8 +140,9 @@ pub async fn store_and_register(
 ) -> ApiResult<Video> {
     let video_id = new_id();
     let key = storage::video_key(org_id, &video_id, &filename);
-    let stored = state.store.put_file(&key, staged).await?;
-    match register(state, org_id, project_id, filename, content_type, stored.size, video_id, key.clone(), upload_id).await {
+    let size = state.store.put_file(&key, staged).await?.size;
+    let stored = StoredVideo { id: video_id, filename, content_type, size, object_key: key.clone() };
+    match register(state, org_id, project_id, stored, upload_id).await {
         Ok(video) => Ok(video),
         Err(e) => {
             state.store.delete_all(&[key]).await;
@@ -146,7 +152,7 @@ pub async fn store_and_register(
 }
 
 /// Upload a (small) video as multipart field `file`; its chain starts.
-#[utoipa::path(post, path = "/v1/projects/{project_id}/videos", tag = "videos", params(("project_id" = String, Path)),
+#[utoipa::path(post, path = "/v1/projects/{project_id}/videos", tag = "videos", params(("project_id" = uuid::Uuid, Path)),
     request_body(content_type = "multipart/form-data", description = "field `file`"), security(("bearer" = [])),
     responses((status = 201, body = VideoView), (status = 413, body = super::views::ErrorBody), (status = 422, body = super::views::ErrorBody)))]
 pub async fn upload(
@@ -172,7 +178,7 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(VideoView::new(video, &base_url(&state, &headers)))).into_response())
 }
 
-#[utoipa::path(get, path = "/v1/projects/{project_id}/videos", tag = "videos", params(("project_id" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/v1/projects/{project_id}/videos", tag = "videos", params(("project_id" = uuid::Uuid, Path), PageQuery),
     security(("bearer" = [])), responses((status = 200, body = [VideoView])))]
 pub async fn list(
     State(state): State<Arc<AppState>>,
@@ -195,7 +201,7 @@ pub async fn find(state: &AppState, caller: &Caller, video_id: &str) -> ApiResul
     state.db.video(&caller.org_id, video_id).await?.ok_or_else(|| ApiError::not_found("video"))
 }
 
-#[utoipa::path(get, path = "/v1/videos/{video_id}", tag = "videos", params(("video_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/videos/{video_id}", tag = "videos", params(("video_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = VideoView), (status = 404, body = super::views::ErrorBody)))]
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -208,7 +214,7 @@ pub async fn get(
 }
 
 /// Download the original upload.
-#[utoipa::path(get, path = "/v1/videos/{video_id}/content", tag = "videos", params(("video_id" = String, Path)),
+#[utoipa::path(get, path = "/v1/videos/{video_id}/content", tag = "videos", params(("video_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, description = "the bytes", content_type = "application/octet-stream")))]
 pub async fn content(
     State(state): State<Arc<AppState>>,
@@ -221,7 +227,7 @@ pub async fn content(
 }
 
 /// Delete a video with its jobs and their files.
-#[utoipa::path(delete, path = "/v1/videos/{video_id}", tag = "videos", params(("video_id" = String, Path)),
+#[utoipa::path(delete, path = "/v1/videos/{video_id}", tag = "videos", params(("video_id" = uuid::Uuid, Path)),
     security(("bearer" = [])), responses((status = 204, description = "deleted"), (status = 404, body = super::views::ErrorBody)))]
 pub async fn delete(
     State(state): State<Arc<AppState>>,

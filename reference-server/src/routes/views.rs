@@ -41,7 +41,9 @@ pub struct ErrorView {
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(minimum = 0, maximum = 1000000000)]
     pub offset: Option<i64>,
 }
 
@@ -219,6 +221,7 @@ pub struct UploadView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RunView {
+    pub run: i64,
     pub attempt: i64,
     pub worker: String,
     pub started_at: String,
@@ -300,6 +303,7 @@ impl From<db::jobs::Job> for JobView {
 impl From<db::jobs::JobRun> for RunView {
     fn from(r: db::jobs::JobRun) -> Self {
         Self {
+            run: r.run,
             attempt: r.attempt,
             worker: r.worker,
             started_at: time(r.started_at),

@@ -53,7 +53,7 @@ impl Estimator {
         let started = *self.stage_started.entry(stage.clone()).or_insert_with(Instant::now);
         let fraction = event.fraction().unwrap_or(0.0);
         let eta = event.eta.or_else(|| {
-            (fraction >= 0.01 && fraction < 1.0).then(|| started.elapsed().as_secs_f64() * (1.0 - fraction) / fraction)
+            (0.01..1.0).contains(&fraction).then(|| started.elapsed().as_secs_f64() * (1.0 - fraction) / fraction)
         });
         (fraction, stage, eta.map(|e| (e * 10.0).round() / 10.0))
     }

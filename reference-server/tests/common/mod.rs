@@ -318,7 +318,7 @@ impl ChildServer {
             .args(args)
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env("REELKIT_LOG", "info,sqlx=warn")
-            .stdout(Stdio::null())
+            .stdout(log_file.try_clone().unwrap())
             .stderr(log_file)
             .spawn()
             .expect("reelkit-server starts");
