@@ -7,6 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reelkit/target}"
 VENV="${REELKIT_VENV:-$HOME/.cache/reelkit/venv}"
+TOOLS="${REELKIT_TOOLS:-$HOME/.cache/reelkit/tools}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -15,6 +16,7 @@ APT_PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
   ffmpeg espeak-ng libespeak-ng-dev
+  postgresql
 )
 
 install_system_packages() {
@@ -60,6 +62,15 @@ build_cli() {
   (cd "$ROOT" && cargo build -q -p reelkit-cli)
 }
 
+# A real S3 server for the reference server's tests (SigV4 checked).
+install_s3_server() {
+  if [[ -x "$TOOLS/bin/s3s-fs" ]] || command -v s3s-fs >/dev/null; then
+    return
+  fi
+  say "installing s3s-fs (S3 server for the server tests) into $TOOLS"
+  env -u CARGO_TARGET_DIR cargo install -q --locked --root "$TOOLS" s3s-fs --version 0.14.1 --features binary
+}
+
 fetch_models() {
   say "fetching models into ${REELKIT_MODELS:-$HOME/.cache/reelkit/models}"
   "$CARGO_TARGET_DIR/debug/reelkit" models fetch
@@ -69,5 +80,6 @@ install_system_packages
 check_toolchains
 setup_venv
 build_cli
+install_s3_server
 fetch_models
 say "setup done"

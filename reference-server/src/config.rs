@@ -146,6 +146,8 @@ pub struct LimitsConfig {
     pub upload_timeout_seconds: u64,
     /// How long an unfinished resumable upload is kept.
     pub upload_expiry_seconds: u64,
+    /// How long job events are kept for SSE/WebSocket replay.
+    pub event_retention_seconds: u64,
 }
 
 impl Default for LimitsConfig {
@@ -156,6 +158,7 @@ impl Default for LimitsConfig {
             request_timeout_seconds: 30,
             upload_timeout_seconds: 15 * 60,
             upload_expiry_seconds: 24 * 3600,
+            event_retention_seconds: 7 * 24 * 3600,
         }
     }
 }
@@ -302,6 +305,7 @@ impl ServerConfig {
         range("limits.request_timeout_seconds", self.limits.request_timeout_seconds, 1, 3600)?;
         range("limits.upload_timeout_seconds", self.limits.upload_timeout_seconds, 1, 24 * 3600)?;
         range("limits.upload_expiry_seconds", self.limits.upload_expiry_seconds, 60, 30 * 24 * 3600)?;
+        range("limits.event_retention_seconds", self.limits.event_retention_seconds, 60, 365 * 24 * 3600)?;
         range("auth.access_token_seconds", self.auth.access_token_seconds, 10, 24 * 3600)?;
         range("auth.refresh_token_seconds", self.auth.refresh_token_seconds, 60, 365 * 24 * 3600)?;
         range("worker.concurrency", self.worker.concurrency, 1, 64)?;

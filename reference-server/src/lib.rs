@@ -137,7 +137,7 @@ pub async fn serve(
         let stop = stop.clone();
         tokio::spawn(async move {
             loop {
-                routes::uploads_sweep(&state).await;
+                routes::sweep(&state).await;
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_secs(600)) => {}
                     _ = stop.cancelled() => return,

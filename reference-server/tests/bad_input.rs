@@ -239,3 +239,40 @@ async fn routes_ids_and_queries_that_do_not_exist() {
     assert_eq!(v["openapi"].as_str().map(|s| &s[..3]), Some("3.1"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_upload_times_out() {
+    let server = InProcess::start(
+        vec![
+            ("REELKIT_SERVER__EMBEDDED_WORKER".into(), "false".into()),
+            ("REELKIT_SERVER__LIMITS__UPLOAD_TIMEOUT_SECONDS".into(), "1".into()),
+        ],
+        "",
+    )
+    .await;
+    let (api, _) = Api::new(&server.base).signup("sid@example.com", "Slow").await;
+    let project = api.create_project("p").await;
+    let r = api.post(&format!("/v1/projects/{project}/uploads"), json!({"filename": "s.mp4", "size": 100})).await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    // Ten bytes, then nothing for five seconds.
+    let stalled = futures_util::stream::unfold(0, |step| async move {
+        match step {
+            0 => Some((Ok::<_, std::io::Error>(vec![7u8; 10]), 1)),
+            1 => {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                Some((Ok(vec![7u8; 10]), 2))
+            }
+            _ => None,
+        }
+    });
+    let started = std::time::Instant::now();
+    let r = api
+        .send(api.request(Method::PATCH, &url).header("Upload-Offset", "0").body(reqwest::Body::wrap_stream(stalled)))
+        .await;
+    refused(&r, 408, "a stalled chunk");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "answered at the deadline");
+    // What arrived is kept: the upload resumes from there.
+    let head = api.send(api.request(Method::HEAD, &url)).await;
+    assert_eq!(head.headers["upload-offset"], "10");
+    server.stop().await;
+}

@@ -77,6 +77,12 @@ impl Db {
         }
     }
 
+    /// Forget events older than `before` (ms); how many went.
+    pub async fn prune_events(&self, before: i64) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM job_events WHERE created_at < $1").bind(before).execute(self.pool()).await?;
+        Ok(done.rows_affected())
+    }
+
     /// The newest event's sequence number (where a live-only stream starts).
     pub async fn last_event_seq(&self) -> Result<i64, sqlx::Error> {
         let row: (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM job_events").fetch_one(self.pool()).await?;

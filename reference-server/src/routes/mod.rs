@@ -110,9 +110,14 @@ pub fn ops_router(state: Arc<AppState>) -> Router {
     finish(ops, state)
 }
 
-/// Remove unfinished uploads past their expiry.
-pub async fn uploads_sweep(state: &AppState) {
-    uploads::sweep_expired(state).await
+/// Housekeeping: unfinished uploads past their expiry, events past their
+/// retention.
+pub async fn sweep(state: &AppState) {
+    uploads::sweep_expired(state).await;
+    let before = crate::db::now_ms() - (state.config.limits.event_retention_seconds as i64) * 1000;
+    if let Err(e) = state.db.prune_events(before).await {
+        tracing::warn!(error = %e, "could not prune old job events");
+    }
 }
 
 fn finish(router: Router<Arc<AppState>>, state: Arc<AppState>) -> Router {

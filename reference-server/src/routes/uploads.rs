@@ -253,6 +253,9 @@ pub async fn append(
             ));
         }
         file.write_all(&chunk).await.map_err(ApiError::internal)?;
+        // Each chunk reaches the file before the next is read: a request
+        // cut off here (timeout, dropped connection) keeps what it sent.
+        file.flush().await.map_err(ApiError::internal)?;
         offset += chunk.len() as u64;
     }
     file.flush().await.map_err(ApiError::internal)?;
