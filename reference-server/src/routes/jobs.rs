@@ -126,7 +126,7 @@ pub async fn list(State(state): State<Arc<AppState>>, caller: Caller, ApiQuery(q
     }
     let filter = JobFilter { project_id: q.project_id, video_id: q.video_id, state: q.state, kind: q.kind };
     let (rows, total) = state.db.jobs(&caller.org_id, &filter, page).await?;
-    let views: Vec<JobView> = rows.into_iter().map(Into::into).collect();
+    let views: Vec<JobView> = rows.into_iter().map(JobView::summary).collect();
     Ok(list_response(views, total, page, "/v1/jobs"))
 }
 
@@ -142,7 +142,7 @@ pub async fn list_for_video(
     let video = videos::find(&state, &caller, &video_id).await?;
     let filter = JobFilter { video_id: Some(video.id), ..JobFilter::default() };
     let (rows, total) = state.db.jobs(&caller.org_id, &filter, page).await?;
-    let views: Vec<JobView> = rows.into_iter().map(Into::into).collect();
+    let views: Vec<JobView> = rows.into_iter().map(JobView::summary).collect();
     Ok(list_response(views, total, page, &format!("/v1/videos/{video_id}/jobs")))
 }
 

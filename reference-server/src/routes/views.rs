@@ -259,7 +259,10 @@ pub struct JobView {
     pub attempts: i64,
     pub max_attempts: i64,
     pub error: Option<ErrorView>,
-    /// The core's report of the job (paths are names inside the job).
+    /// The core's report of the job (paths are names inside the job):
+    /// the transcript, the clips... Left out of lists; `GET /v1/jobs/{id}`
+    /// has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub result: Option<Value>,
     pub created_at: String,
@@ -297,6 +300,13 @@ impl From<db::jobs::Job> for JobView {
             finished_at: j.finished_at.map(time),
             runs: None,
         }
+    }
+}
+
+impl JobView {
+    /// The view for lists: without the (possibly large) report.
+    pub fn summary(job: db::jobs::Job) -> Self {
+        Self { result: None, ..Self::from(job) }
     }
 }
 
