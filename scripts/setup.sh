@@ -7,6 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reelkit/target}"
 VENV="${REELKIT_VENV:-$HOME/.cache/reelkit/venv}"
+TOOLS="${REELKIT_TOOLS:-$HOME/.cache/reelkit/tools}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
@@ -16,6 +17,7 @@ APT_PACKAGES=(
   libavfilter-dev libavdevice-dev
   ffmpeg espeak-ng libespeak-ng-dev
   melt
+  postgresql
 )
 
 install_system_packages() {
@@ -61,6 +63,15 @@ build_cli() {
   (cd "$ROOT" && cargo build -q -p reelkit-cli)
 }
 
+# A real S3 server for the reference server's tests (SigV4 checked).
+install_s3_server() {
+  if [[ -x "$TOOLS/bin/s3s-fs" ]] || command -v s3s-fs >/dev/null; then
+    return
+  fi
+  say "installing s3s-fs (S3 server for the server tests) into $TOOLS"
+  env -u CARGO_TARGET_DIR cargo install -q --locked --root "$TOOLS" s3s-fs --version 0.14.1 --features binary
+}
+
 fetch_models() {
   say "fetching models into ${REELKIT_MODELS:-$HOME/.cache/reelkit/models}"
   "$CARGO_TARGET_DIR/debug/reelkit" models fetch
@@ -70,5 +81,6 @@ install_system_packages
 check_toolchains
 setup_venv
 build_cli
+install_s3_server
 fetch_models
 say "setup done"

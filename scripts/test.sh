@@ -9,6 +9,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reelkit/target}"
 export REELKIT_REQUIRE_MODELS=1
 # So is the shared test data: a test that cannot find it fails.
 export REELKIT_REQUIRE_TESTDATA=1
+# So are PostgreSQL and the S3 server of the reference server's tests.
+export REELKIT_REQUIRE_SERVICES=1
 cd "$ROOT"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -17,6 +19,9 @@ bash scripts/setup.sh
 
 say "Rust tests"
 cargo test --no-fail-fast
+
+say "Reference server checks (Kubernetes manifests, schemathesis against /openapi.json)"
+bash reference-server/scripts/test.sh
 
 say "every workspace member and target builds (benches included)"
 cargo check -q --workspace --all-targets
