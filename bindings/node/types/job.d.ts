@@ -12,6 +12,7 @@ export type JobSpec =
   | AlignJobSpec
   | ScenesJobSpec
   | ClipsJobSpec
+  | ReframeJobSpec
   | BurnJobSpec
   | TtsJobSpec
   | DubJobSpec;
@@ -42,6 +43,10 @@ export type WordTiming = "tokens" | "dtw" | "hybrid";
  */
 export type TranscriptFormat = ("srt" | "vtt") | "json" | "ass";
 /**
+ * Which boundary detector drives the scene list.
+ */
+export type Detector = "content" | "adaptive" | "fade";
+/**
  * The frame shape of exported clips.
  */
 export type Aspect = ("16:9" | "9:16" | "1:1" | "4:5") | "source";
@@ -58,9 +63,29 @@ export type PresetName = "bold" | "clean" | "karaoke" | "pop";
  */
 export type Corner = "top_left" | "top_right" | "bottom_left" | "bottom_right" | "center";
 /**
+ * Which layout the output uses.
+ */
+export type LayoutMode = "auto" | "follow" | "split" | "blur_fill" | "center";
+/**
+ * An exchange format.
+ */
+export type TimelineFormat = "otio" | "fcpxml" | "edl" | "mlt";
+/**
  * How a text's markup is read.
  */
 export type Markup = "auto" | "plain" | "ssml";
+/**
+ * What starts a scene.
+ */
+export type Boundary = "start" | "cut" | "fade" | "dissolve";
+/**
+ * The layout of a span of the output.
+ */
+export type Layout = "follow" | "split" | "blur_fill" | "center";
+/**
+ * One thing a clip's opening does to hook a viewer.
+ */
+export type HookCue = "question" | "number" | "strong_claim" | "second_person" | "contrast";
 /**
  * How a cue ended up in its slot.
  */
@@ -98,6 +123,9 @@ export type JobReport =
     })
   | (ClipsReport & {
       kind: "clips";
+    })
+  | (ReframeReport & {
+      kind: "reframe";
     })
   | (BurnReport & {
       kind: "burn";
@@ -551,7 +579,7 @@ export interface ScenesJobSpec {
   input: string;
   kind: "scenes";
   /**
-   * optional scene list file (.json)
+   * optional scene list file: .json, or .csv in PySceneDetect's layout
    */
   output?: string;
   params?: SceneConfig;
@@ -560,18 +588,110 @@ export interface ScenesJobSpec {
  * Scene detection settings.
  */
 export interface SceneConfig {
+  adaptive?: AdaptiveConfig;
   /**
    * Width frames are scaled to before analysis (default 128).
    */
   analysis_width?: number;
   /**
+   * The boundary detector (default `content`).
+   */
+  detector?: Detector & string;
+  dissolve?: DissolveConfig;
+  fade?: FadeConfig;
+  /**
+   * Let the decoder skip work that does not change the analysed picture
+   * at analysis size: the in-loop deblocking filter and, where the codec
+   * supports it, decoding at a reduced resolution (default true).
+   */
+  fast_decode?: boolean;
+  /**
+   * Shortest scene in frames (default 15, PySceneDetect's); a scene must
+   * be long enough by both measures.
+   */
+  min_scene_frames?: number;
+  /**
    * Shortest scene in seconds (default 0.5).
    */
   min_scene_len?: number;
   /**
-   * Content score (0..255) at or above which a cut is declared (default 27).
+   * Decoder threads; 0 lets FFmpeg pick (default 0).
+   */
+  threads?: number;
+  /**
+   * Content score (0..255) at or above which the content detector
+   * declares a cut (default 27).
    */
   threshold?: number;
+}
+/**
+ * Settings of the adaptive detector.
+ */
+export interface AdaptiveConfig {
+  /**
+   * Least content score a cut must also have (default 15).
+   */
+  min_score?: number;
+  /**
+   * A frame's score over the mean score of its neighbours at or above
+   * which it is a cut (default 3.0).
+   */
+  ratio?: number;
+  /**
+   * Neighbours on each side the ratio is taken against (default 2).
+   */
+  window?: number;
+}
+/**
+ * How dissolves (cross-fades between two pictures) are found: a frame that
+ * is the even mix of the frames `h` before and after it, while those two
+ * differ in structure, is the middle of a dissolve.
+ */
+export interface DissolveConfig {
+  /**
+   * Detect dissolves with the content and adaptive detectors (default true).
+   */
+  enabled?: boolean;
+  /**
+   * Longest dissolve in seconds that is looked for (default 2.0).
+   */
+  max_duration?: number;
+  /**
+   * Largest distance of the middle frame from the even mix, as a share of
+   * the difference between the two pictures (default 0.2).
+   */
+  max_residual?: number;
+  /**
+   * Least mean luma difference (0..255) between the two pictures
+   * (default 20).
+   */
+  min_change?: number;
+  /**
+   * Shortest dissolve in seconds (default 0.25).
+   */
+  min_duration?: number;
+}
+/**
+ * How fades are found: frames whose mean brightness (0..255) is below
+ * `black_level` are black, above `white_level` white.
+ */
+export interface FadeConfig {
+  /**
+   * Mean brightness below which a frame is black (default 12).
+   */
+  black_level?: number;
+  /**
+   * Add fades to the content and adaptive detectors' cuts (default
+   * true): a run of black between two different pictures becomes one
+   * boundary. The fade detector always reports every black or white run
+   * that picture follows.
+   */
+  enabled?: boolean;
+  /**
+   * Mean brightness above which a frame is white (default 243); the fade
+   * detector also reports fades through white.
+   */
+  white_level?: number;
 }
 export interface ClipsJobSpec {
   /**
@@ -632,6 +752,11 @@ export interface ClipsJob {
    * default signals.
    */
   query?: string | null;
+  /**
+   * How a non-source `aspect` follows faces and speakers (layout,
+   * detection rate, pan limits...).
+   */
+  reframe?: ReframeConfig;
   scenes?: SceneConfig;
   /**
    * Caption preset: `bold`, `clean`, `karaoke` or `pop`. `None` uses the
@@ -639,6 +764,11 @@ export interface ClipsJob {
    * had before presets existed).
    */
   style?: PresetName | null;
+  /**
+   * Editor timelines of the picks written beside the clips
+   * (`timeline.otio`, `timeline.fcpxml`, `timeline.edl`, `timeline.mlt`).
+   */
+  timeline?: TimelineFormat[];
   /**
    * How many clips to export (default 3; overrides `clips.top`).
    */
@@ -733,9 +863,13 @@ export interface Watermark {
  */
 export interface ClipConfig {
   /**
-   * Silence kept before the first and after the last word (default 0.15 / 0.35 s).
+   * Preferred silence before the first and after the last word (default 0.15 / 0.35 s).
    */
   lead_in?: number;
+  /**
+   * Optional re-ranking by an LLM behind an OpenAI-compatible endpoint (off by default).
+   */
+  llm?: LlmConfig | null;
   max_duration?: number;
   /**
    * Target duration range in seconds (default 15–60). When the speech is
@@ -743,9 +877,18 @@ export interface ClipConfig {
    */
   min_duration?: number;
   /**
+   * Rank by similarity to this text ("the part about pricing"); paraphrases match.
+   */
+  query?: string | null;
+  /**
+   * Use sentence embeddings (topics, coherence, answers, query) (default true).
+   */
+  semantic?: boolean;
+  /**
    * Pause (seconds) that ends a sentence without punctuation (default 1.2).
    */
   sentence_pause?: number;
+  snap?: SnapConfig;
   tail?: number;
   /**
    * How many clips to return (default 3).
@@ -754,12 +897,239 @@ export interface ClipConfig {
   weights?: SignalWeights;
 }
 /**
- * How much each signal counts.
+ * Where and how to ask.
+ */
+export interface LlmConfig {
+  /**
+   * Name of an environment variable holding a bearer token, if the endpoint needs one.
+   */
+  api_key_env?: string | null;
+  /**
+   * Longest excerpt sent per candidate, in characters (default 1500).
+   */
+  max_chars?: number;
+  model?: string;
+  /**
+   * Prompt template file (default: the built-in one, [`DEFAULT_PROMPT`]).
+   */
+  prompt_file?: string | null;
+  /**
+   * Fail the job when the endpoint cannot be used (default false: keep the offline ranking).
+   */
+  required?: boolean;
+  /**
+   * Further tries after a failed request or an answer that breaks the schema (default 2).
+   */
+  retries?: number;
+  /**
+   * How many of the offline ranker's best non-overlapping candidates are rated (default 8).
+   */
+  shortlist?: number;
+  /**
+   * Seconds per request (default 60).
+   */
+  timeout?: number;
+  /**
+   * Base URL of the API, e.g. `http://127.0.0.1:8080/v1` (`/chat/completions` is appended).
+   */
+  url?: string;
+}
+/**
+ * Where candidate edges may move.
+ */
+export interface SnapConfig {
+  /**
+   * Farthest a scene cut may be from the silence point to be taken (default 0.5 s).
+   */
+  cut_window?: number;
+  /**
+   * Farthest an edge moves from the first/last word into silence (default 0.4 s).
+   */
+  max_pad?: number;
+  /**
+   * How far an edge may reach into a word's time span (default 0.05 s).
+   */
+  word_slack?: number;
+}
+/**
+ * How much each signal counts. A signal that cannot be measured for an
+ * input (no video, no query, no embeddings, no LLM) drops out of the sum.
  */
 export interface SignalWeights {
+  /**
+   * Laughter/applause-like bursts (broadband, no speech).
+   */
+  bursts?: number;
+  /**
+   * Mean level above the talk's mean.
+   */
   energy?: number;
+  /**
+   * Hook cues in the opening sentence.
+   */
+  hook?: number;
+  /**
+   * The LLM's rating (only with `llm`).
+   */
+  llm?: number;
+  /**
+   * Peak EBU R128 short-term loudness above the talk's typical loudness.
+   */
+  loudness_peaks?: number;
+  /**
+   * Mean frame-to-frame visual change.
+   */
+  motion?: number;
+  /**
+   * Spread of the pace between the clip's sentences.
+   */
+  pace_change?: number;
+  /**
+   * A resolved ending: the question answered, a conclusion.
+   */
+  payoff?: number;
+  /**
+   * Similarity to `query` (only with a query).
+   */
+  query?: number;
+  /**
+   * Scene cuts per minute.
+   */
   scene_changes?: number;
+  /**
+   * Share of the clip that is speech (no dead air).
+   */
+  speech_coverage?: number;
+  /**
+   * Words per second.
+   */
   speech_density?: number;
+  /**
+   * One self-contained topic, coherent inside.
+   */
+  topic?: number;
+}
+/**
+ * Settings of speaker-aware reframing.
+ */
+export interface ReframeConfig {
+  /**
+   * Frames per second analysed for mouth motion (default 10, at least
+   * `detect_fps`).
+   */
+  analysis_fps?: number;
+  /**
+   * Width of the frames decoded for analysis (default 640).
+   */
+  analysis_width?: number;
+  /**
+   * Use a change of voice in the audio (spectral features) to find
+   * speaker turns (default true); off uses mouth motion and speech
+   * activity alone.
+   */
+  audio_turns?: boolean;
+  /**
+   * On a change of speaker the crop cuts instead of panning when the new
+   * subject is more than this many crop widths away (default 0.5).
+   */
+  cut_distance?: number;
+  /**
+   * The crop does not move while the subject stays within this share of
+   * the crop's width (or height) of its centre (default 0.12).
+   */
+  dead_zone?: number;
+  /**
+   * Face detections per second of video (default 4).
+   */
+  detect_fps?: number;
+  /**
+   * Width of the frame the detector sees, in pixels (default 384;
+   * rounded up to a multiple of 32).
+   */
+  detect_width?: number;
+  /**
+   * `auto` (default), `follow`, `split`, `blur_fill` or `center`.
+   */
+  layout?: LayoutMode & string;
+  /**
+   * Most faces tracked at once (default 8).
+   */
+  max_faces?: number;
+  /**
+   * Largest change of pan speed, in crop widths per second squared
+   * (default 2.5): pans ease in and out.
+   */
+  max_pan_accel?: number;
+  /**
+   * Fastest pan, in crop widths per second (default 0.8).
+   */
+  max_pan_speed?: number;
+  /**
+   * Detector confidence needed for a face (default 0.5).
+   */
+  min_confidence?: number;
+  /**
+   * Faces smaller than this share of the frame height are ignored
+   * (default 0.04).
+   */
+  min_face_height?: number;
+  /**
+   * Shortest time the crop stays on a speaker before it may switch
+   * (default 1.5 s).
+   */
+  min_hold?: number;
+  /**
+   * Shortest span of one layout (default 2 s).
+   */
+  min_span?: number;
+  /**
+   * Speech turns shorter than this do not move the crop (default 0.8 s):
+   * an interjection is not a change of speaker.
+   */
+  min_turn?: number;
+  /**
+   * Split screen when the speaker changes at least this often within
+   * `split_window` seconds (default 4 changes in 8 s: turns of 2 s or less).
+   */
+  split_min_switches?: number;
+  split_window?: number;
+  /**
+   * A face identity survives this long without a detection (default 1 s).
+   */
+  track_max_gap?: number;
+}
+export interface ReframeJobSpec {
+  /**
+   * video file
+   */
+  input: string;
+  kind: "reframe";
+  /**
+   * the reframed MP4 to write
+   */
+  output: string;
+  params?: ReframeJob;
+}
+/**
+ * A whole-video (or range) reframing job: `reelkit reframe`.
+ */
+export interface ReframeJob {
+  /**
+   * Target shape: `9:16` (default), `1:1`, `4:5` or `16:9`.
+   */
+  aspect?: Aspect & string;
+  crf?: number;
+  end?: number | null;
+  /**
+   * Longest side of the output in pixels (default 1920).
+   */
+  max_long_side?: number;
+  preset?: string;
+  reframe?: ReframeConfig;
+  /**
+   * Range of the input in seconds (default: all of it).
+   */
+  start?: number;
 }
 export interface BurnJobSpec {
   /**
@@ -1020,6 +1390,19 @@ export interface LoudnessTarget {
   true_peak?: number;
 }
 /**
+ * Counts and timings of an analysis.
+ */
+export interface AnalysisStats {
+  detector_runs: number;
+  detector_seconds: number;
+  faces_detected: number;
+  frames_analysed: number;
+  /**
+   * Wall-clock seconds of the whole analysis and of the detector alone.
+   */
+  seconds: number;
+}
+/**
  * The primary audio stream.
  */
 export interface AudioInfo {
@@ -1064,12 +1447,18 @@ export interface ClipReport {
    * The styled captions as an ASS script (plays in any ASS player).
    */
   ass: string;
+  /**
+   * With a non-source aspect: the region of the source shown over time
+   * (source seconds, source pixels) and the layout of each span.
+   */
+  crop?: CropKeyframe[];
   duration: number;
   end: number;
   /**
    * 1-based rank.
    */
   index: number;
+  layout?: LayoutSpan[];
   reason: string;
   score: number;
   signals: SignalScores;
@@ -1083,25 +1472,120 @@ export interface ClipReport {
   vtt: string;
 }
 /**
- * Each signal of a candidate, normalised to 0..1 across all candidates,
- * plus the raw measurement it came from.
+ * A crop position at a time, in source seconds and source pixels.
+ */
+export interface CropKeyframe {
+  height: number;
+  time: number;
+  width: number;
+  x: number;
+  y: number;
+}
+/**
+ * One stretch of the output with one layout, in source seconds.
+ */
+export interface LayoutSpan {
+  end: number;
+  layout: Layout;
+  /**
+   * For `split`: the two crops, top first.
+   */
+  panels?: Rect[];
+  start: number;
+}
+/**
+ * A rectangle in source pixels.
+ */
+export interface Rect {
+  height: number;
+  width: number;
+  x: number;
+  y: number;
+}
+/**
+ * Each signal of a candidate, normalised to 0..1 (across all candidates
+ * for the measured ones; absolute for cues), plus the raw measurement it
+ * came from. Signals that could not be measured read 0 with a `None` raw.
  */
 export interface SignalScores {
   /**
+   * When the sentence answering the opening question starts (media seconds).
+   */
+  answer_at?: number | null;
+  /**
+   * When the first such burst starts (media seconds).
+   */
+  burst_at?: number | null;
+  /**
+   * Seconds of laughter/applause-like sound (broadband, no words) in the clip or in the 2 s after it (the reaction to its punchline).
+   */
+  burst_seconds?: number | null;
+  bursts?: number;
+  /**
+   * Mean cosine of the clip's sentences to their centroid.
+   */
+  coherence?: number | null;
+  /**
    * Scene cuts inside the clip.
    */
-  cuts: number;
-  energy: number;
+  cuts?: number;
+  /**
+   * How well the last sentence lands (0..1).
+   */
+  ending?: number;
+  energy?: number;
   /**
    * Mean loudness of the clip minus the file's mean, in dB.
    */
-  energy_db: number;
-  scene_changes: number;
-  speech_density: number;
+  energy_db?: number;
+  hook?: number;
+  /**
+   * What the opening sentence does: `question`, `number`, `strong_claim`, `second_person`, `contrast`.
+   */
+  hook_cues?: HookCue[];
+  llm?: number;
+  llm_reason?: string | null;
+  /**
+   * The LLM's rating (0..1) and its one-line reason.
+   */
+  llm_score?: number | null;
+  loudness_peaks?: number;
+  motion?: number;
+  /**
+   * Mean HSV content change between frames (0..255).
+   */
+  motion_mean?: number | null;
+  pace_change?: number;
+  /**
+   * Fastest minus slowest sentence, in words per second.
+   */
+  pace_range_wps?: number;
+  payoff?: number;
+  /**
+   * Loudest EBU R128 short-term loudness in the clip minus the talk's typical short-term loudness, in LU.
+   */
+  peak_lu?: number | null;
+  query?: number;
+  /**
+   * Cosine similarity to the query (half the clip's centroid, half its best sentence).
+   */
+  query_similarity?: number | null;
+  scene_changes?: number;
+  speech_coverage?: number;
+  speech_density?: number;
+  /**
+   * Share of the clip's time covered by words (0..1).
+   */
+  speech_ratio?: number;
+  topic?: number;
+  /**
+   * Topic boundaries inside the clip (TextTiling over sentence embeddings).
+   */
+  topic_boundaries?: number | null;
   /**
    * Words per second.
    */
-  words_per_second: number;
+  words_per_second?: number;
 }
 /**
  * What a clips run produced (the content of `clips.json`).
@@ -1114,6 +1598,10 @@ export interface ClipsReport {
   input: string;
   language: string;
   model: string;
+  /**
+   * Timeline files written into the output directory.
+   */
+  timelines?: string[];
   width: number;
 }
 /**
@@ -1544,7 +2032,14 @@ export interface Word {
  * What `scenes` produced.
  */
 export interface ScenesReport {
+  /**
+   * Frame rate: the stream's average rate, or measured from the frame
+   * times when the stream states none (or an absurd one).
+   */
   fps: number;
+  /**
+   * Decoded frames.
+   */
   frames: number;
   /**
    * The file written, if any.
@@ -1556,10 +2051,60 @@ export interface ScenesReport {
  * One scene: `[start, end)` in seconds and frames.
  */
 export interface Scene {
+  /**
+   * What starts this scene (`start` for the first).
+   */
+  boundary: Boundary;
   end: number;
   end_frame: number;
   start: number;
   start_frame: number;
+}
+/**
+ * What `reelkit reframe` produced.
+ */
+export interface ReframeReport {
+  aspect: Aspect;
+  /**
+   * The region of the source shown over time (follow: the moving crop;
+   * split: the box around both panels; blurred fill: the whole frame).
+   */
+  crop: CropKeyframe[];
+  end: number;
+  /**
+   * Wall-clock seconds of the export (decode, draw, encode).
+   */
+  export_seconds: number;
+  /**
+   * Faces tracked for long enough to count.
+   */
+  faces: number;
+  height: number;
+  input: string;
+  /**
+   * The layout of each span, in order, covering `start..end`.
+   */
+  layout: LayoutSpan[];
+  output: string;
+  source_height: number;
+  source_width: number;
+  /**
+   * Who speaks from when (face numbers as in `faces`).
+   */
+  speakers: SpeakerTurn[];
+  start: number;
+  stats: AnalysisStats;
+  /**
+   * Output frame size.
+   */
+  width: number;
+}
+/**
+ * The face the crop is on from `time` on.
+ */
+export interface SpeakerTurn {
+  face: number;
+  time: number;
 }
 /**
  * What `tts` produced.

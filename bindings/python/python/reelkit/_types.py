@@ -16,6 +16,21 @@ else:
     from typing_extensions import NotRequired, TypedDict
 
 
+class AdaptiveConfig(TypedDict):
+    """Settings of the adaptive detector."""
+
+    min_score: NotRequired[float]
+    """Least content score a cut must also have (default 15)."""
+
+    ratio: NotRequired[float]
+    """A frame's score over the mean score of its neighbours at or above
+    which it is a cut (default 3.0).
+    """
+
+    window: NotRequired[int]
+    """Neighbours on each side the ratio is taken against (default 2)."""
+
+
 class WordDict(TypedDict):
     """One recognised word with its time span and confidence."""
 
@@ -221,6 +236,18 @@ class AlignJobSpec(TypedDict):
     params: NotRequired[AlignParams]
 
 
+class AnalysisStats(TypedDict):
+    """Counts and timings of an analysis."""
+
+    detector_runs: int
+    detector_seconds: float
+    faces_detected: int
+    frames_analysed: int
+
+    seconds: float
+    """Wall-clock seconds of the whole analysis and of the detector alone."""
+
+
 Aspect = Literal["16:9", "9:16", "1:1", "4:5", "source"]
 """The frame shape of exported clips."""
 
@@ -233,6 +260,10 @@ class AudioInfoDict(TypedDict):
     sample_format: str
     sample_rate: int
     stream_index: int
+
+
+Boundary = Literal["start", "cut", "fade", "dissolve"]
+"""What starts a scene."""
 
 
 CaptionPosition = Literal["bottom", "middle", "top"]
@@ -407,19 +438,102 @@ class BurnJobSpec(TypedDict):
     params: NotRequired[BurnParams]
 
 
+class LlmConfig(TypedDict):
+    """Where and how to ask."""
+
+    api_key_env: NotRequired[Optional[str]]
+    """Name of an environment variable holding a bearer token, if the endpoint needs one."""
+
+    max_chars: NotRequired[int]
+    """Longest excerpt sent per candidate, in characters (default 1500)."""
+
+    model: NotRequired[str]
+
+    prompt_file: NotRequired[Optional[str]]
+    """Prompt template file (default: the built-in one, [`DEFAULT_PROMPT`])."""
+
+    required: NotRequired[bool]
+    """Fail the job when the endpoint cannot be used (default false: keep the offline ranking)."""
+
+    retries: NotRequired[int]
+    """Further tries after a failed request or an answer that breaks the schema (default 2)."""
+
+    shortlist: NotRequired[int]
+    """How many of the offline ranker's best non-overlapping candidates are rated (default 8)."""
+
+    timeout: NotRequired[float]
+    """Seconds per request (default 60)."""
+
+    url: NotRequired[str]
+    """Base URL of the API, e.g. `http://127.0.0.1:8080/v1` (`/chat/completions` is appended)."""
+
+
 class SignalWeights(TypedDict):
-    """How much each signal counts."""
+    """How much each signal counts. A signal that cannot be measured for an
+    input (no video, no query, no embeddings, no LLM) drops out of the sum.
+    """
+
+    bursts: NotRequired[float]
+    """Laughter/applause-like bursts (broadband, no speech)."""
 
     energy: NotRequired[float]
+    """Mean level above the talk's mean."""
+
+    hook: NotRequired[float]
+    """Hook cues in the opening sentence."""
+
+    llm: NotRequired[float]
+    """The LLM's rating (only with `llm`)."""
+
+    loudness_peaks: NotRequired[float]
+    """Peak EBU R128 short-term loudness above the talk's typical loudness."""
+
+    motion: NotRequired[float]
+    """Mean frame-to-frame visual change."""
+
+    pace_change: NotRequired[float]
+    """Spread of the pace between the clip's sentences."""
+
+    payoff: NotRequired[float]
+    """A resolved ending: the question answered, a conclusion."""
+
+    query: NotRequired[float]
+    """Similarity to `query` (only with a query)."""
+
     scene_changes: NotRequired[float]
+    """Scene cuts per minute."""
+
+    speech_coverage: NotRequired[float]
+    """Share of the clip that is speech (no dead air)."""
+
     speech_density: NotRequired[float]
+    """Words per second."""
+
+    topic: NotRequired[float]
+    """One self-contained topic, coherent inside."""
+
+
+class SnapConfig(TypedDict):
+    """Where candidate edges may move."""
+
+    cut_window: NotRequired[float]
+    """Farthest a scene cut may be from the silence point to be taken (default 0.5 s)."""
+
+    max_pad: NotRequired[float]
+    """Farthest an edge moves from the first/last word into silence (default 0.4 s)."""
+
+    word_slack: NotRequired[float]
+    """How far an edge may reach into a word's time span (default 0.05 s)."""
 
 
 class ClipConfig(TypedDict):
     """Clip picking settings."""
 
     lead_in: NotRequired[float]
-    """Silence kept before the first and after the last word (default 0.15 / 0.35 s)."""
+    """Preferred silence before the first and after the last word (default 0.15 / 0.35 s)."""
+
+    llm: NotRequired[Optional[LlmConfig]]
+    """Optional re-ranking by an LLM behind an OpenAI-compatible endpoint (off by default)."""
 
     max_duration: NotRequired[float]
 
@@ -428,9 +542,16 @@ class ClipConfig(TypedDict):
     too short for the minimum, the longest possible clips are offered.
     """
 
+    query: NotRequired[Optional[str]]
+    """Rank by similarity to this text ("the part about pricing"); paraphrases match."""
+
+    semantic: NotRequired[bool]
+    """Use sentence embeddings (topics, coherence, answers, query) (default true)."""
+
     sentence_pause: NotRequired[float]
     """Pause (seconds) that ends a sentence without punctuation (default 1.2)."""
 
+    snap: NotRequired[SnapConfig]
     tail: NotRequired[float]
 
     top: NotRequired[int]
@@ -439,23 +560,121 @@ class ClipConfig(TypedDict):
     weights: NotRequired[SignalWeights]
 
 
+class CropKeyframe(TypedDict):
+    """A crop position at a time, in source seconds and source pixels."""
+
+    height: int
+    time: float
+    width: int
+    x: int
+    y: int
+
+
+Layout = Literal["follow", "split", "blur_fill", "center"]
+"""The layout of a span of the output."""
+
+
+class Rect(TypedDict):
+    """A rectangle in source pixels."""
+
+    height: int
+    width: int
+    x: int
+    y: int
+
+
+class LayoutSpan(TypedDict):
+    """One stretch of the output with one layout, in source seconds."""
+
+    end: float
+    layout: Layout
+
+    panels: NotRequired[List[Rect]]
+    """For `split`: the two crops, top first."""
+
+    start: float
+
+
+HookCue = Literal["question", "number", "strong_claim", "second_person", "contrast"]
+"""One thing a clip's opening does to hook a viewer."""
+
+
 class SignalScores(TypedDict):
-    """Each signal of a candidate, normalised to 0..1 across all candidates,
-    plus the raw measurement it came from.
+    """Each signal of a candidate, normalised to 0..1 (across all candidates
+    for the measured ones; absolute for cues), plus the raw measurement it
+    came from. Signals that could not be measured read 0 with a `None` raw.
     """
 
-    cuts: int
+    answer_at: NotRequired[Optional[float]]
+    """When the sentence answering the opening question starts (media seconds)."""
+
+    burst_at: NotRequired[Optional[float]]
+    """When the first such burst starts (media seconds)."""
+
+    burst_seconds: NotRequired[Optional[float]]
+    """Seconds of laughter/applause-like sound (broadband, no words) in the clip or in the 2 s after it (the reaction to its punchline)."""
+
+    bursts: NotRequired[float]
+
+    coherence: NotRequired[Optional[float]]
+    """Mean cosine of the clip's sentences to their centroid."""
+
+    cuts: NotRequired[int]
     """Scene cuts inside the clip."""
 
-    energy: float
+    ending: NotRequired[float]
+    """How well the last sentence lands (0..1)."""
 
-    energy_db: float
+    energy: NotRequired[float]
+
+    energy_db: NotRequired[float]
     """Mean loudness of the clip minus the file's mean, in dB."""
 
-    scene_changes: float
-    speech_density: float
+    hook: NotRequired[float]
 
-    words_per_second: float
+    hook_cues: NotRequired[List[HookCue]]
+    """What the opening sentence does: `question`, `number`, `strong_claim`, `second_person`, `contrast`."""
+
+    llm: NotRequired[float]
+    llm_reason: NotRequired[Optional[str]]
+
+    llm_score: NotRequired[Optional[float]]
+    """The LLM's rating (0..1) and its one-line reason."""
+
+    loudness_peaks: NotRequired[float]
+    motion: NotRequired[float]
+
+    motion_mean: NotRequired[Optional[float]]
+    """Mean HSV content change between frames (0..255)."""
+
+    pace_change: NotRequired[float]
+
+    pace_range_wps: NotRequired[float]
+    """Fastest minus slowest sentence, in words per second."""
+
+    payoff: NotRequired[float]
+
+    peak_lu: NotRequired[Optional[float]]
+    """Loudest EBU R128 short-term loudness in the clip minus the talk's typical short-term loudness, in LU."""
+
+    query: NotRequired[float]
+
+    query_similarity: NotRequired[Optional[float]]
+    """Cosine similarity to the query (half the clip's centroid, half its best sentence)."""
+
+    scene_changes: NotRequired[float]
+    speech_coverage: NotRequired[float]
+    speech_density: NotRequired[float]
+
+    speech_ratio: NotRequired[float]
+    """Share of the clip's time covered by words (0..1)."""
+
+    topic: NotRequired[float]
+
+    topic_boundaries: NotRequired[Optional[int]]
+    """Topic boundaries inside the clip (TextTiling over sentence embeddings)."""
+
+    words_per_second: NotRequired[float]
     """Words per second."""
 
 
@@ -465,12 +684,18 @@ class ClipReport(TypedDict):
     ass: str
     """The styled captions as an ASS script (plays in any ASS player)."""
 
+    crop: NotRequired[List[CropKeyframe]]
+    """With a non-source aspect: the region of the source shown over time
+    (source seconds, source pixels) and the layout of each span.
+    """
+
     duration: float
     end: float
 
     index: int
     """1-based rank."""
 
+    layout: NotRequired[List[LayoutSpan]]
     reason: str
     score: float
     signals: SignalScores
@@ -484,17 +709,181 @@ class ClipReport(TypedDict):
     vtt: str
 
 
+LayoutMode = Literal["auto", "follow", "split", "blur_fill", "center"]
+"""Which layout the output uses."""
+
+
+class ReframeConfig(TypedDict):
+    """Settings of speaker-aware reframing."""
+
+    analysis_fps: NotRequired[float]
+    """Frames per second analysed for mouth motion (default 10, at least
+    `detect_fps`).
+    """
+
+    analysis_width: NotRequired[int]
+    """Width of the frames decoded for analysis (default 640)."""
+
+    audio_turns: NotRequired[bool]
+    """Use a change of voice in the audio (spectral features) to find
+    speaker turns (default true); off uses mouth motion and speech
+    activity alone.
+    """
+
+    cut_distance: NotRequired[float]
+    """On a change of speaker the crop cuts instead of panning when the new
+    subject is more than this many crop widths away (default 0.5).
+    """
+
+    dead_zone: NotRequired[float]
+    """The crop does not move while the subject stays within this share of
+    the crop's width (or height) of its centre (default 0.12).
+    """
+
+    detect_fps: NotRequired[float]
+    """Face detections per second of video (default 4)."""
+
+    detect_width: NotRequired[int]
+    """Width of the frame the detector sees, in pixels (default 384;
+    rounded up to a multiple of 32).
+    """
+
+    layout: NotRequired[LayoutMode]
+    """`auto` (default), `follow`, `split`, `blur_fill` or `center`."""
+
+    max_faces: NotRequired[int]
+    """Most faces tracked at once (default 8)."""
+
+    max_pan_accel: NotRequired[float]
+    """Largest change of pan speed, in crop widths per second squared
+    (default 2.5): pans ease in and out.
+    """
+
+    max_pan_speed: NotRequired[float]
+    """Fastest pan, in crop widths per second (default 0.8)."""
+
+    min_confidence: NotRequired[float]
+    """Detector confidence needed for a face (default 0.5)."""
+
+    min_face_height: NotRequired[float]
+    """Faces smaller than this share of the frame height are ignored
+    (default 0.04).
+    """
+
+    min_hold: NotRequired[float]
+    """Shortest time the crop stays on a speaker before it may switch
+    (default 1.5 s).
+    """
+
+    min_span: NotRequired[float]
+    """Shortest span of one layout (default 2 s)."""
+
+    min_turn: NotRequired[float]
+    """Speech turns shorter than this do not move the crop (default 0.8 s):
+    an interjection is not a change of speaker.
+    """
+
+    split_min_switches: NotRequired[int]
+    """Split screen when the speaker changes at least this often within
+    `split_window` seconds (default 4 changes in 8 s: turns of 2 s or less).
+    """
+
+    split_window: NotRequired[float]
+
+    track_max_gap: NotRequired[float]
+    """A face identity survives this long without a detection (default 1 s)."""
+
+
+Detector = Literal["content", "adaptive", "fade"]
+"""Which boundary detector drives the scene list."""
+
+
+class DissolveConfig(TypedDict):
+    """How dissolves (cross-fades between two pictures) are found: a frame that
+    is the even mix of the frames `h` before and after it, while those two
+    differ in structure, is the middle of a dissolve.
+    """
+
+    enabled: NotRequired[bool]
+    """Detect dissolves with the content and adaptive detectors (default true)."""
+
+    max_duration: NotRequired[float]
+    """Longest dissolve in seconds that is looked for (default 2.0)."""
+
+    max_residual: NotRequired[float]
+    """Largest distance of the middle frame from the even mix, as a share of
+    the difference between the two pictures (default 0.2).
+    """
+
+    min_change: NotRequired[float]
+    """Least mean luma difference (0..255) between the two pictures
+    (default 20).
+    """
+
+    min_duration: NotRequired[float]
+    """Shortest dissolve in seconds (default 0.25)."""
+
+
+class FadeConfig(TypedDict):
+    """How fades are found: frames whose mean brightness (0..255) is below
+    `black_level` are black, above `white_level` white.
+    """
+
+    black_level: NotRequired[float]
+    """Mean brightness below which a frame is black (default 12)."""
+
+    enabled: NotRequired[bool]
+    """Add fades to the content and adaptive detectors' cuts (default
+    true): a run of black between two different pictures becomes one
+    boundary. The fade detector always reports every black or white run
+    that picture follows.
+    """
+
+    white_level: NotRequired[float]
+    """Mean brightness above which a frame is white (default 243); the fade
+    detector also reports fades through white.
+    """
+
+
 class SceneConfig(TypedDict):
     """Scene detection settings."""
+
+    adaptive: NotRequired[AdaptiveConfig]
 
     analysis_width: NotRequired[int]
     """Width frames are scaled to before analysis (default 128)."""
 
+    detector: NotRequired[Detector]
+    """The boundary detector (default `content`)."""
+
+    dissolve: NotRequired[DissolveConfig]
+    fade: NotRequired[FadeConfig]
+
+    fast_decode: NotRequired[bool]
+    """Let the decoder skip work that does not change the analysed picture
+    at analysis size: the in-loop deblocking filter and, where the codec
+    supports it, decoding at a reduced resolution (default true).
+    """
+
+    min_scene_frames: NotRequired[int]
+    """Shortest scene in frames (default 15, PySceneDetect's); a scene must
+    be long enough by both measures.
+    """
+
     min_scene_len: NotRequired[float]
     """Shortest scene in seconds (default 0.5)."""
 
+    threads: NotRequired[int]
+    """Decoder threads; 0 lets FFmpeg pick (default 0)."""
+
     threshold: NotRequired[float]
-    """Content score (0..255) at or above which a cut is declared (default 27)."""
+    """Content score (0..255) at or above which the content detector
+    declares a cut (default 27).
+    """
+
+
+TimelineFormat = Literal["otio", "fcpxml", "edl", "mlt"]
+"""An exchange format."""
 
 
 class ClipsJob(TypedDict):
@@ -540,12 +929,22 @@ class ClipsJob(TypedDict):
     default signals.
     """
 
+    reframe: NotRequired[ReframeConfig]
+    """How a non-source `aspect` follows faces and speakers (layout,
+    detection rate, pan limits...).
+    """
+
     scenes: NotRequired[SceneConfig]
 
     style: NotRequired[Optional[PresetName]]
     """Caption preset: `bold`, `clean`, `karaoke` or `pop`. `None` uses the
     brand kit's preset, else `bold` (big outlined words, the look clips
     had before presets existed).
+    """
+
+    timeline: NotRequired[List[TimelineFormat]]
+    """Editor timelines of the picks written beside the clips
+    (`timeline.otio`, `timeline.fcpxml`, `timeline.edl`, `timeline.mlt`).
     """
 
     top: NotRequired[Optional[int]]
@@ -562,6 +961,10 @@ class ClipsReport(TypedDict):
     input: str
     language: str
     model: str
+
+    timelines: NotRequired[List[str]]
+    """Timeline files written into the output directory."""
+
     width: int
 
 
@@ -1168,8 +1571,62 @@ class ProbeJobReport(MediaInfoDict):
     kind: Literal["probe"]
 
 
+class SpeakerTurn(TypedDict):
+    """The face the crop is on from `time` on."""
+
+    face: int
+    time: float
+
+
+class ReframeReport(TypedDict):
+    """What `reelkit reframe` produced."""
+
+    aspect: Aspect
+
+    crop: List[CropKeyframe]
+    """The region of the source shown over time (follow: the moving crop;
+    split: the box around both panels; blurred fill: the whole frame).
+    """
+
+    end: float
+
+    export_seconds: float
+    """Wall-clock seconds of the export (decode, draw, encode)."""
+
+    faces: int
+    """Faces tracked for long enough to count."""
+
+    height: int
+    input: str
+
+    layout: List[LayoutSpan]
+    """The layout of each span, in order, covering `start..end`."""
+
+    output: str
+    source_height: int
+    source_width: int
+
+    speakers: List[SpeakerTurn]
+    """Who speaks from when (face numbers as in `faces`)."""
+
+    start: float
+    stats: AnalysisStats
+
+    width: int
+    """Output frame size."""
+
+
+class ReframeJobReport(ReframeReport):
+    """What a job of kind `reframe` reports."""
+
+    kind: Literal["reframe"]
+
+
 class Scene(TypedDict):
     """One scene: `[start, end)` in seconds and frames."""
+
+    boundary: Boundary
+    """What starts this scene (`start` for the first)."""
 
     end: float
     end_frame: int
@@ -1181,7 +1638,12 @@ class ScenesReport(TypedDict):
     """What `scenes` produced."""
 
     fps: float
+    """Frame rate: the stream's average rate, or measured from the frame
+    times when the stream states none (or an absurd one).
+    """
+
     frames: int
+    """Decoded frames."""
 
     output: NotRequired[Optional[str]]
     """The file written, if any."""
@@ -1315,7 +1777,7 @@ class TtsJobReport(TtsReport):
     kind: Literal["tts"]
 
 
-JobReport = Union[ProbeJobReport, IngestJobReport, TranscodeJobReport, TranscribeJobReport, AlignJobReport, ScenesJobReport, ClipsJobReport, BurnJobReport, TtsJobReport, DubJobReport]
+JobReport = Union[ProbeJobReport, IngestJobReport, TranscodeJobReport, TranscribeJobReport, AlignJobReport, ScenesJobReport, ClipsJobReport, ReframeJobReport, BurnJobReport, TtsJobReport, DubJobReport]
 
 
 class ProbeParams(TypedDict):
@@ -1336,6 +1798,39 @@ class ProbeJobSpec(TypedDict):
     params: NotRequired[ProbeParams]
 
 
+class ReframeJob(TypedDict):
+    """A whole-video (or range) reframing job: `reelkit reframe`."""
+
+    aspect: NotRequired[Aspect]
+    """Target shape: `9:16` (default), `1:1`, `4:5` or `16:9`."""
+
+    crf: NotRequired[int]
+    end: NotRequired[Optional[float]]
+
+    max_long_side: NotRequired[int]
+    """Longest side of the output in pixels (default 1920)."""
+
+    preset: NotRequired[str]
+    reframe: NotRequired[ReframeConfig]
+
+    start: NotRequired[float]
+    """Range of the input in seconds (default: all of it)."""
+
+
+class ReframeJobSpec(TypedDict):
+    """A job of kind `reframe`."""
+
+    input: str
+    """video file"""
+
+    kind: Literal["reframe"]
+
+    output: str
+    """the reframed MP4 to write"""
+
+    params: NotRequired[ReframeJob]
+
+
 class ScenesJobSpec(TypedDict):
     """A job of kind `scenes`."""
 
@@ -1345,7 +1840,7 @@ class ScenesJobSpec(TypedDict):
     kind: Literal["scenes"]
 
     output: NotRequired[str]
-    """optional scene list file (.json)"""
+    """optional scene list file: .json, or .csv in PySceneDetect's layout"""
 
     params: NotRequired[SceneConfig]
 
@@ -1502,10 +1997,10 @@ class TtsJobSpec(TypedDict):
     params: NotRequired[TtsParams]
 
 
-JobSpec = Union[ProbeJobSpec, IngestJobSpec, TranscodeJobSpec, TranscribeJobSpec, AlignJobSpec, ScenesJobSpec, ClipsJobSpec, BurnJobSpec, TtsJobSpec, DubJobSpec]
+JobSpec = Union[ProbeJobSpec, IngestJobSpec, TranscodeJobSpec, TranscribeJobSpec, AlignJobSpec, ScenesJobSpec, ClipsJobSpec, ReframeJobSpec, BurnJobSpec, TtsJobSpec, DubJobSpec]
 
 
-ModelKind = Literal["whisper", "piper_voice", "sentence_encoder", "onnxruntime"]
+ModelKind = Literal["whisper", "piper_voice", "sentence_encoder", "onnxruntime", "face_detector"]
 """What a model is used for."""
 
 
@@ -1533,7 +2028,13 @@ class SceneList(TypedDict):
     """Detected scenes plus the per-frame scores they came from."""
 
     fps: float
+    """Frame rate: the stream's average rate, or measured from the frame
+    times when the stream states none (or an absurd one).
+    """
+
     frames: int
+    """Decoded frames."""
+
     scenes: List[Scene]
 
 
@@ -1633,12 +2134,15 @@ class Voice(TypedDict):
 
 
 __all__ = [
+    "AdaptiveConfig",
     "AlignJobReport",
     "AlignJobSpec",
     "AlignParams",
+    "AnalysisStats",
     "Aspect",
     "AsrConfig",
     "AudioInfoDict",
+    "Boundary",
     "BrandKit",
     "BurnJobReport",
     "BurnJobSpec",
@@ -1654,28 +2158,37 @@ __all__ = [
     "ClipsJobSpec",
     "ClipsReport",
     "Corner",
+    "CropKeyframe",
     "CudaDevice",
     "CueConfig",
     "CueReport",
+    "Detector",
     "Device",
+    "DissolveConfig",
     "DubJob",
     "DubJobReport",
     "DubJobSpec",
     "DubParams",
     "DubReport",
     "DuckConfig",
+    "FadeConfig",
     "FetchConfig",
     "FetchOptions",
     "FitConfig",
     "FitStatus",
     "HlsConfig",
     "HlsReport",
+    "HookCue",
     "IngestConfig",
     "IngestJobReport",
     "IngestJobSpec",
     "IngestReport",
     "JobReport",
     "JobSpec",
+    "Layout",
+    "LayoutMode",
+    "LayoutSpan",
+    "LlmConfig",
     "Loudness",
     "LoudnessTarget",
     "Markup",
@@ -1690,6 +2203,12 @@ __all__ = [
     "ProbeParams",
     "ProxyConfig",
     "ProxyReport",
+    "Rect",
+    "ReframeConfig",
+    "ReframeJob",
+    "ReframeJobReport",
+    "ReframeJobSpec",
+    "ReframeReport",
     "RenditionReport",
     "Scene",
     "SceneConfig",
@@ -1702,6 +2221,8 @@ __all__ = [
     "SignalScores",
     "SignalWeights",
     "Slate",
+    "SnapConfig",
+    "SpeakerTurn",
     "SpokenSentence",
     "SpriteConfig",
     "SpriteReport",
@@ -1712,6 +2233,7 @@ __all__ = [
     "SynthesisSummary",
     "ThumbnailConfig",
     "ThumbnailsReport",
+    "TimelineFormat",
     "TranscodeJob",
     "TranscodeJobReport",
     "TranscodeJobSpec",

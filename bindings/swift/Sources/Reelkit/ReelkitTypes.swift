@@ -103,9 +103,11 @@ public struct ClipsReport: Codable, Equatable, Sendable {
     public let duration: Double
     public let height: Int
     public let input, language, model: String
+    /// Timeline files written into the output directory.
+    public let timelines: [String]?
     public let width: Int
 
-    public init(aspect: Aspect, clips: [ClipReport], duration: Double, height: Int, input: String, language: String, model: String, width: Int) {
+    public init(aspect: Aspect, clips: [ClipReport], duration: Double, height: Int, input: String, language: String, model: String, timelines: [String]?, width: Int) {
         self.aspect = aspect
         self.clips = clips
         self.duration = duration
@@ -113,6 +115,7 @@ public struct ClipsReport: Codable, Equatable, Sendable {
         self.input = input
         self.language = language
         self.model = model
+        self.timelines = timelines
         self.width = width
     }
 }
@@ -139,9 +142,13 @@ public enum Aspect: String, Codable, Equatable, Sendable {
 public struct ClipReport: Codable, Equatable, Sendable {
     /// The styled captions as an ASS script (plays in any ASS player).
     public let ass: String
+    /// With a non-source aspect: the region of the source shown over time
+    /// (source seconds, source pixels) and the layout of each span.
+    public let crop: [CropKeyframe]?
     public let duration, end: Double
     /// 1-based rank.
     public let index: Int
+    public let layout: [LayoutSpan]?
     public let reason: String
     public let score: Double
     public let signals: SignalScores
@@ -152,11 +159,13 @@ public struct ClipReport: Codable, Equatable, Sendable {
     public let video: String
     public let vtt: String
 
-    public init(ass: String, duration: Double, end: Double, index: Int, reason: String, score: Double, signals: SignalScores, srt: String, start: Double, text: String, video: String, vtt: String) {
+    public init(ass: String, crop: [CropKeyframe]?, duration: Double, end: Double, index: Int, layout: [LayoutSpan]?, reason: String, score: Double, signals: SignalScores, srt: String, start: Double, text: String, video: String, vtt: String) {
         self.ass = ass
+        self.crop = crop
         self.duration = duration
         self.end = end
         self.index = index
+        self.layout = layout
         self.reason = reason
         self.score = score
         self.signals = signals
@@ -174,35 +183,208 @@ public struct ClipReport: Codable, Equatable, Sendable {
 // for types that require the use of JSONAny, nor will the implementation of Hashable be
 // synthesized for types that have collections (such as arrays or dictionaries).
 
-/// Each signal of a candidate, normalised to 0..1 across all candidates,
-/// plus the raw measurement it came from.
+/// A crop position at a time, in source seconds and source pixels.
+// MARK: - CropKeyframe
+public struct CropKeyframe: Codable, Equatable, Sendable {
+    public let height: Int
+    public let time: Double
+    public let width, x, y: Int
+
+    public init(height: Int, time: Double, width: Int, x: Int, y: Int) {
+        self.height = height
+        self.time = time
+        self.width = width
+        self.x = x
+        self.y = y
+    }
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// One stretch of the output with one layout, in source seconds.
+// MARK: - LayoutSpan
+public struct LayoutSpan: Codable, Equatable, Sendable {
+    public let end: Double
+    public let layout: Layout
+    /// For `split`: the two crops, top first.
+    public let panels: [Rect]?
+    public let start: Double
+
+    public init(end: Double, layout: Layout, panels: [Rect]?, start: Double) {
+        self.end = end
+        self.layout = layout
+        self.panels = panels
+        self.start = start
+    }
+}
+
+/// The layout of a span of the output.
+///
+/// One crop following the subject (the `crop` keyframes).
+///
+/// Two crops (`panels`) stacked, the first on top.
+///
+/// The whole frame fitted over a blurred, filled copy of itself.
+///
+/// The fixed centre crop.
+public enum Layout: String, Codable, Equatable, Sendable {
+    case blurFill = "blur_fill"
+    case center = "center"
+    case follow = "follow"
+    case split = "split"
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// A rectangle in source pixels.
+// MARK: - Rect
+public struct Rect: Codable, Equatable, Sendable {
+    public let height, width, x, y: Int
+
+    public init(height: Int, width: Int, x: Int, y: Int) {
+        self.height = height
+        self.width = width
+        self.x = x
+        self.y = y
+    }
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// Each signal of a candidate, normalised to 0..1 (across all candidates
+/// for the measured ones; absolute for cues), plus the raw measurement it
+/// came from. Signals that could not be measured read 0 with a `None` raw.
 // MARK: - SignalScores
 public struct SignalScores: Codable, Equatable, Sendable {
+    /// When the sentence answering the opening question starts (media seconds).
+    public let answerAt: Double?
+    /// When the first such burst starts (media seconds).
+    public let burstAt: Double?
+    /// Seconds of laughter/applause-like sound (broadband, no words) in the clip or in the 2 s
+    /// after it (the reaction to its punchline).
+    public let burstSeconds: Double?
+    public let bursts: Double?
+    /// Mean cosine of the clip's sentences to their centroid.
+    public let coherence: Double?
     /// Scene cuts inside the clip.
-    public let cuts: Int
-    public let energy: Double
+    public let cuts: Int?
+    /// How well the last sentence lands (0..1).
+    public let ending: Double?
+    public let energy: Double?
     /// Mean loudness of the clip minus the file's mean, in dB.
-    public let energyDb: Double
-    public let sceneChanges, speechDensity: Double
+    public let energyDb: Double?
+    public let hook: Double?
+    /// What the opening sentence does: `question`, `number`, `strong_claim`, `second_person`,
+    /// `contrast`.
+    public let hookCues: [HookCue]?
+    public let llm: Double?
+    public let llmReason: String?
+    /// The LLM's rating (0..1) and its one-line reason.
+    public let llmScore: Double?
+    public let loudnessPeaks, motion: Double?
+    /// Mean HSV content change between frames (0..255).
+    public let motionMean: Double?
+    public let paceChange: Double?
+    /// Fastest minus slowest sentence, in words per second.
+    public let paceRangeWps: Double?
+    public let payoff: Double?
+    /// Loudest EBU R128 short-term loudness in the clip minus the talk's typical short-term
+    /// loudness, in LU.
+    public let peakLu: Double?
+    public let query: Double?
+    /// Cosine similarity to the query (half the clip's centroid, half its best sentence).
+    public let querySimilarity: Double?
+    public let sceneChanges, speechCoverage, speechDensity: Double?
+    /// Share of the clip's time covered by words (0..1).
+    public let speechRatio: Double?
+    public let topic: Double?
+    /// Topic boundaries inside the clip (TextTiling over sentence embeddings).
+    public let topicBoundaries: Int?
     /// Words per second.
-    public let wordsPerSecond: Double
+    public let wordsPerSecond: Double?
 
     public enum CodingKeys: String, CodingKey {
-        case cuts, energy
+        case answerAt = "answer_at"
+        case burstAt = "burst_at"
+        case burstSeconds = "burst_seconds"
+        case bursts, coherence, cuts, ending, energy
         case energyDb = "energy_db"
+        case hook
+        case hookCues = "hook_cues"
+        case llm
+        case llmReason = "llm_reason"
+        case llmScore = "llm_score"
+        case loudnessPeaks = "loudness_peaks"
+        case motion
+        case motionMean = "motion_mean"
+        case paceChange = "pace_change"
+        case paceRangeWps = "pace_range_wps"
+        case payoff
+        case peakLu = "peak_lu"
+        case query
+        case querySimilarity = "query_similarity"
         case sceneChanges = "scene_changes"
+        case speechCoverage = "speech_coverage"
         case speechDensity = "speech_density"
+        case speechRatio = "speech_ratio"
+        case topic
+        case topicBoundaries = "topic_boundaries"
         case wordsPerSecond = "words_per_second"
     }
 
-    public init(cuts: Int, energy: Double, energyDb: Double, sceneChanges: Double, speechDensity: Double, wordsPerSecond: Double) {
+    public init(answerAt: Double?, burstAt: Double?, burstSeconds: Double?, bursts: Double?, coherence: Double?, cuts: Int?, ending: Double?, energy: Double?, energyDb: Double?, hook: Double?, hookCues: [HookCue]?, llm: Double?, llmReason: String?, llmScore: Double?, loudnessPeaks: Double?, motion: Double?, motionMean: Double?, paceChange: Double?, paceRangeWps: Double?, payoff: Double?, peakLu: Double?, query: Double?, querySimilarity: Double?, sceneChanges: Double?, speechCoverage: Double?, speechDensity: Double?, speechRatio: Double?, topic: Double?, topicBoundaries: Int?, wordsPerSecond: Double?) {
+        self.answerAt = answerAt
+        self.burstAt = burstAt
+        self.burstSeconds = burstSeconds
+        self.bursts = bursts
+        self.coherence = coherence
         self.cuts = cuts
+        self.ending = ending
         self.energy = energy
         self.energyDb = energyDb
+        self.hook = hook
+        self.hookCues = hookCues
+        self.llm = llm
+        self.llmReason = llmReason
+        self.llmScore = llmScore
+        self.loudnessPeaks = loudnessPeaks
+        self.motion = motion
+        self.motionMean = motionMean
+        self.paceChange = paceChange
+        self.paceRangeWps = paceRangeWps
+        self.payoff = payoff
+        self.peakLu = peakLu
+        self.query = query
+        self.querySimilarity = querySimilarity
         self.sceneChanges = sceneChanges
+        self.speechCoverage = speechCoverage
         self.speechDensity = speechDensity
+        self.speechRatio = speechRatio
+        self.topic = topic
+        self.topicBoundaries = topicBoundaries
         self.wordsPerSecond = wordsPerSecond
     }
+}
+
+/// One thing a clip's opening does to hook a viewer.
+public enum HookCue: String, Codable, Equatable, Sendable {
+    case contrast = "contrast"
+    case number = "number"
+    case question = "question"
+    case secondPerson = "second_person"
+    case strongClaim = "strong_claim"
 }
 
 //
@@ -1228,6 +1410,8 @@ public struct ProgressEvent: Codable, Equatable, Sendable {
 /// Loading a model (Whisper, a voice) into memory.
 ///
 /// Downloading, verifying and installing models; counted in bytes.
+///
+/// Finding faces and the active speaker for a moving crop.
 public enum Stage: String, Codable, Equatable, Sendable {
     case decodeAudio = "decode_audio"
     case download = "download"
@@ -1238,6 +1422,7 @@ public enum Stage: String, Codable, Equatable, Sendable {
     case mix = "mix"
     case probe = "probe"
     case rank = "rank"
+    case reframe = "reframe"
     case render = "render"
     case scenes = "scenes"
     case signals = "signals"
