@@ -10,6 +10,7 @@
 #                      workspace builds dependencies at opt-level 3 already)
 #   REELKIT_TESTDATA   shared test media (default <repo>/../shared/testdata)
 #   REELKIT_REQUIRE_MODELS=1  fail instead of skipping when tiny.en is missing
+#   REELKIT_PY_FEATURES cargo features for the extension (e.g. `cuda`)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +32,12 @@ unset CONDA_PREFIX
 
 cd "$here"
 start=$(date +%s)
-maturin develop --quiet --profile "$profile"
+# Cargo features of the extension (e.g. REELKIT_PY_FEATURES=cuda on a GPU
+# machine); the tests read the same variable to know what to expect.
+export REELKIT_PY_FEATURES="${REELKIT_PY_FEATURES:-}"
+features=()
+[ -n "$REELKIT_PY_FEATURES" ] && features=(--features "$REELKIT_PY_FEATURES")
+maturin develop --quiet --profile "$profile" "${features[@]}"
 echo "built reelkit._reelkit ($profile) in $(( $(date +%s) - start )) s" >&2
 
 exec python -m pytest "$here/tests" "$@"
