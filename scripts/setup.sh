@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs what reelkit needs on Debian 12 (system packages as root, a Python
-# venv, the CLI build and the models). Safe to run again: every step is
-# skipped when already done.
+# Installs what reelkit needs on a fresh Debian 12 (system packages as root
+# or through sudo, a Python venv, the CLI build and the models). Safe to run
+# again: every step is skipped when already done, so a second run takes
+# seconds.
+#
+# Required toolchains (checked, not assumed; each failure says what to do):
+#   Rust   >= 1.85 (the workspace's rust-version; rustup.rs installs it)
+#   Python >= 3.11 (the pinned dev tools and the ONNX Runtime wheel are cp311+;
+#                   Debian 12 ships 3.11)
+#   Node   >= 20   (the Node binding; Debian 12's nodejs is 18, so install
+#                   Node 20+ from nodejs.org or NodeSource)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,8 +19,16 @@ TOOLS="${REELKIT_TOOLS:-$HOME/.cache/reelkit/tools}"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
+RUST_MIN=1.85
+PYTHON_MIN=3.11
+NODE_MIN=20
+
 APT_PACKAGES=(
-  pkg-config clang libclang-dev cmake
+  # C/C++ toolchain: whisper.cpp (cmake), bindgen for FFmpeg (libclang), cc crates.
+  build-essential pkg-config clang libclang-dev cmake git ca-certificates curl
+  # Python venv and headers for the dev tools and the Python binding.
+  python3 python3-venv python3-dev python3-pip
+  # FFmpeg libraries (ffmpeg-next) and CLI.
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev
   ffmpeg espeak-ng libespeak-ng-dev
@@ -35,10 +51,28 @@ install_system_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+fail() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Whether version $1 is at least $2 (dotted numbers).
+at_least() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]; }
+
 check_toolchains() {
-  command -v cargo >/dev/null || { echo "error: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
-  command -v python3 >/dev/null || { echo "error: python3 is required" >&2; exit 1; }
-  command -v node >/dev/null || { echo "error: Node.js 20+ is required" >&2; exit 1; }
+  local v
+  command -v cargo >/dev/null && command -v rustc >/dev/null \
+    || fail "Rust $RUST_MIN or newer is required and was not found: install it from https://rustup.rs"
+  v="$(rustc --version | awk '{print $2}')"
+  at_least "${v%%-*}" "$RUST_MIN" || fail "Rust $RUST_MIN or newer is required, found $v: run \`rustup update stable\`"
+
+  command -v python3 >/dev/null || fail "Python $PYTHON_MIN or newer is required and python3 was not found"
+  v="$(python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+  at_least "$v" "$PYTHON_MIN" || fail "Python $PYTHON_MIN or newer is required, found $v"
+  python3 -c 'import venv, ensurepip' 2>/dev/null \
+    || fail "python3 cannot create virtual environments: install python3-venv (apt-get install python3-venv)"
+
+  command -v node >/dev/null || fail "Node.js $NODE_MIN or newer is required and was not found (Debian 12's nodejs is 18: use nodejs.org or NodeSource)"
+  v="$(node --version)"; v="${v#v}"
+  at_least "$v" "$NODE_MIN" || fail "Node.js $NODE_MIN or newer is required, found $v (Debian 12's nodejs is 18: use nodejs.org or NodeSource)"
+  command -v npm >/dev/null || fail "npm is required with Node.js $NODE_MIN (it ships with nodejs.org's builds)"
 }
 
 setup_venv() {
@@ -47,6 +81,9 @@ setup_venv() {
     mkdir -p "$(dirname "$VENV")"
     python3 -m venv "$VENV"
   fi
+  local v
+  v="$("$VENV/bin/python" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+  at_least "$v" "$PYTHON_MIN" || fail "the venv $VENV has Python $v; $PYTHON_MIN or newer is required (remove it and run again)"
   # Reinstall only when the pinned requirements change.
   local want have
   want="$(sha256sum "$ROOT/scripts/requirements-dev.txt" | cut -d' ' -f1)"

@@ -11,14 +11,12 @@ fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/sample.mp4")
 }
 
+/// Whether tiny.en is installed; a failure with `REELKIT_REQUIRE_MODELS=1`.
 fn models_installed() -> bool {
     let out = reelkit(&["models", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ok = list.as_array().unwrap().iter().any(|m| m["id"] == "tiny.en" && m["installed"] == true);
-    if !ok && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
-        panic!("models are not installed (run `reelkit models fetch`)");
-    }
-    ok
+    reelkit_testkit::require(reelkit_testkit::Fixture::Models, ok, "model tiny.en (run `reelkit models fetch`)").is_some()
 }
 
 /// stderr is exactly one line starting with "error:", with no panic text.
@@ -68,7 +66,6 @@ fn bad_inputs_exit_non_zero_with_one_line() {
 #[test]
 fn clips_writes_the_contracted_files() {
     if !models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -118,7 +115,6 @@ fn clips_query_and_timeline_flags() {
     let bad = reelkit(&["clips", sample().to_str().unwrap(), "--timeline", "otio,aaf", "--out", dir.path().join("x").to_str().unwrap()]);
     assert_one_clean_error_line(&bad);
     if !models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let out_dir = dir.path().join("out");

@@ -10,29 +10,17 @@ fn reelkit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_reelkit")).args(args).output().expect("reelkit runs")
 }
 
-fn required() -> bool {
-    ["REELKIT_REQUIRE_TESTDATA", "REELKIT_REQUIRE_MODELS"].iter().any(|k| std::env::var(k).as_deref() == Ok("1"))
-}
 
 /// The `quick` scene (two faces, quick exchanges) at 640x360, or None (a
 /// visible skip) when the venv or the models are missing and not required.
 fn media(dir: &Path) -> Option<PathBuf> {
     let store = reelkit::models::ModelStore::from_env();
     let models = store.centerface().is_ok() && store.whisper_model("tiny.en").is_ok();
-    if !models {
-        assert!(!required(), "models missing: run `reelkit models fetch`");
-        eprintln!("SKIP: models missing");
-        return None;
-    }
-    let venv = std::env::var_os("REELKIT_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cache/reelkit/venv"));
-    let python = venv.join("bin/python");
-    if !Command::new(&python).args(["-c", "import skimage"]).output().is_ok_and(|o| o.status.success()) {
-        assert!(!required(), "{} lacks scikit-image (bash scripts/setup.sh installs it)", python.display());
-        eprintln!("SKIP: scikit-image missing");
-        return None;
-    }
+    use reelkit_testkit::{require, Fixture};
+    require(Fixture::Models, models, "CenterFace and tiny.en (run `reelkit models fetch`)")?;
+    let python = reelkit_testkit::venv().join("bin/python");
+    let skimage = Command::new(&python).args(["-c", "import skimage"]).output().is_ok_and(|o| o.status.success());
+    require(Fixture::Tools, skimage, &format!("scikit-image in {} (bash scripts/setup.sh installs it)", python.display()))?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/make_face_media.py");
     let ok = Command::new(&python)
         .arg(script)

@@ -1,7 +1,7 @@
 //! `reelkit scenes`: the JSON and CSV contract, detectors and thresholds,
 //! and one-line errors.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn reelkit(args: &[&str]) -> Output {
@@ -11,18 +11,7 @@ fn reelkit(args: &[&str]) -> Output {
 /// `../shared/testdata/scene-detection/videos/NAME`; missing test data fails
 /// under `REELKIT_REQUIRE_TESTDATA=1` and skips otherwise.
 fn video(name: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("REELKIT_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    let path = root.join("scene-detection/videos").join(name);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("REELKIT_REQUIRE_TESTDATA").as_deref() == Ok("1") {
-        panic!("{} not found (set REELKIT_TESTDATA)", path.display());
-    }
-    eprintln!("SKIP: {} not found", path.display());
-    None
+    reelkit_testkit::testdata_file(&format!("scene-detection/videos/{name}"))
 }
 
 fn ok(out: &Output) {

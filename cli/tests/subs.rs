@@ -95,20 +95,19 @@ fn burn_preview_presets_and_check() {
     one_error_line(&reelkit(&["subs", "burn", input.to_str().unwrap(), script.to_str().unwrap(), "--out", out.to_str().unwrap(), "--crf", "60"]));
 }
 
+/// Whether tiny.en (what `clips` transcribes with) is installed; a failure
+/// with `REELKIT_REQUIRE_MODELS=1`.
 fn models_installed() -> bool {
     let out = reelkit(&["models", "list", "--json"]);
-    let installed = String::from_utf8_lossy(&out.stdout).contains("\"installed\": true");
-    if !installed && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
-        panic!("models are not installed");
-    }
-    installed
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ok = list.as_array().unwrap().iter().any(|m| m["id"] == "tiny.en" && m["installed"] == true);
+    reelkit_testkit::require(reelkit_testkit::Fixture::Models, ok, "model tiny.en (run `reelkit models fetch`)").is_some()
 }
 
 #[test]
 fn clips_apply_the_style_and_brand_kit() {
     one_error_line(&reelkit(&["clips", sample().to_str().unwrap(), "--style", "fancy", "--out", "/tmp/never"]));
     if !models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -7,16 +7,15 @@ fn reelkit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_reelkit")).args(args).output().expect("reelkit runs")
 }
 
+/// Whether the joe voice and ONNX Runtime are installed; a failure with
+/// `REELKIT_REQUIRE_MODELS=1`.
 fn models_installed() -> bool {
     let out = reelkit(&["models", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let ok = ["joe", "onnxruntime"]
         .iter()
         .all(|id| list.as_array().unwrap().iter().any(|m| m["id"] == *id && m["installed"] == true));
-    if !ok && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
-        panic!("models are not installed (run `reelkit models fetch`)");
-    }
-    ok
+    reelkit_testkit::require(reelkit_testkit::Fixture::Models, ok, "the joe voice and ONNX Runtime (run `reelkit models fetch`)").is_some()
 }
 
 fn assert_one_clean_error_line(out: &Output) {
@@ -51,7 +50,6 @@ fn ebur128(path: &Path) -> (f64, f64) {
 #[test]
 fn tts_writes_a_wav_and_lists_voices() {
     if !models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -103,7 +101,6 @@ fn tts_bad_input_is_one_clean_line() {
 #[test]
 fn dub_writes_the_contracted_files_and_report() {
     if !models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

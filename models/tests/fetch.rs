@@ -78,10 +78,7 @@ macro_rules! need_testdata {
     ($e:expr) => {
         match $e {
             Some(v) => v,
-            None => {
-                eprintln!("SKIP: shared test data not found (set REELKIT_TESTDATA)");
-                return;
-            }
+            None => return,
         }
     };
 }
@@ -494,11 +491,8 @@ fn provisioned_centerface_has_symbolic_dims() {
     let store = ModelStore::from_env();
     let path = match store.centerface() {
         Ok(p) => p,
-        Err(e) if std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") => {
-            panic!("CenterFace is required: {e}")
-        }
         Err(e) => {
-            eprintln!("SKIP: {e}");
+            reelkit_testkit::missing(reelkit_testkit::Fixture::Models, &format!("CenterFace ({e})"));
             return;
         }
     };

@@ -144,6 +144,16 @@ async fn bodies_that_cannot_be_used() {
     assert!(r.body["error"]["message"].as_str().unwrap().contains(&UPLOAD_LIMIT.to_string()), "{}", r.body);
     let r = api.post(&format!("/v1/projects/{project}/uploads"), json!({"filename": "big.mp4", "size": UPLOAD_LIMIT + 1})).await;
     refused(&r, 413, "a resumable upload over the limit");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains(&UPLOAD_LIMIT.to_string()), "{}", r.body);
+    // The other multipart routes name the same real limit (never "0").
+    for path in [format!("/v1/projects/{project}/files"), "/v1/probe".to_owned()] {
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(vec![0u8; UPLOAD_LIMIT as usize + 1024]).file_name("big.mp4"));
+        let r = api.send(api.request(Method::POST, &path).multipart(form)).await;
+        refused(&r, 413, &format!("a multipart body over the limit to {path}"));
+        let message = r.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("the {UPLOAD_LIMIT} byte limit")), "{path}: {message}");
+    }
     let r = api.post(&format!("/v1/projects/{project}/uploads"), json!({"filename": "s.mp4", "size": 10})).await;
     let url = r.body["url"].as_str().unwrap().to_owned();
     let r = api.send(api.request(Method::PATCH, &url).header("Upload-Offset", "0").body(vec![0u8; 11])).await;
@@ -274,5 +284,24 @@ async fn a_stalled_upload_times_out() {
     // What arrived is kept: the upload resumes from there.
     let head = api.send(api.request(Method::HEAD, &url)).await;
     assert_eq!(head.headers["upload-offset"], "10");
+
+    // A multipart upload that stalls mid-body is cut off the same way.
+    let stalled = futures_util::stream::unfold(0, |step| async move {
+        match step {
+            0 => Some((Ok::<_, std::io::Error>(vec![7u8; 1000]), 1)),
+            1 => {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                Some((Ok(vec![7u8; 10]), 2))
+            }
+            _ => None,
+        }
+    });
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(stalled)).file_name("slow.mp4"));
+    let started = std::time::Instant::now();
+    let r = api.send(api.request(Method::POST, &format!("/v1/projects/{project}/videos")).multipart(form)).await;
+    refused(&r, 408, "a stalled multipart upload");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "answered at the deadline");
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("1 s"), "names the configured deadline: {}", r.body);
     server.stop().await;
 }

@@ -269,7 +269,6 @@ async fn whole_flow(server_base: &str, presigned: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_and_the_local_store() {
     if !common::models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let server = InProcess::start(Vec::new(), common::TEST_CHAIN).await;
@@ -280,7 +279,6 @@ async fn sqlite_and_the_local_store() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_and_s3() {
     if !common::models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     let pg = require!(PgCluster::start(), "PostgreSQL (initdb, pg_ctl)");
@@ -306,7 +304,6 @@ async fn postgres_and_s3() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_pause_resume_retry_and_side_effects() {
     if !common::models_installed() {
-        eprintln!("SKIP: models not installed");
         return;
     }
     // A chain whose transcode is slow enough to cancel while it runs.

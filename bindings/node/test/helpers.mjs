@@ -17,25 +17,50 @@ export const testdata = (() => {
   return existsSync(join(dir, 'MANIFEST.md')) ? dir : null
 })()
 
+// The switches of the test command (scripts/test.sh sets them all): with one
+// set, a missing fixture of its kind FAILS the run instead of skipping.
+const SWITCHES = {
+  testdata: ['REELKIT_REQUIRE_TESTDATA'],
+  models: ['REELKIT_REQUIRE_MODELS'],
+  // Programs scripts/setup.sh installs or builds (ffmpeg, the reelkit CLI).
+  tools: ['REELKIT_REQUIRE_TESTDATA', 'REELKIT_REQUIRE_MODELS', 'REELKIT_REQUIRE_SERVICES'],
+}
+
+/**
+ * The one rule for a missing fixture of `kind` ('testdata', 'models' or
+ * 'tools'), as a `skip` option: `false` when present; when missing, throws
+ * if the test command requires it, else returns `reason` (a visible skip).
+ */
+export function requireFixture(kind, present, reason) {
+  if (present) return false
+  const switches = SWITCHES[kind]
+  if (switches.some((s) => process.env[s] === '1')) {
+    throw new Error(`${reason}, and ${switches.join('/')}=1 requires it (run scripts/setup.sh)`)
+  }
+  return reason
+}
+
 /** `skip` option for tests that need a file of the shared test data. */
 export function needsTestdata(relative) {
-  if (!testdata) return `test data not found (set REELKIT_TESTDATA; looked in ${join(repoRoot, '..', 'shared', 'testdata')})`
-  return existsSync(join(testdata, relative)) ? false : `${relative} missing from ${testdata}`
+  const root = testdata ?? join(repoRoot, '..', 'shared', 'testdata')
+  const found = requireFixture('testdata', testdata !== null, `test data not found (set REELKIT_TESTDATA; looked in ${root})`)
+  if (found) return found
+  return requireFixture('testdata', existsSync(join(testdata, relative)), `${relative} missing from ${testdata}`)
 }
 
 export const dataPath = (relative) => (testdata ? join(testdata, relative) : relative)
+
+/** Whether model `id` is installed in the store the binding uses. */
+export async function modelInstalled(id) {
+  const models = await reelkit.modelsList()
+  return Boolean(models.find((m) => m.id === id)?.installed)
+}
 
 /**
  * `skip` option for tests that need the tiny.en Whisper model installed.
  * With `REELKIT_REQUIRE_MODELS=1` a missing model fails the run instead.
  */
-export const needsModel = await (async () => {
-  const models = await reelkit.modelsList()
-  if (models.find((m) => m.id === 'tiny.en')?.installed) return false
-  const reason = 'model tiny.en is not installed (run `reelkit models fetch tiny.en`)'
-  if (process.env.REELKIT_REQUIRE_MODELS === '1') throw new Error(`${reason}; REELKIT_REQUIRE_MODELS=1 requires it`)
-  return reason
-})()
+export const needsModel = requireFixture('models', await modelInstalled('tiny.en'), 'model tiny.en is not installed (run `reelkit models fetch tiny.en`)')
 
 /** A fresh temporary directory, removed when the process exits. */
 export function tempDir() {

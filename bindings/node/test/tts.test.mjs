@@ -5,16 +5,13 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 
-import { ffmpeg, reelkit, tempDir } from './helpers.mjs'
+import { ffmpeg, modelInstalled, reelkit, requireFixture, tempDir } from './helpers.mjs'
 
-const needsVoice = await (async () => {
-  const models = await reelkit.modelsList()
-  const ok = ['joe', 'onnxruntime'].every((id) => models.find((m) => m.id === id)?.installed)
-  if (ok) return false
-  const reason = 'the joe voice and ONNX Runtime are not installed (run `reelkit models fetch`)'
-  if (process.env.REELKIT_REQUIRE_MODELS === '1') throw new Error(`${reason}; REELKIT_REQUIRE_MODELS=1 requires it`)
-  return reason
-})()
+const needsVoice = requireFixture(
+  'models',
+  (await modelInstalled('joe')) && (await modelInstalled('onnxruntime')),
+  'the joe voice and ONNX Runtime are not installed (run `reelkit models fetch`)',
+)
 
 test('synthesize returns Float32Array audio, deterministic per seed', { skip: needsVoice }, async () => {
   const events = []

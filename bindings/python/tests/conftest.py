@@ -22,18 +22,37 @@ def _testdata_dir() -> Path:
 
 TESTDATA = _testdata_dir()
 
+# The switches of the test command (scripts/test.sh sets them all): with one
+# set, a missing fixture of its kind FAILS the test instead of skipping it.
+_SWITCHES = {
+    "testdata": ("REELKIT_REQUIRE_TESTDATA",),
+    "models": ("REELKIT_REQUIRE_MODELS",),
+    # Programs scripts/setup.sh installs (ffmpeg, yt-dlp, the built CLI).
+    "tools": ("REELKIT_REQUIRE_TESTDATA", "REELKIT_REQUIRE_MODELS", "REELKIT_REQUIRE_SERVICES"),
+}
+
+
+def require(kind: str, present: bool, reason: str) -> None:
+    """The one rule for a missing fixture of `kind` ("testdata", "models" or
+    "tools"): fail when the test command requires it, skip (saying why)
+    otherwise. Every test and fixture goes through here."""
+    if present:
+        return
+    switches = _SWITCHES[kind]
+    if any(os.environ.get(s) == "1" for s in switches):
+        pytest.fail(f"{reason}, and {'/'.join(switches)}=1 requires it (run scripts/setup.sh)")
+    pytest.skip(reason)
+
 
 @pytest.fixture(scope="session")
 def testdata() -> Path:
-    if not TESTDATA.is_dir():
-        pytest.skip(f"shared test media not found at {TESTDATA} (set REELKIT_TESTDATA to its folder)")
+    require("testdata", (TESTDATA / "MANIFEST.md").is_file(), f"shared test media not found at {TESTDATA} (set REELKIT_TESTDATA)")
     return TESTDATA
 
 
 def _shared_file(testdata: Path, relative: str) -> Path:
     path = testdata / relative
-    if not path.is_file():
-        pytest.skip(f"{relative} is missing from the shared test media at {testdata}")
+    require("testdata", path.is_file(), f"{relative} is missing from the shared test media at {testdata}")
     return path
 
 
@@ -49,39 +68,26 @@ def speech_video(testdata: Path) -> Path:
     return _shared_file(testdata, "speech-video/example.mp4")
 
 
-def _required(reason: str) -> None:
-    """Skip for `reason`, or fail when the test command requires everything."""
-    if "1" in (os.environ.get("REELKIT_REQUIRE_TESTDATA"), os.environ.get("REELKIT_REQUIRE_MODELS")):
-        pytest.fail(reason + " (and the test command requires it)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def reelkit_cli() -> Path:
     """The `reelkit` CLI of this checkout (`cargo build -p reelkit-cli`)."""
     configured = os.environ.get("REELKIT_CLI")
     target = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache" / "reelkit" / "target"))
     path = Path(configured) if configured else target / "debug" / "reelkit"
-    if not path.is_file():
-        _required(f"the reelkit CLI is not built at {path} (cargo build -p reelkit-cli, or set REELKIT_CLI)")
+    require("tools", path.is_file(), f"the reelkit CLI is not built at {path} (cargo build -p reelkit-cli, or set REELKIT_CLI)")
     return path
 
 
 @pytest.fixture(scope="session")
 def tiny_model() -> str:
     installed = {m["id"] for m in reelkit.models_list() if m["installed"]}
-    if "tiny.en" not in installed:
-        reason = "Whisper model tiny.en is not installed (run `reelkit models fetch tiny.en`)"
-        if os.environ.get("REELKIT_REQUIRE_MODELS") == "1":
-            pytest.fail(reason + " and REELKIT_REQUIRE_MODELS=1")
-        pytest.skip(reason)
+    require("models", "tiny.en" in installed, "Whisper model tiny.en is not installed (run `reelkit models fetch tiny.en`)")
     return "tiny.en"
 
 
 def ffmpeg(*args: str) -> None:
     """Run the ffmpeg CLI quietly, failing the test on error."""
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("the ffmpeg CLI is needed to generate test media")
+    require("tools", shutil.which("ffmpeg") is not None, "the ffmpeg CLI is needed to generate test media")
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 

@@ -19,7 +19,7 @@ import pytest
 
 import reelkit
 
-from conftest import ffmpeg
+from conftest import ffmpeg, require
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +185,8 @@ def test_ingest_errors_are_typed(tmp_path: Path, lavfi_mp4: Path, site: tuple[st
 
 def test_ingest_through_yt_dlp(tmp_path: Path, lavfi_mp4: Path, site: tuple[str, Path]) -> None:
     base, root = site
-    if shutil.which("yt-dlp") is None and not (Path.home() / ".cache/reelkit/venv/bin/yt-dlp").exists():
-        pytest.skip("yt-dlp is not installed (pip install yt-dlp)")
+    found = shutil.which("yt-dlp") is not None or (Path.home() / ".cache/reelkit/venv/bin/yt-dlp").exists()
+    require("tools", found, "yt-dlp is not installed (pip install yt-dlp into the dev venv)")
     ffmpeg("-i", str(lavfi_mp4), "-c", "copy", "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod", str(root / "stream.m3u8"))
     report = reelkit.ingest(f"{base}/stream.m3u8", tmp_path / "store")
     assert report["method"] == "yt-dlp"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import threading
@@ -13,17 +12,13 @@ import pytest
 
 import reelkit
 
-from conftest import ffmpeg
+from conftest import ffmpeg, require
 
 
 @pytest.fixture(scope="session")
 def joe() -> str:
     installed = {m["id"] for m in reelkit.models_list() if m["installed"]}
-    if not {"joe", "onnxruntime"} <= installed:
-        reason = "the joe voice and ONNX Runtime are not installed (run `reelkit models fetch`)"
-        if os.environ.get("REELKIT_REQUIRE_MODELS") == "1":
-            pytest.fail(reason + " and REELKIT_REQUIRE_MODELS=1")
-        pytest.skip(reason)
+    require("models", {"joe", "onnxruntime"} <= installed, "the joe voice and ONNX Runtime are not installed (run `reelkit models fetch`)")
     return "joe"
 
 

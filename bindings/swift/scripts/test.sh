@@ -7,8 +7,8 @@
 #   scripts/test.sh [pytest args...]
 #
 # Python: $REELKIT_VENV (default ~/.cache/reelkit/venv) is created if
-# missing and gets the dev requirements (pytest, tree-sitter-swift) if it
-# lacks them. The clips test compares with the CLI, built here too.
+# missing and gets pytest and tree-sitter-swift at the versions
+# scripts/requirements-dev.txt pins. The clips test compares with the CLI, built here too.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,9 +18,8 @@ venv="${REELKIT_VENV:-$HOME/.cache/reelkit/venv}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c 'import pytest, tree_sitter_swift' 2>/dev/null; then
-    "$venv/bin/python" -m pip install --quiet -r ../../scripts/requirements-dev.txt
-fi
+# The test tools at exactly the pinned versions (a no-op when they match).
+"$venv/bin/python" ../../scripts/pinned.py pytest tree-sitter tree-sitter-swift
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -53,11 +53,38 @@ def generated(tmp_path_factory):
     return out / "python", out / "swift"
 
 
-def missing(reason, require):
-    """Skip for want of `reason`, or fail when `$require` is 1."""
-    if os.environ.get(require) == "1":
-        pytest.fail(f"{reason} ({require}=1)")
+# The switches of the test command (scripts/test.sh sets them all): with one
+# set, a missing fixture of its kind FAILS the test instead of skipping it.
+_SWITCHES = {
+    "testdata": ("REELKIT_REQUIRE_TESTDATA",),
+    "models": ("REELKIT_REQUIRE_MODELS",),
+    # Programs scripts/setup.sh installs or builds (ffmpeg, the reelkit CLI).
+    "tools": ("REELKIT_REQUIRE_TESTDATA", "REELKIT_REQUIRE_MODELS", "REELKIT_REQUIRE_SERVICES"),
+}
+
+
+def require(kind, present, reason):
+    """The one rule for a missing fixture of `kind` ("testdata", "models" or
+    "tools"): fail when the test command requires it, skip (saying why)
+    otherwise."""
+    if present:
+        return
+    switches = _SWITCHES[kind]
+    if any(os.environ.get(s) == "1" for s in switches):
+        pytest.fail(f"{reason}, and {'/'.join(switches)}=1 requires it (run scripts/setup.sh)")
     pytest.skip(reason)
+
+
+def missing(reason, switch):
+    """Kept for callers that name their switch: a missing fixture of that kind."""
+    kind = {"REELKIT_REQUIRE_TESTDATA": "testdata", "REELKIT_REQUIRE_MODELS": "models"}.get(switch, "tools")
+    require(kind, False, reason)
+
+
+def model_installed(root, model_id):
+    """Whether `reelkit models fetch` finished installing `model_id` (its
+    completion marker is written last)."""
+    return (Path(root) / model_id / ".reelkit-complete.json").is_file()
 
 
 def _import(generated, name):
@@ -95,29 +122,28 @@ def _testdata():
 @pytest.fixture(scope="session")
 def testdata():
     root = _testdata()
-    if root is None:
-        missing("no test data (set REELKIT_TESTDATA)", "REELKIT_REQUIRE_TESTDATA")
+    require("testdata", root is not None, "no test data (set REELKIT_TESTDATA)")
     return root
 
 
 @pytest.fixture(scope="session")
 def example_mp4(testdata):
-    return str(testdata / "speech-video" / "example.mp4")
+    path = testdata / "speech-video" / "example.mp4"
+    require("testdata", path.is_file(), f"{path} is missing from the test data")
+    return str(path)
 
 
 @pytest.fixture(scope="session")
 def jfk(testdata):
     found = sorted((testdata / "asr-speech" / "audio").glob("*jfk*"))
-    if not found:
-        missing("no JFK clip in the test data", "REELKIT_REQUIRE_TESTDATA")
+    require("testdata", bool(found), "no JFK clip in the test data")
     return str(found[0])
 
 
 @pytest.fixture(scope="session")
 def models_dir():
     root = Path(os.environ.get("REELKIT_MODELS") or Path.home() / ".cache" / "reelkit" / "models")
-    if not (root / "tiny.en").is_dir():
-        missing(f"model tiny.en not installed in {root} (run `reelkit models fetch tiny.en`)", "REELKIT_REQUIRE_MODELS")
+    require("models", model_installed(root, "tiny.en"), f"model tiny.en not installed in {root} (run `reelkit models fetch tiny.en`)")
     return str(root)
 
 

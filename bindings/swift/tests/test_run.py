@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHECKED_IN, WORKSPACE, missing
+from conftest import CHECKED_IN, WORKSPACE, require
 
 SPECS = WORKSPACE / "examples" / "specs"
 
@@ -36,8 +36,7 @@ def clips_of(report):
 @pytest.fixture(scope="session")
 def cli():
     path = Path(os.environ.get("REELKIT_CLI") or WORKSPACE / "target" / "debug" / "reelkit")
-    if not path.is_file():
-        missing(f"no reelkit CLI at {path} (cargo build -p reelkit-cli; set REELKIT_CLI)", "REELKIT_REQUIRE_TESTDATA")
+    require("tools", path.is_file(), f"no reelkit CLI at {path} (cargo build -p reelkit-cli; set REELKIT_CLI)")
     return path
 
 

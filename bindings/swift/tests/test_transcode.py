@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import fraction
+from conftest import fraction, require
 from test_ffi import Recorder
 
 
@@ -19,8 +19,7 @@ def run(coro):
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory):
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("the ffmpeg CLI is needed to make test media")
+    require("tools", shutil.which("ffmpeg") is not None, "the ffmpeg CLI is needed to make test media")
     out = tmp_path_factory.mktemp("media") / "clip.mp4"
     subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
@@ -74,8 +73,7 @@ def test_transcode_errors_are_typed(rk, clip, tmp_path):
 
 
 def test_transcode_cancel_leaves_no_playlist(rk, tmp_path):
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("the ffmpeg CLI is needed to make test media")
+    require("tools", shutil.which("ffmpeg") is not None, "the ffmpeg CLI is needed to make test media")
     source = tmp_path / "long.mp4"
     subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=20",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import missing
+from conftest import model_installed, require
 from test_ffi import Recorder
 
 
@@ -21,8 +21,8 @@ def run(coro):
 @pytest.fixture(scope="session")
 def synth(rk, models_dir):
     root = Path(models_dir)
-    if not (root / "joe").is_dir() or not (root / "onnxruntime").is_dir():
-        missing(f"the joe voice / ONNX Runtime are not installed in {root} (run `reelkit models fetch`)", "REELKIT_REQUIRE_MODELS")
+    ok = model_installed(root, "joe") and model_installed(root, "onnxruntime")
+    require("models", ok, f"the joe voice / ONNX Runtime are not installed in {root} (run `reelkit models fetch`)")
     return rk.Synthesizer(models_dir)
 
 

@@ -1,8 +1,11 @@
 //! Text normalisation before phonemisation: control characters out,
 //! whitespace collapsed, and, for English, the written forms espeak-ng reads
 //! badly spelled out (currency amounts, decades, abbreviations with periods,
-//! units after numbers, simple fractions). espeak-ng itself expands plain
-//! numbers, ordinals, times and percentages in every language it knows.
+//! units after numbers, simple fractions), and all-caps words read as words
+//! (espeak-ng spells out or garbles shouted text such as "IN EIGHTEEN
+//! THIRTEEN"); only real acronyms are spelled letter by letter. espeak-ng
+//! itself expands plain numbers, ordinals, times and percentages in every
+//! language it knows.
 
 use crate::text::number_words;
 
@@ -53,6 +56,11 @@ fn english(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut i = 0;
+    // All-caps words recased; the original words still tell the
+    // abbreviation rules whether the next word is capitalised.
+    let recased: Vec<String> = words.iter().map(|w| recase(w)).collect();
+    let originals = words;
+    let words: Vec<&str> = recased.iter().map(String::as_str).collect();
     while i < words.len() {
         let word = words[i];
         let next = words.get(i + 1).copied();
@@ -61,7 +69,7 @@ fn english(text: &str) -> String {
             i += if used_next { 2 } else { 1 };
             continue;
         }
-        if let Some(spoken) = abbreviation(word, next) {
+        if let Some(spoken) = abbreviation(word, originals.get(i + 1).copied()) {
             out.push(spoken);
         } else if let Some(spoken) = decade(word) {
             out.push(spoken);
@@ -81,6 +89,62 @@ fn english(text: &str) -> String {
         i += 1;
     }
     out.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Acronyms said letter by letter that contain a vowel (so the no-vowel rule
+/// below misses them) and are not also common words in capitals ("US",
+/// "IT", "OK" stay words).
+const SPELLED_ACRONYMS: [&str; 34] = [
+    "AI", "AOL", "API", "CEO", "CIA", "CIO", "CPU", "CTO", "DIY", "EU", "FAQ", "FBI", "GPU", "IBM", "ICU", "ID", "IOU",
+    "IQ", "IRA", "IRS", "ISP", "NBA", "NFL", "OS", "PDF", "UAE", "UFO", "UI", "UK", "UN", "URL", "USA", "USB", "VIP",
+];
+
+/// The abbreviations above that are matched in title case.
+const TITLED_ABBREVIATIONS: [&str; 19] =
+    ["Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Ave", "Rd", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec"];
+
+/// An all-caps word (two or more letters, every letter upper case) read as
+/// a word: lower case, or title case when it is an abbreviation with a
+/// period ("DR." → "Dr.", so the rules above still see it). A real acronym
+/// (listed, or with no vowel to read: "BBC", "NHS", "MP3") is spelled out as
+/// capital letters, which espeak-ng names one by one. Anything else is
+/// returned as it came.
+fn recase(word: &str) -> String {
+    let (lead, rest) = split_leading_punct(word);
+    let (core, trail) = strip_trailing_punct(rest);
+    // A possessive or plural after the acronym: "FBI'S", "CEO'S".
+    let (stem, suffix) = match core.strip_suffix("'S").or_else(|| core.strip_suffix("\u{2019}S")) {
+        Some(stem) => (stem, "'s"),
+        None => (core, ""),
+    };
+    let letters = stem.chars().filter(|c| c.is_alphabetic()).count();
+    let all_caps = letters >= 2
+        && stem.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '\'' | '-' | '.'))
+        && stem.chars().any(|c| c.is_ascii_uppercase());
+    if !all_caps {
+        return word.to_owned();
+    }
+    let lower = stem.to_lowercase();
+    let mut chars = lower.chars();
+    let title = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default() + chars.as_str();
+    if trail.starts_with('.') && TITLED_ABBREVIATIONS.contains(&title.as_str()) {
+        // Title case keeps abbreviations ("MR." → "Mr.") recognisable.
+        return format!("{lead}{title}{suffix}{trail}");
+    }
+    let has_vowel = stem.chars().any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'));
+    let plain = !stem.contains(['\'', '-', '.']);
+    if plain && (SPELLED_ACRONYMS.contains(&stem) || !has_vowel) {
+        let mut spelled: Vec<String> = Vec::new();
+        for c in stem.chars() {
+            // Digits stay together ("MP3" → "M P 3", "MP34" → "M P 34").
+            match spelled.last_mut() {
+                Some(last) if c.is_ascii_digit() && last.chars().all(|d| d.is_ascii_digit()) => last.push(c),
+                _ => spelled.push(c.to_string()),
+            }
+        }
+        return format!("{lead}{}{suffix}{trail}", spelled.join(" "));
+    }
+    format!("{lead}{lower}{suffix}{trail}")
 }
 
 /// Trailing punctuation (kept after a rewrite) and the word before it.
@@ -370,8 +434,26 @@ mod tests {
     }
 
     #[test]
+    fn all_caps_words_are_read_as_words_and_acronyms_spelled() {
+        let cases = [
+            ("IN EIGHTEEN THIRTEEN THE ARMY MARCHED NORTH.", "in eighteen thirteen the army marched north."),
+            ("I SAW THE FBI'S REPORT ON THE BBC.", "I saw the F B I's report on the B B C."),
+            ("DR. SMITH FLEW TO THE USA WITH NASA.", "Doctor smith flew to the U S A with nasa."),
+            ("TAKE US HOME, IT'S OK!", "take us home, it's ok!"),
+            ("The MP3 and the G20 (in the UK).", "The M P 3 and the G20 (in the U K)."),
+            ("A WELL-KNOWN \"STORY\"", "A well-known \"story\""),
+            ("Ordinary Text, iPhone and McDonald stay.", "Ordinary Text, iPhone and McDonald stay."),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input, "en-us"), want, "{input}");
+        }
+        // Other languages are left alone.
+        assert_eq!(normalize("IN DER STADT", "de"), "IN DER STADT");
+    }
+
+    #[test]
     fn odd_input_never_panics() {
-        for text in ["\u{e000}\u{e001}", "$", "$.", "£1.2.3", "e.", "1/0", "0/5", "'s", "5\u{e001}kg", "Dr.", "\u{1F600}s", "$\u{e000}", "1990\u{e000}s"] {
+        for text in ["'S", "''", "A'S", "-.-", "\u{2019}S", "X.Y.'S", "\u{e000}\u{e001}", "$", "$.", "£1.2.3", "e.", "1/0", "0/5", "'s", "5\u{e001}kg", "Dr.", "\u{1F600}s", "$\u{e000}", "1990\u{e000}s"] {
             let _ = normalize(text, "en");
             let _ = crate::tts::split_sentences(text);
         }

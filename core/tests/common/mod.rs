@@ -7,55 +7,49 @@ pub mod wer;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[allow(unused_imports)]
+pub use reelkit_testkit::{any_required, available, need, require, Fixture};
+
 /// `../shared/testdata` next to the repository, or `$REELKIT_TESTDATA`.
 /// With `REELKIT_REQUIRE_TESTDATA=1` (the test command) missing test data
-/// fails the test instead of skipping it.
+/// fails the test instead of skipping it (see `reelkit-testkit`).
+#[track_caller]
 pub fn testdata() -> Option<PathBuf> {
-    let dir = std::env::var_os("REELKIT_TESTDATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata"));
-    let found = dir.join("MANIFEST.md").exists();
-    if !found && std::env::var("REELKIT_REQUIRE_TESTDATA").as_deref() == Ok("1") {
-        panic!("test data not found at {} (set REELKIT_TESTDATA)", dir.display());
-    }
-    found.then_some(dir)
+    reelkit_testkit::testdata()
 }
 
-/// Test data or a visible skip.
+/// Test data or a visible skip (a failure when required).
 #[macro_export]
 macro_rules! require_testdata {
     () => {
-        match common::testdata() {
-            Some(dir) => dir,
-            None => {
-                eprintln!("SKIP {}: ../shared/testdata not found (set REELKIT_TESTDATA)", module_path!());
-                return;
-            }
-        }
+        reelkit_testkit::need!(common::testdata())
     };
 }
 
 /// The model store, when `tiny.en` is installed. With `REELKIT_REQUIRE_MODELS=1`
 /// (CI) a missing model fails the test instead of skipping it.
+#[track_caller]
 pub fn models() -> Option<reelkit::models::ModelStore> {
+    model("tiny.en")
+}
+
+/// The model store, when model `id` (e.g. `base`) is installed; a failure
+/// when models are required.
+#[track_caller]
+pub fn model(id: &str) -> Option<reelkit::models::ModelStore> {
     let store = reelkit::models::ModelStore::from_env();
-    let installed = store.list().iter().any(|m| m.id == "tiny.en" && m.installed);
-    if !installed && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
-        panic!("models are not installed in {} (run `reelkit models fetch`)", store.root().display());
-    }
-    installed.then_some(store)
+    let installed = store.list().iter().any(|m| m.id == id && m.installed);
+    let what = format!("model {id} in {} (run `reelkit models fetch`)", store.root().display());
+    available(Fixture::Models, installed.then_some(store), &what)
 }
 
 #[macro_export]
 macro_rules! require_models {
     () => {
-        match common::models() {
-            Some(store) => store,
-            None => {
-                eprintln!("SKIP {}: models not installed (run `reelkit models fetch`)", module_path!());
-                return;
-            }
-        }
+        reelkit_testkit::need!(common::models())
+    };
+    ($id:expr) => {
+        reelkit_testkit::need!(common::model($id))
     };
 }
 
@@ -112,42 +106,32 @@ pub fn count_frames(path: &Path) -> u64 {
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
 }
 
-/// Whether the test command asked for every fixture (`REELKIT_REQUIRE_TESTDATA=1`
-/// or `REELKIT_REQUIRE_MODELS=1`): then a missing one fails instead of skipping.
+/// Whether the test command asked for every fixture (any `REELKIT_REQUIRE_*`
+/// switch): then a missing one fails instead of skipping.
 pub fn fixtures_required() -> bool {
-    ["REELKIT_REQUIRE_TESTDATA", "REELKIT_REQUIRE_MODELS"].iter().any(|k| std::env::var(k).as_deref() == Ok("1"))
+    any_required()
 }
 
 /// The model store when CenterFace and ONNX Runtime are installed; with
 /// `REELKIT_REQUIRE_MODELS=1` a missing one fails the test.
+#[track_caller]
 pub fn face_models() -> Option<reelkit::models::ModelStore> {
     let store = reelkit::models::ModelStore::from_env();
     let ok = store.centerface().is_ok() && store.onnxruntime_library().is_ok();
-    if !ok && std::env::var("REELKIT_REQUIRE_MODELS").as_deref() == Ok("1") {
-        panic!("CenterFace is not installed in {} (run `reelkit models fetch`)", store.root().display());
-    }
-    ok.then_some(store)
+    let what = format!("CenterFace and ONNX Runtime in {} (run `reelkit models fetch`)", store.root().display());
+    available(Fixture::Models, ok.then_some(store), &what)
 }
 
 #[macro_export]
 macro_rules! require_face_models {
     () => {
-        match common::face_models() {
-            Some(store) => store,
-            None => {
-                eprintln!("SKIP {}: CenterFace not installed (run `reelkit models fetch`)", module_path!());
-                return;
-            }
-        }
+        reelkit_testkit::need!(common::face_models())
     };
 }
 
 /// The Python of the dev venv (`$REELKIT_VENV`, default `~/.cache/reelkit/venv`).
 pub fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("REELKIT_VENV").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cache/reelkit/venv")
-    });
-    venv.join("bin/python")
+    reelkit_testkit::venv().join("bin/python")
 }
 
 /// Face scenes from `scripts/make_face_media.py` (scikit-image's astronaut
@@ -170,10 +154,7 @@ pub fn face_media(scenes: &[&str], size: &str) -> Option<PathBuf> {
     }
     let python = venv_python();
     let has_skimage = Command::new(&python).args(["-c", "import skimage, PIL, numpy"]).output().is_ok_and(|o| o.status.success());
-    if !has_skimage {
-        assert!(!fixtures_required(), "{} lacks scikit-image (bash scripts/setup.sh installs it)", python.display());
-        return None;
-    }
+    require(Fixture::Tools, has_skimage, &format!("scikit-image in {}", python.display()))?;
     let status = Command::new(&python)
         .arg(script)
         .args(["--out", dir.to_str().unwrap(), "--size", size, "--scenes", &missing.join(",")])
@@ -186,12 +167,6 @@ pub fn face_media(scenes: &[&str], size: &str) -> Option<PathBuf> {
 #[macro_export]
 macro_rules! require_face_media {
     ($scenes:expr, $size:expr) => {
-        match common::face_media($scenes, $size) {
-            Some(dir) => dir,
-            None => {
-                eprintln!("SKIP {}: scikit-image missing from the venv (run scripts/setup.sh)", module_path!());
-                return;
-            }
-        }
+        reelkit_testkit::need!(common::face_media($scenes, $size))
     };
 }

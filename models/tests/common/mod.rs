@@ -12,17 +12,11 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-/// `$REELKIT_TESTDATA`, else `shared/testdata` next to or above the workspace.
+/// The shared test data (`$REELKIT_TESTDATA`, else `shared/testdata`
+/// beside the workspace); a failure with `REELKIT_REQUIRE_TESTDATA=1`.
+#[track_caller]
 pub fn testdata() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("REELKIT_TESTDATA") {
-        return Some(PathBuf::from(p));
-    }
-    let ws = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()?
-        .to_path_buf();
-    [ws.join("shared/testdata"), ws.join("../shared/testdata")]
-        .into_iter()
-        .find(|p| p.join("asr-speech").is_dir())
+    reelkit_testkit::testdata()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -205,7 +199,8 @@ pub fn wer(reference: &[String], hyp: &[String]) -> f64 {
     prev[m] as f64 / n.max(1) as f64
 }
 
-/// Decode any audio file to 16 kHz mono f32 with the ffmpeg CLI; None if ffmpeg is missing.
+/// Decode any audio file to 16 kHz mono f32 with the ffmpeg CLI; None (a
+/// skip, or a failure when fixtures are required) if ffmpeg is missing.
 pub fn decode_16k(path: &Path, tmp: &Path) -> Option<Vec<f32>> {
     let out = tmp.join(format!(
         "{}.f32le",
@@ -217,7 +212,8 @@ pub fn decode_16k(path: &Path, tmp: &Path) -> Option<Vec<f32>> {
         .args(["-f", "f32le", "-ac", "1", "-ar", "16000"])
         .arg(&out)
         .status()
-        .ok()?;
+        .ok();
+    let status = reelkit_testkit::available(reelkit_testkit::Fixture::Tools, status, "the `ffmpeg` program")?;
     assert!(status.success(), "ffmpeg failed on {}", path.display());
     let bytes = std::fs::read(&out).unwrap();
     Some(

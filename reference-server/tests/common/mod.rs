@@ -3,10 +3,10 @@
 //! (`s3s-fs`), the server in-process or as child processes, and an HTTP
 //! client for the API. Nothing here fakes the thing under test.
 //!
-//! PostgreSQL and `s3s-fs` are part of the fixture: when the test command
-//! asks for it (`REELKIT_REQUIRE_SERVICES=1`, `REELKIT_REQUIRE_MODELS=1` or
-//! `REELKIT_REQUIRE_TESTDATA=1`), a missing one fails the test; otherwise
-//! the test says SKIP and returns.
+//! PostgreSQL and `s3s-fs` are part of the fixture: with
+//! `REELKIT_REQUIRE_SERVICES=1` (the test command) a missing one fails the
+//! test, as missing models do with `REELKIT_REQUIRE_MODELS=1`; otherwise the
+//! test says SKIP and returns (the rule lives in `reelkit-testkit`).
 #![allow(dead_code)]
 
 use std::net::TcpListener as StdListener;
@@ -27,9 +27,7 @@ pub fn sample() -> PathBuf {
 
 /// Whether the test command requires every fixture.
 pub fn required() -> bool {
-    ["REELKIT_REQUIRE_SERVICES", "REELKIT_REQUIRE_MODELS", "REELKIT_REQUIRE_TESTDATA"]
-        .iter()
-        .any(|v| std::env::var(v).as_deref() == Ok("1"))
+    reelkit_testkit::any_required()
 }
 
 /// Fail (required) or say SKIP (not required) when a fixture is missing.
@@ -39,10 +37,7 @@ macro_rules! require {
         match $opt {
             Some(v) => v,
             None => {
-                if common::required() {
-                    panic!("{} is required by the test command but missing (run scripts/setup.sh)", $what);
-                }
-                eprintln!("SKIP {}: {} not available", module_path!(), $what);
+                reelkit_testkit::missing(reelkit_testkit::Fixture::Services, $what);
                 return;
             }
         }
@@ -53,10 +48,8 @@ macro_rules! require {
 pub fn models_installed() -> bool {
     let store = reelkit::models::ModelStore::from_env();
     let ok = store.list().iter().any(|m| m.id == "tiny.en" && m.installed);
-    if !ok && required() {
-        panic!("models are not installed in {} (run `reelkit models fetch`)", store.root().display());
-    }
-    ok
+    let what = format!("model tiny.en in {} (run `reelkit models fetch`)", store.root().display());
+    reelkit_testkit::require(reelkit_testkit::Fixture::Models, ok, &what).is_some()
 }
 
 pub fn free_port() -> u16 {
