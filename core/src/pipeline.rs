@@ -220,8 +220,9 @@ pub struct ClipsReport {
     pub width: u32,
     pub height: u32,
     pub clips: Vec<ClipReport>,
-    /// Timeline files written into the output directory.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Timeline files written into the output directory (empty when none
+    /// were asked for).
+    #[serde(default)]
     pub timelines: Vec<String>,
 }
 
