@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::media::{export_range, probe, AudioDecodeOptions, AudioReader, ExportOptions};
 use crate::progress::{ProgressEvent, RunCtl, Stage};
 use crate::scenes::{detect_scenes, SceneConfig};
-use crate::subtitle::{captions_script, BrandKit, BurnOptions, PresetName, SubtitleBurner};
+use crate::subtitle::{captions_script, BrandKit, PresetName, SubtitleBurner};
 use crate::timeline::TimelineFormat;
 
 /// Everything `reelkit clips` can be told. Serialises to the same JSON in
@@ -220,8 +220,9 @@ pub struct ClipsReport {
     pub width: u32,
     pub height: u32,
     pub clips: Vec<ClipReport>,
-    /// Timeline files written into the output directory.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Timeline files written into the output directory (empty when none
+    /// were asked for).
+    #[serde(default)]
     pub timelines: Vec<String>,
 }
 
@@ -310,7 +311,6 @@ impl Engine {
             let clip_ctl = clip_progress(ctl, i, total, &stem);
             let captions = if job.burn_captions { script } else { crate::subtitle::Script::new(width, height) };
             let mut burner = SubtitleBurner::new(captions, self.fonts().clone(), job.brand.clone())?;
-            let has_slates = job.brand.as_ref().is_some_and(|k| k.intro.is_some() || k.outro.is_some());
             let hook: Option<&mut dyn crate::media::FrameHook> =
                 if job.burn_captions || job.brand.is_some() { Some(&mut burner) } else { None };
             let plan = crate::reframe::plan_for_clip(input, &info, pick.start, pick.end, job.aspect, job.max_long_side, &job.reframe, self.store(), ctl)?;
@@ -318,9 +318,6 @@ impl Engine {
                 Some(plan) => crate::reframe::export_planned(input, &out_dir.join(&video), &options, plan, hook, &clip_ctl)?,
                 None => export_range(input, out_dir.join(&video), &options, hook, &clip_ctl)?,
             };
-            if has_slates {
-                add_slates(&out_dir.join(&video), job, &clip_ctl)?;
-            }
             clips.push(ClipReport {
                 index: i + 1,
                 video,
@@ -398,21 +395,6 @@ fn clip_progress(ctl: &RunCtl, index: usize, total: f64, name: &str) -> RunCtl {
         });
     };
     RunCtl::new(Arc::new(sink), ctl.cancel_token().clone())
-}
-
-/// Put the brand kit's intro and outro around an exported clip (one more
-/// encode of the clip; the watermark is already drawn).
-fn add_slates(clip: &Path, job: &ClipsJob, ctl: &RunCtl) -> Result<()> {
-    let Some(kit) = &job.brand else { return Ok(()) };
-    let mut slates_only = kit.clone();
-    slates_only.watermark = None;
-    let options = BurnOptions::default().crf(job.crf).preset(job.preset.clone()).brand(slates_only);
-    let mut staged = clip.as_os_str().to_owned();
-    staged.push(".slates.mp4");
-    let staged = std::path::PathBuf::from(staged);
-    let empty = crate::subtitle::Script::new(384, 288);
-    crate::subtitle::burn(clip, &empty, &staged, &options, ctl)?;
-    std::fs::rename(&staged, clip).map_err(|e| Error::io(clip, e))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -189,3 +189,65 @@ fn hostile_scripts_render_without_panics() {
     let err = Script::parse("[Events]\nFormat: Layer, Start, End, Style, Text\nDialogue: 0,0:00:0x.00,0:00:01.00,Default,hi\n").unwrap_err();
     assert!(err.kind() == reelkit::ErrorKind::SubtitleParse && err.line() == Some(3), "{err}");
 }
+
+/// A clip export with a brand kit's intro and outro writes the slates in the
+/// same encode as the clip: one pass of export progress, one file, audio under
+/// the whole of it, and the caption layer drawn by the same compositor.
+#[test]
+fn clip_export_encodes_slates_in_the_same_pass() {
+    use reelkit::media::{export_range, ExportOptions};
+    use reelkit::progress::{ProgressEvent, Stage};
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.mp4");
+    common::ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=4",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:d=4",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", input.to_str().unwrap(),
+    ]);
+    std::fs::write(dir.path().join("logo.svg"), r##"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><rect width="60" height="30" fill="#00ff00"/></svg>"##).unwrap();
+    common::ffmpeg(&["-f", "lavfi", "-i", "color=c=red:s=320x240:d=1", "-frames:v", "1", dir.path().join("intro.png").to_str().unwrap()]);
+    common::ffmpeg(&["-f", "lavfi", "-i", "color=c=blue:s=160x120:r=10:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", dir.path().join("outro.mp4").to_str().unwrap()]);
+    let kit_path = dir.path().join("kit.json");
+    std::fs::write(
+        &kit_path,
+        r#"{"watermark": {"image": "logo.svg", "position": "top_left", "opacity": 1.0, "width": 0.25, "margin": 0.05},
+            "intro": {"media": "intro.png", "duration": 1.0, "crossfade": 0.4},
+            "outro": {"media": "outro.mp4", "duration": 1.2, "crossfade": 0.2}}"#,
+    )
+    .unwrap();
+    let kit = BrandKit::load(&kit_path).unwrap();
+    let script = Script::parse(KARAOKE).unwrap();
+    let mut burner = reelkit::subtitle::SubtitleBurner::new(script, FontLibrary::bundled(), Some(kit)).unwrap();
+
+    let events: Arc<Mutex<Vec<ProgressEvent>>> = Arc::default();
+    let sink = events.clone();
+    let ctl = RunCtl::default().with_progress(Arc::new(move |e: &ProgressEvent| sink.lock().unwrap().push(e.clone())));
+    let out = dir.path().join("clip.mp4");
+    export_range(&input, &out, &ExportOptions::range(1.0, 3.0), Some(&mut burner), &ctl).unwrap();
+
+    // 1 s intro + 2 s clip + 1.2 s outro, every frame once, at 25 fps.
+    assert_eq!(common::count_frames(&out), 25 + 50 + 30);
+    let video = reelkit::probe(&out).unwrap();
+    assert!((video.duration - 4.2).abs() < 0.1, "{}", video.duration);
+    let audio_seconds: f64 = common::ffprobe(&out, "a", "stream=duration").trim().parse().unwrap();
+    assert!((audio_seconds - 4.2).abs() < 0.1, "audio lasts {audio_seconds} s");
+
+    // One export pass: progress never goes back and ends at the full length.
+    let export: Vec<ProgressEvent> = events.lock().unwrap().iter().filter(|e| e.stage == Stage::Export).cloned().collect();
+    assert!(export.windows(2).all(|w| w[1].done >= w[0].done - 1e-9), "{export:?}");
+    let last = export.last().unwrap();
+    assert!((last.done - 4.2).abs() < 0.05 && last.total == Some(last.done), "{last:?}");
+    assert!(burner.renders() > 0, "captions were drawn");
+
+    let empty = Script::parse("[Script Info]\n[Events]\n").unwrap();
+    let at = |t: f64| preview_frame(&out, &empty, t, &BurnOptions::default()).unwrap().to_rgb();
+    let p = at(0.2).pixel(160, 120);
+    assert!(p[0] > 200 && p[1] < 60 && p[2] < 60, "intro is red: {p:?}");
+    let main = at(2.2);
+    let w = main.pixel(12 + 20, 12 + 7);
+    assert!(w[1] > 200 && w[0] < 80 && w[2] < 80, "watermark is green: {w:?}");
+    let p = at(4.1).pixel(160, 120);
+    assert!(p[2] > 200 && p[0] < 60, "outro is blue: {p:?}");
+}

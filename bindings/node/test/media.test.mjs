@@ -109,7 +109,7 @@ describe('cut and detectScenes', () => {
     const video = join(dir, 'two-scenes.mp4')
     ffmpeg(
       '-f', 'lavfi', '-i', 'color=c=red:size=160x120:rate=25:duration=2',
-      '-f', 'lavfi', '-i', 'color=c=blue:size=160x120:rate=25:duration=2',
+      '-f', 'lavfi', '-i', 'color=c=white:size=160x120:rate=25:duration=2',
       '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video,
     )

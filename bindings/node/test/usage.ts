@@ -129,7 +129,7 @@ export async function usage(): Promise<void> {
   const result: JobReport = await run(spec, { onProgress, signal: controller.signal })
   if (result.kind === 'clips') {
     const starts: number[] = result.clips.map((c) => c.start)
-    const wps: number = result.clips[0]!.signals.words_per_second
+    const wps: number = result.clips[0]!.signals.words_per_second ?? 0
     console.log(starts, wps, params)
   } else if (result.kind === 'transcribe') {
     const words: job.Word[] = result.transcript.segments.flatMap((s) => s.words)

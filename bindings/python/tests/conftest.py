@@ -111,11 +111,11 @@ def lavfi_mp4(media_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def two_scenes_mp4(media_dir: Path) -> Path:
-    """1 s of red then 1 s of blue at 25 fps: exactly one hard cut at 1.0 s."""
+    """1 s of red then 1 s of white at 25 fps: exactly one hard cut at 1.0 s."""
     out = media_dir / "two-scenes.mp4"
     ffmpeg(
         "-f", "lavfi", "-i", "color=c=red:size=160x120:rate=25:duration=1",
-        "-f", "lavfi", "-i", "color=c=blue:size=160x120:rate=25:duration=1",
+        "-f", "lavfi", "-i", "color=c=white:size=160x120:rate=25:duration=1",
         "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]",
         "-c:v", "libx264", "-pix_fmt", "yuv420p",
         str(out),

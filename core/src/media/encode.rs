@@ -6,6 +6,8 @@ use ffmpeg_next as ff;
 use serde::{Deserialize, Serialize};
 
 use super::frame::RgbFrame;
+use super::h264::{open_h264, ColorTags, Keyframes, H264};
+use super::yuv::{RgbToYuv, YuvFrame};
 use crate::error::{Error, Result};
 
 /// H.264 encoder settings.
@@ -102,7 +104,7 @@ struct VideoTrack {
     encoder: ff::encoder::Video,
     stream: usize,
     time_base: ff::Rational,
-    scaler: ff::software::scaling::Context,
+    to_yuv: RgbToYuv,
     last_pts: Option<i64>,
     settings: VideoEncodeSettings,
 }
@@ -164,7 +166,7 @@ impl Mp4Writer {
             .map_err(|e| Error::encode(format!("cannot create {}: {e}", target.display())))?;
         let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
 
-        let video = video.map(|s| add_video(&mut octx, s, global_header)).transpose()?;
+        let video = video.map(|s| add_video(&mut octx, s)).transpose()?;
         let audio = audio.map(|s| add_audio(&mut octx, s, global_header)).transpose()?;
 
         let mut options = ff::Dictionary::new();
@@ -187,31 +189,26 @@ impl Mp4Writer {
     /// so variable-rate input becomes constant-rate output without drift.
     pub fn write_video(&mut self, frame: &RgbFrame, time: f64) -> Result<()> {
         let track = self.video.as_mut().ok_or_else(|| Error::invalid("video", "this writer has no video track"))?;
-        if frame.width != track.settings.width || frame.height != track.settings.height {
-            return Err(Error::invalid(
-                "frame",
-                format!(
-                    "{}x{} frame for a {}x{} track",
-                    frame.width, frame.height, track.settings.width, track.settings.height
-                ),
-            ));
+        check_size(track, frame.width, frame.height)?;
+        let yuv = track.to_yuv.convert(frame)?;
+        self.write_yuv(&yuv, time)
+    }
+
+    /// [`Mp4Writer::write_video`] for a frame already in 4:2:0 (BT.709).
+    pub fn write_yuv(&mut self, frame: &YuvFrame, time: f64) -> Result<()> {
+        let track = self.video.as_mut().ok_or_else(|| Error::invalid("video", "this writer has no video track"))?;
+        check_size(track, frame.width, frame.height)?;
+        let slot = time.max(0.0) * track.settings.fps();
+        if !slot.is_finite() || slot > 1e12 {
+            return Err(Error::invalid("time", format!("{time} s cannot be a frame time")));
         }
-        let pts = (time.max(0.0) * track.settings.fps()).round() as i64;
+        let pts = slot.round() as i64;
         if track.last_pts.is_some_and(|last| pts <= last) {
             return Ok(());
         }
         track.last_pts = Some(pts);
-        let mut rgb = ff::frame::Video::new(ff::format::Pixel::RGB24, frame.width, frame.height);
-        let stride = rgb.stride(0);
-        let row = frame.width as usize * 3;
-        {
-            let data = rgb.data_mut(0);
-            for y in 0..frame.height as usize {
-                data[y * stride..y * stride + row].copy_from_slice(&frame.data[y * row..(y + 1) * row]);
-            }
-        }
-        let mut yuv = ff::frame::Video::empty();
-        track.scaler.run(&rgb, &mut yuv).map_err(|e| Error::encode(format!("colour conversion failed: {e}")))?;
+        let mut yuv = ff::frame::Video::new(ff::format::Pixel::YUV420P, frame.width, frame.height);
+        frame.write_into(&mut yuv);
         yuv.set_pts(Some(pts));
         track.encoder.send_frame(&yuv).map_err(|e| Error::encode(format!("H.264 encoder: {e}")))?;
         drain_video(&mut self.octx, track)
@@ -264,54 +261,46 @@ fn partial_name(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
-fn add_video(
-    octx: &mut ff::format::context::Output,
-    settings: &VideoEncodeSettings,
-    global_header: bool,
-) -> Result<VideoTrack> {
-    let codec = ff::encoder::find_by_name("libx264")
-        .or_else(|| ff::encoder::find(ff::codec::Id::H264))
-        .ok_or_else(|| Error::encode("no H.264 encoder in this FFmpeg build"))?;
-    let mut stream = octx.add_stream(codec).map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
-    let stream_index = stream.index();
-    let mut enc = ff::codec::Context::new_with_codec(codec)
-        .encoder()
-        .video()
-        .map_err(|e| Error::encode(format!("cannot create H.264 encoder: {e}")))?;
+fn check_size(track: &VideoTrack, width: u32, height: u32) -> Result<()> {
+    let settings = &track.settings;
+    if (width, height) != (settings.width, settings.height) {
+        return Err(Error::invalid(
+            "frame",
+            format!("{width}x{height} frame for a {}x{} track", settings.width, settings.height),
+        ));
+    }
+    Ok(())
+}
+
+fn add_video(octx: &mut ff::format::context::Output, settings: &VideoEncodeSettings) -> Result<VideoTrack> {
     let time_base = ff::Rational::new(settings.fps_den, settings.fps_num);
-    enc.set_width(settings.width);
-    enc.set_height(settings.height);
-    enc.set_format(ff::format::Pixel::YUV420P);
-    enc.set_time_base(time_base);
-    enc.set_frame_rate(Some(ff::Rational::new(settings.fps_num, settings.fps_den)));
-    enc.set_colorspace(ff::color::Space::BT709);
-    enc.set_color_range(ff::color::Range::MPEG);
-    if global_header {
-        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-    }
-    let mut options = ff::Dictionary::new();
-    options.set("preset", &settings.preset);
-    options.set("crf", &settings.crf.to_string());
-    if settings.threads > 0 {
-        options.set("threads", &settings.threads.to_string());
-    }
-    let encoder = enc
-        .open_with(options)
-        .map_err(|e| Error::encode(format!("cannot open H.264 encoder: {e}")))?;
+    let frame_rate = ff::Rational::new(settings.fps_num, settings.fps_den);
+    let encoder = open_h264(&H264 {
+        width: settings.width,
+        height: settings.height,
+        preset: settings.preset.clone(),
+        crf: settings.crf,
+        threads: settings.threads,
+        frame_rate,
+        time_base,
+        keyframes: Keyframes::Encoder,
+        color: Some(ColorTags::BT709),
+    })?;
+    let mut stream = octx
+        .add_stream(ff::codec::Id::H264)
+        .map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
     stream.set_parameters(&encoder);
     stream.set_time_base(time_base);
-    stream.set_avg_frame_rate(ff::Rational::new(settings.fps_num, settings.fps_den));
-    let scaler = ff::software::scaling::Context::get(
-        ff::format::Pixel::RGB24,
-        settings.width,
-        settings.height,
-        ff::format::Pixel::YUV420P,
-        settings.width,
-        settings.height,
-        ff::software::scaling::Flags::BILINEAR | ff::software::scaling::Flags::ACCURATE_RND,
-    )
-    .map_err(|e| Error::encode(format!("cannot set up colour conversion: {e}")))?;
-    Ok(VideoTrack { encoder, stream: stream_index, time_base, scaler, last_pts: None, settings: settings.clone() })
+    stream.set_avg_frame_rate(frame_rate);
+    let stream_index = stream.index();
+    Ok(VideoTrack {
+        encoder,
+        stream: stream_index,
+        time_base,
+        to_yuv: RgbToYuv::default(),
+        last_pts: None,
+        settings: settings.clone(),
+    })
 }
 
 fn add_audio(

@@ -1,5 +1,6 @@
 //! Frame-accurate export of a time range to a new MP4, with optional crop,
-//! scale and a per-frame hook (captions are burned in through it).
+//! scale and a per-frame hook (captions are burned in through it, and a
+//! brand kit's slates come from it) — all in one encode.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use super::encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
 use super::frame::RgbFrame;
 use super::probe::probe;
 use super::video::{VideoDecodeOptions, VideoFrames};
+use super::yuv::{RgbToYuv, YuvFrame};
 use crate::error::{Error, Result};
 use crate::progress::{RunCtl, Stage};
 
@@ -100,18 +102,48 @@ impl ExportOptions {
 }
 
 /// Something applied to every exported frame before encoding, given the
-/// frame and its time in seconds from the start of the export.
+/// frame (4:2:0, BT.709) and its time in seconds from the start of the
+/// export; it may also put frames before and after the export.
 pub trait FrameHook {
-    fn apply(&mut self, frame: &mut RgbFrame, time: f64) -> Result<()>;
+    fn apply(&mut self, frame: &mut YuvFrame, time: f64) -> Result<()>;
+
+    /// Frames shown before and after the exported range (a brand kit's
+    /// intro and outro slates), `width` x `height`, one every `frame_dt`
+    /// seconds. They are encoded in the same pass as the range.
+    fn bookends(&mut self, _width: u32, _height: u32, _frame_dt: f64) -> Result<Bookends> {
+        Ok(Bookends::default())
+    }
 }
 
 impl<F> FrameHook for F
 where
-    F: FnMut(&mut RgbFrame, f64) -> Result<()>,
+    F: FnMut(&mut YuvFrame, f64) -> Result<()>,
 {
-    fn apply(&mut self, frame: &mut RgbFrame, time: f64) -> Result<()> {
+    fn apply(&mut self, frame: &mut YuvFrame, time: f64) -> Result<()> {
         self(frame, time)
     }
+}
+
+/// Frames put before or after an export.
+pub struct Bookend {
+    /// Exactly `count` frames, produced as they are encoded.
+    pub frames: Box<dyn Iterator<Item = Result<YuvFrame>>>,
+    pub count: usize,
+    /// Seconds over which it blends with the exported range next to it.
+    pub crossfade: f64,
+}
+
+impl std::fmt::Debug for Bookend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bookend").field("count", &self.count).field("crossfade", &self.crossfade).finish()
+    }
+}
+
+/// An intro and an outro, either optional.
+#[derive(Debug, Default)]
+pub struct Bookends {
+    pub intro: Option<Bookend>,
+    pub outro: Option<Bookend>,
 }
 
 /// Builds each output frame from a decoded source frame — a crop that moves,
@@ -191,22 +223,35 @@ fn export(
         _ => None,
     };
     let audio_settings = audio.as_ref().map(|a| AudioEncodeSettings::new(a.sample_rate, a.channels));
-    let mut writer = Mp4Writer::create(output, Some(&video_settings), audio_settings.as_ref())?;
-    let mut audio_cursor = 0usize;
-    let mut feed_audio = |writer: &mut Mp4Writer, until: f64| -> Result<()> {
-        if let Some(a) = &audio {
-            let ch = usize::from(a.channels);
-            let upto = ((until.max(0.0) * f64::from(a.sample_rate)) as usize * ch).min(a.samples.len());
-            if upto > audio_cursor {
-                writer.write_audio(&a.samples[audio_cursor..upto])?;
-                audio_cursor = upto;
-            }
-        }
-        Ok(())
+    let frame_dt = 1.0 / video_settings.fps();
+    let Bookends { intro, outro } = match hook.as_deref_mut() {
+        Some(h) => h.bookends(out_w, out_h, frame_dt)?,
+        None => Bookends::default(),
     };
+    let mut writer = Mp4Writer::create(output, Some(&video_settings), audio_settings.as_ref())?;
+    let total = span + [&intro, &outro].iter().filter_map(|b| b.as_ref()).map(|b| b.count as f64 * frame_dt).sum::<f64>();
+    let mut audio_out = AudioOut { source: audio.as_ref(), cursor: 0, written: 0 };
 
+    // Intro, over silence.
+    let mut offset = 0.0;
+    let mut held_intro: Option<(YuvFrame, f64)> = None;
+    if let Some(b) = intro {
+        for (i, frame) in b.frames.take(b.count).enumerate() {
+            ctl.check()?;
+            let frame = frame?;
+            offset = (i + 1) as f64 * frame_dt;
+            writer.write_yuv(&frame, i as f64 * frame_dt)?;
+            held_intro = Some((frame, b.crossfade));
+            ctl.report(Stage::Export, offset, Some(total), "seconds");
+        }
+        audio_out.silence_until(&mut writer, offset)?;
+    }
+
+    let mut to_yuv = RgbToYuv::default();
     let mut resizer = Resizer::default();
     let mut frames_written = 0u64;
+    let mut main_end = 0.0f64;
+    let mut last_main: Option<YuvFrame> = None;
     let mut emit_frame = |writer: &mut Mp4Writer, mut frame: RgbFrame, t: f64| -> Result<()> {
         if let Some(c) = composer.as_deref_mut() {
             frame = c.compose(&frame, options.start + t, out_w, out_h)?;
@@ -218,10 +263,19 @@ fn export(
             frame = resizer.resize(&frame, out_w, out_h)?;
         }
         frame.time = t;
+        let mut yuv = to_yuv.convert(&frame)?;
         if let Some(h) = hook.as_deref_mut() {
-            h.apply(&mut frame, t)?;
+            h.apply(&mut yuv, t)?;
         }
-        writer.write_video(&frame, t)
+        if let Some((held, fade)) = &held_intro {
+            if t < *fade {
+                yuv.blend_with(held, t / fade.max(1e-9));
+            }
+        }
+        writer.write_yuv(&yuv, offset + t)?;
+        main_end = main_end.max(t + frame_dt);
+        last_main = Some(yuv);
+        Ok(())
     };
 
     if info.video.is_some() {
@@ -230,32 +284,92 @@ fn export(
             ctl.check()?;
             let frame = frame?;
             let t = frame.time - options.start;
-            feed_audio(&mut writer, t)?;
+            audio_out.feed(&mut writer, t)?;
             emit_frame(&mut writer, frame, t)?;
             frames_written += 1;
             if frames_written % 30 == 0 {
-                ctl.report(Stage::Export, t.min(span), Some(span), "seconds");
+                ctl.report(Stage::Export, offset + t.min(span), Some(total), "seconds");
             }
         }
     } else {
-        let n = (span * fps).ceil() as u64;
+        let n = (span * video_settings.fps()).ceil() as u64;
         for i in 0..n {
             ctl.check()?;
-            let t = i as f64 / fps;
-            feed_audio(&mut writer, t)?;
+            let t = i as f64 * frame_dt;
+            audio_out.feed(&mut writer, t)?;
             emit_frame(&mut writer, RgbFrame::black(cropped.0, cropped.1, t), t)?;
             frames_written += 1;
             if i % 30 == 0 {
-                ctl.report(Stage::Export, t, Some(span), "seconds");
+                ctl.report(Stage::Export, offset + t, Some(total), "seconds");
             }
         }
     }
     if frames_written == 0 {
         return Err(Error::corrupt_media(input, format!("no video frames between {:.3} s and {end:.3} s", options.start)));
     }
-    feed_audio(&mut writer, span + 1.0)?;
-    ctl.report(Stage::Export, span, Some(span), "seconds");
+    audio_out.feed(&mut writer, span + 1.0)?;
+
+    // Outro, over silence, blending in from the last frame of the range.
+    if let Some(b) = outro {
+        let start = offset + main_end;
+        audio_out.silence_until(&mut writer, start)?;
+        let mut outro_end = start;
+        for (i, frame) in b.frames.take(b.count).enumerate() {
+            ctl.check()?;
+            let mut frame = frame?;
+            let t = i as f64 * frame_dt;
+            if let Some(last) = &last_main {
+                if t < b.crossfade {
+                    frame.blend_with(last, t / b.crossfade.max(1e-9));
+                }
+            }
+            writer.write_yuv(&frame, start + t)?;
+            outro_end = start + t + frame_dt;
+            ctl.report(Stage::Export, outro_end.min(total), Some(total), "seconds");
+        }
+        audio_out.silence_until(&mut writer, outro_end)?;
+    }
+    ctl.report(Stage::Export, total, Some(total), "seconds");
     writer.finish()
+}
+
+/// The exported range's audio, then silence under slates.
+struct AudioOut<'a> {
+    source: Option<&'a super::audio::AudioBuffer>,
+    /// Interleaved samples of `source` written so far.
+    cursor: usize,
+    /// Interleaved samples written in all (source and silence).
+    written: usize,
+}
+
+impl AudioOut<'_> {
+    /// Write the source's samples up to `until` seconds of the range.
+    fn feed(&mut self, writer: &mut Mp4Writer, until: f64) -> Result<()> {
+        let Some(a) = self.source else { return Ok(()) };
+        let ch = usize::from(a.channels);
+        let upto = ((until.max(0.0) * f64::from(a.sample_rate)) as usize).saturating_mul(ch).min(a.samples.len());
+        if upto > self.cursor {
+            writer.write_audio(&a.samples[self.cursor..upto])?;
+            self.written += upto - self.cursor;
+            self.cursor = upto;
+        }
+        Ok(())
+    }
+
+    /// Pad with silence until the output's audio reaches `time` seconds.
+    fn silence_until(&mut self, writer: &mut Mp4Writer, time: f64) -> Result<()> {
+        let Some(a) = self.source else { return Ok(()) };
+        let ch = usize::from(a.channels);
+        let target = ((time.max(0.0) * f64::from(a.sample_rate)).round() as usize).saturating_mul(ch);
+        const BLOCK: usize = 1 << 14;
+        let zeros = [0.0f32; BLOCK];
+        while self.written < target {
+            let n = (target - self.written).min(BLOCK);
+            writer.write_audio(&zeros[..n])?;
+            self.written += n;
+        }
+        Ok(())
+    }
 }
 
 fn even(v: u32) -> u32 {

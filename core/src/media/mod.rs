@@ -5,19 +5,23 @@ mod audio;
 mod encode;
 mod export;
 mod frame;
+pub(crate) mod h264;
 mod input;
 mod probe;
 mod subtitles;
 mod video;
+mod yuv;
 
 pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions, AudioReader};
 pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
-pub use export::{cut, export_range, export_range_composed, Crop, ExportOptions, FrameComposer, FrameHook};
+pub use export::{cut, export_range, export_range_composed, Bookend, Bookends, Crop, ExportOptions, FrameComposer, FrameHook};
 pub(crate) use export::Resizer;
 pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use subtitles::{read_subtitle_stream, read_subtitle_stream_with};
 pub use video::{VideoDecodeOptions, VideoFrames};
+pub use yuv::YuvFrame;
+pub(crate) use yuv::RgbToYuv;
 // Shared with the transcoder and the mixer, which drive FFmpeg directly.
 pub(crate) use encode::{add_encoded_stream, channel_layout, open_aac};
 pub(crate) use input::{media_start, open_input};

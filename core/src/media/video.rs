@@ -205,7 +205,7 @@ impl VideoFrames {
             } else {
                 ff::software::scaling::Flags::BILINEAR
             };
-            let ctx = ff::software::scaling::Context::get(
+            let mut ctx = ff::software::scaling::Context::get(
                 decoded.format(),
                 decoded.width(),
                 decoded.height(),
@@ -215,6 +215,13 @@ impl VideoFrames {
                 flags,
             )
             .map_err(|e| Error::decode(format!("cannot convert video frames: {e}")))?;
+            // Convert with the matrix the stream is tagged with, as players do.
+            // Untagged streams keep swscale's BT.601 default.
+            let space = decoded.color_space();
+            if matches!(space, ff::color::Space::BT709 | ff::color::Space::BT2020NCL | ff::color::Space::BT2020CL) {
+                let full_range = decoded.color_range() == ff::color::Range::JPEG;
+                super::yuv::set_matrix(&mut ctx, space, full_range, true);
+            }
             self.scaler = Some((ctx, key));
         }
         let (scaler, _) = self.scaler.as_mut().expect("scaler set above");

@@ -13,11 +13,13 @@ use ffmpeg_next as ff;
 use serde::{Deserialize, Serialize};
 
 use super::ass::Script;
-use super::brand::{image_slate, slate_is_image, BrandKit, Slate};
+use super::brand::BrandKit;
+use super::compositor::Compositor;
 use super::fonts::FontLibrary;
-use super::render::{frame_state, SubtitleRenderer, YuvaOverlay};
+use super::slates::slate_bookend;
 use crate::error::{Error, Result};
-use crate::media::{RgbFrame, VideoDecodeOptions, VideoEncodeSettings, VideoFrames};
+use crate::media::h264::{open_h264, ColorTags, Keyframes, H264};
+use crate::media::{Bookend, VideoEncodeSettings, YuvFrame};
 use crate::progress::{RunCtl, Stage};
 
 /// How to burn.
@@ -75,6 +77,10 @@ impl BurnOptions {
         Ok(())
     }
 
+    fn compositor(&self, script: &Script, width: u32, height: u32) -> Result<Compositor> {
+        Compositor::new(script, self.fonts()?, self.brand.as_ref(), width, height)
+    }
+
     fn fonts(&self) -> Result<FontLibrary> {
         let base = FontLibrary::from_dir_or_bundled(self.fonts_dir.as_deref())?;
         match &self.brand {
@@ -103,203 +109,6 @@ pub struct BurnReport {
     pub outro_seconds: f64,
 }
 
-/// A decoded frame in planar YUV 4:2:0 (no row padding).
-#[derive(Clone, PartialEq, Eq)]
-pub struct YuvFrame {
-    pub width: u32,
-    pub height: u32,
-    /// Time in seconds (in the source's timeline).
-    pub time_ms: i64,
-    pub y: Vec<u8>,
-    pub u: Vec<u8>,
-    pub v: Vec<u8>,
-}
-
-impl std::fmt::Debug for YuvFrame {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("YuvFrame").field("width", &self.width).field("height", &self.height).field("time_ms", &self.time_ms).finish()
-    }
-}
-
-impl YuvFrame {
-    fn from_ff(frame: &ff::frame::Video, time: f64) -> Self {
-        let (w, h) = (frame.width() as usize, frame.height() as usize);
-        let plane = |i: usize, pw: usize, ph: usize| {
-            let stride = frame.stride(i);
-            let data = frame.data(i);
-            let mut out = Vec::with_capacity(pw * ph);
-            for row in 0..ph {
-                out.extend_from_slice(&data[row * stride..row * stride + pw]);
-            }
-            out
-        };
-        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-        Self { width: w as u32, height: h as u32, time_ms: (time * 1000.0).round() as i64, y: plane(0, w, h), u: plane(1, cw, ch), v: plane(2, cw, ch) }
-    }
-
-    fn write_into(&self, frame: &mut ff::frame::Video) {
-        let (w, h) = (self.width as usize, self.height as usize);
-        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-        for (i, (src, pw, ph)) in [(&self.y, w, h), (&self.u, cw, ch), (&self.v, cw, ch)].into_iter().enumerate() {
-            let stride = frame.stride(i);
-            let data = frame.data_mut(i);
-            for row in 0..ph {
-                data[row * stride..row * stride + pw].copy_from_slice(&src[row * pw..(row + 1) * pw]);
-            }
-        }
-    }
-
-    /// From RGB24 (BT.709, limited range).
-    pub fn from_rgb(frame: &RgbFrame) -> Self {
-        let (w, h) = (frame.width as usize, frame.height as usize);
-        let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
-        let mut y = vec![0u8; w * h];
-        let mut u = vec![128u8; cw * ch];
-        let mut v = vec![128u8; cw * ch];
-        let px = |x: usize, yy: usize| {
-            let i = (yy.min(h - 1) * w + x.min(w - 1)) * 3;
-            (f32::from(frame.data[i]), f32::from(frame.data[i + 1]), f32::from(frame.data[i + 2]))
-        };
-        for yy in 0..h {
-            for x in 0..w {
-                let (r, g, b) = px(x, yy);
-                y[yy * w + x] = (16.0 + 0.1826 * r + 0.6142 * g + 0.0620 * b).round().clamp(0.0, 255.0) as u8;
-            }
-        }
-        for cy in 0..ch {
-            for cx in 0..cw {
-                let (mut r, mut g, mut b) = (0.0, 0.0, 0.0);
-                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-                    let p = px(cx * 2 + dx, cy * 2 + dy);
-                    r += p.0 / 4.0;
-                    g += p.1 / 4.0;
-                    b += p.2 / 4.0;
-                }
-                u[cy * cw + cx] = (128.0 - 0.1006 * r - 0.3386 * g + 0.4392 * b).round().clamp(0.0, 255.0) as u8;
-                v[cy * cw + cx] = (128.0 + 0.4392 * r - 0.3989 * g - 0.0403 * b).round().clamp(0.0, 255.0) as u8;
-            }
-        }
-        Self { width: w as u32, height: h as u32, time_ms: (frame.time * 1000.0).round() as i64, y, u, v }
-    }
-
-    /// To RGB24 (BT.709, limited range), for PNG previews.
-    pub fn to_rgb(&self) -> RgbFrame {
-        let (w, h) = (self.width as usize, self.height as usize);
-        let cw = w.div_ceil(2);
-        let mut data = vec![0u8; w * h * 3];
-        for yy in 0..h {
-            for x in 0..w {
-                let yv = (f32::from(self.y[yy * w + x]) - 16.0) * 1.1644;
-                let c = (yy / 2) * cw + x / 2;
-                let (u, v) = (f32::from(self.u[c]) - 128.0, f32::from(self.v[c]) - 128.0);
-                let i = (yy * w + x) * 3;
-                data[i] = (yv + 1.7927 * v).round().clamp(0.0, 255.0) as u8;
-                data[i + 1] = (yv - 0.2132 * u - 0.5329 * v).round().clamp(0.0, 255.0) as u8;
-                data[i + 2] = (yv + 2.1124 * u).round().clamp(0.0, 255.0) as u8;
-            }
-        }
-        RgbFrame { width: self.width, height: self.height, time: self.time_ms as f64 / 1000.0, data }
-    }
-
-    /// Peak signal-to-noise ratio over all three planes, in dB (infinite
-    /// when identical).
-    pub fn psnr(&self, other: &YuvFrame) -> f64 {
-        if (self.width, self.height) != (other.width, other.height) {
-            return 0.0;
-        }
-        let mut sum = 0.0f64;
-        let mut n = 0usize;
-        for (a, b) in [(&self.y, &other.y), (&self.u, &other.u), (&self.v, &other.v)] {
-            for (x, y) in a.iter().zip(b.iter()) {
-                let d = f64::from(*x) - f64::from(*y);
-                sum += d * d;
-            }
-            n += a.len();
-        }
-        let mse = sum / n.max(1) as f64;
-        if mse == 0.0 {
-            f64::INFINITY
-        } else {
-            10.0 * (255.0f64 * 255.0 / mse).log10()
-        }
-    }
-
-    fn blend_with(&mut self, other: &YuvFrame, k: f64) {
-        let k = (k.clamp(0.0, 1.0) * 256.0).round() as u32;
-        for (a, b) in [(&mut self.y, &other.y), (&mut self.u, &other.u), (&mut self.v, &other.v)] {
-            for (x, y) in a.iter_mut().zip(b.iter()) {
-                *x = ((u32::from(*x) * k + u32::from(*y) * (256 - k) + 128) >> 8) as u8;
-            }
-        }
-    }
-}
-
-/// Draws the subtitle layer (re-rendered only when it changes) and the
-/// watermark onto frames.
-struct Compositor {
-    renderer: SubtitleRenderer,
-    script: Script,
-    width: u32,
-    height: u32,
-    key: Option<Vec<(usize, i64)>>,
-    overlay: Option<YuvaOverlay>,
-    watermark: Option<YuvaOverlay>,
-    renders: u64,
-}
-
-impl Compositor {
-    fn new(script: &Script, options: &BurnOptions, width: u32, height: u32) -> Result<Self> {
-        let renderer = SubtitleRenderer::for_script(script, options.fonts()?);
-        let watermark = match &options.brand {
-            Some(kit) => kit.watermark_image(width, height)?.filter(|i| !i.is_empty()).map(|i| i.to_yuva()),
-            None => None,
-        };
-        Ok(Self { renderer, script: script.clone(), width, height, key: None, overlay: None, watermark, renders: 0 })
-    }
-
-    /// A value that changes exactly when the subtitle picture does.
-    fn key(&self, time: f64) -> Vec<(usize, i64)> {
-        self.script
-            .events
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.is_active(time))
-            .map(|(i, e)| (i, frame_state(&self.script, e, time)))
-            .collect()
-    }
-
-    fn overlay_at(&mut self, time: f64) -> Result<Option<&YuvaOverlay>> {
-        let key = self.key(time);
-        if self.key.as_ref() != Some(&key) {
-            self.overlay = if key.is_empty() {
-                None
-            } else {
-                self.renders += 1;
-                let image = self.renderer.render(&self.script, time, self.width, self.height)?;
-                (!image.is_empty()).then(|| image.to_yuva())
-            };
-            self.key = Some(key);
-        }
-        Ok(self.overlay.as_ref())
-    }
-
-    fn apply(&mut self, frame: &mut YuvFrame, time: f64) -> Result<()> {
-        let (w, h) = (self.width, self.height);
-        if let Some(o) = self.overlay_at(time)? {
-            blend(o, frame, w, h);
-        }
-        if let Some(o) = &self.watermark {
-            blend(o, frame, w, h);
-        }
-        Ok(())
-    }
-}
-
-fn blend(o: &YuvaOverlay, f: &mut YuvFrame, w: u32, h: u32) {
-    let cw = (w as usize).div_ceil(2);
-    o.blend_yuv420(&mut f.y, w as usize, &mut f.u, cw, &mut f.v, cw, w, h);
-}
-
 struct Source {
     ictx: ff::format::context::Input,
     decoder: ff::decoder::Video,
@@ -311,6 +120,7 @@ struct Source {
     height: u32,
     duration: f64,
     audio_index: Option<usize>,
+    color: ColorTags,
 }
 
 fn open_source(path: &Path, threads: usize) -> Result<Source> {
@@ -337,7 +147,8 @@ fn open_source(path: &Path, threads: usize) -> Result<Source> {
     }
     let duration = if ictx.duration() > 0 { ictx.duration() as f64 / f64::from(ff::ffi::AV_TIME_BASE) } else { 0.0 };
     let audio_index = ictx.streams().best(ff::media::Type::Audio).map(|s| s.index());
-    Ok(Source { ictx, decoder, video_index, video_tb, start, fps, width, height, duration, audio_index })
+    let color = ColorTags::of(&decoder);
+    Ok(Source { ictx, decoder, video_index, video_tb, start, fps, width, height, duration, audio_index, color })
 }
 
 enum Item {
@@ -417,7 +228,7 @@ pub fn preview_frame_with(input: impl AsRef<Path>, script: &Script, time: f64, o
     }
     let src = open_source(input.as_ref(), options.threads)?;
     let (w, h) = (src.width & !1, src.height & !1);
-    let mut compositor = Compositor::new(script, options, w, h)?;
+    let mut compositor = options.compositor(script, w, h)?;
     let (tx, rx) = mpsc::sync_channel(4);
     let cancel = crate::CancelToken::new();
     let stop = cancel.clone();
@@ -475,14 +286,19 @@ pub fn burn_with_tap(
     let (w, h) = (src.width & !1, src.height & !1);
     let fps = src.fps;
     let frame_dt = f64::from(fps.denominator()) / f64::from(fps.numerator());
-    let mut compositor = Compositor::new(script, options, w, h)?;
-    let intro = options.brand.as_ref().and_then(|k| k.intro.clone().map(|s| (k.resolve(&s.media), s)));
-    let outro = options.brand.as_ref().and_then(|k| k.outro.clone().map(|s| (k.resolve(&s.media), s)));
-    let intro_frames = intro.as_ref().map(|(p, s)| slate_frames(p, s, w, h, frame_dt)).transpose()?.unwrap_or_default();
-    let outro_frames = outro.as_ref().map(|(p, s)| slate_frames(p, s, w, h, frame_dt)).transpose()?.unwrap_or_default();
-    let intro_len = intro_frames.len() as f64 * frame_dt;
-    let intro_fade = intro.as_ref().map(|(_, s)| s.crossfade).unwrap_or(0.0);
-    let outro_fade = outro.as_ref().map(|(_, s)| s.crossfade).unwrap_or(0.0);
+    let mut compositor = options.compositor(script, w, h)?;
+    let slate = |pick: fn(&BrandKit) -> Option<&super::brand::Slate>| -> Result<Option<Bookend>> {
+        match options.brand.as_ref() {
+            Some(kit) => pick(kit).map(|s| slate_bookend(kit, s, w, h, frame_dt)).transpose(),
+            None => Ok(None),
+        }
+    };
+    let intro = slate(|k| k.intro.as_ref())?;
+    let outro = slate(|k| k.outro.as_ref())?;
+    let intro_count = intro.as_ref().map_or(0, |b| b.count);
+    let outro_count = outro.as_ref().map_or(0, |b| b.count);
+    let intro_len = intro_count as f64 * frame_dt;
+    let intro_fade = intro.as_ref().map_or(0.0, |b| b.crossfade);
 
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -494,29 +310,23 @@ pub fn burn_with_tap(
     let absolute = std::path::absolute(&partial).map_err(|e| Error::io(&partial, e))?;
     let mut octx = ff::format::output_as(&format!("file:{}", absolute.display()), "mp4")
         .map_err(|e| Error::encode(format!("cannot create {}: {e}", output.display())))?;
-    let global_header = octx.format().flags().contains(ff::format::Flags::GLOBAL_HEADER);
 
-    // Video encoder: the source's time base and frame rate.
-    let codec = ff::encoder::find_by_name("libx264").ok_or_else(|| Error::encode("no libx264 encoder in this FFmpeg build"))?;
-    let mut vstream = octx.add_stream(codec).map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
-    let vindex = vstream.index();
-    let mut enc = ff::codec::Context::new_with_codec(codec).encoder().video().map_err(|e| Error::encode(e.to_string()))?;
+    // Video encoder: the source's time base and frame rate; the decoded
+    // frames pass through in YUV, so the source's colour tags are kept.
     let enc_tb = src.video_tb;
-    enc.set_width(w);
-    enc.set_height(h);
-    enc.set_format(ff::format::Pixel::YUV420P);
-    enc.set_time_base(enc_tb);
-    enc.set_frame_rate(Some(fps));
-    if global_header {
-        enc.set_flags(ff::codec::Flags::GLOBAL_HEADER);
-    }
-    let mut opts = ff::Dictionary::new();
-    opts.set("preset", &options.preset);
-    opts.set("crf", &options.crf.to_string());
-    if options.threads > 0 {
-        opts.set("threads", &options.threads.to_string());
-    }
-    let mut encoder = enc.open_with(opts).map_err(|e| Error::encode(format!("cannot open H.264 encoder: {e}")))?;
+    let mut encoder = open_h264(&H264 {
+        width: w,
+        height: h,
+        preset: options.preset.clone(),
+        crf: options.crf,
+        threads: options.threads,
+        frame_rate: fps,
+        time_base: enc_tb,
+        keyframes: Keyframes::Encoder,
+        color: Some(src.color),
+    })?;
+    let mut vstream = octx.add_stream(ff::codec::Id::H264).map_err(|e| Error::encode(format!("cannot add video stream: {e}")))?;
+    let vindex = vstream.index();
     vstream.set_parameters(&encoder);
     vstream.set_time_base(enc_tb);
     vstream.set_avg_frame_rate(fps);
@@ -548,7 +358,7 @@ pub fn burn_with_tap(
     let out_vtb = octx.stream(vindex).map(|s| s.time_base()).unwrap_or(enc_tb);
     let out_atb = audio_map.and_then(|(_, oi, _)| octx.stream(oi).map(|s| s.time_base()));
 
-    let total = intro_len + src.duration.max(0.0) + outro_frames.len() as f64 * frame_dt;
+    let total = intro_len + src.duration.max(0.0) + outro_count as f64 * frame_dt;
     let tb_secs = f64::from(enc_tb);
     let mut frames = 0u64;
     let mut last_pts: i64 = -1;
@@ -576,12 +386,16 @@ pub fn burn_with_tap(
     };
 
     // Intro.
-    for (i, f) in intro_frames.iter().enumerate() {
-        ctl.check()?;
-        encode(&mut octx, &mut encoder, Some(f), i as f64 * frame_dt)?;
-        frames += 1;
+    let mut held_intro: Option<YuvFrame> = None;
+    if let Some(b) = intro {
+        for (i, f) in b.frames.take(b.count).enumerate() {
+            ctl.check()?;
+            let f = f?;
+            encode(&mut octx, &mut encoder, Some(&f), i as f64 * frame_dt)?;
+            frames += 1;
+            held_intro = Some(f);
+        }
     }
-    let held_intro = intro_frames.last().cloned();
 
     // Main video on a decoding thread.
     let audio_offset = intro_len;
@@ -643,35 +457,37 @@ pub fn burn_with_tap(
 
     // Outro.
     let outro_start = intro_len + main_end;
-    for (i, f) in outro_frames.iter().enumerate() {
-        ctl.check()?;
-        let t = i as f64 * frame_dt;
-        let mut frame = f.clone();
-        if let Some(last) = &last_main {
-            if t < outro_fade {
-                frame.blend_with(last, t / outro_fade.max(1e-9));
+    if let Some(b) = outro {
+        for (i, f) in b.frames.take(b.count).enumerate() {
+            ctl.check()?;
+            let t = i as f64 * frame_dt;
+            let mut frame = f?;
+            if let Some(last) = &last_main {
+                if t < b.crossfade {
+                    frame.blend_with(last, t / b.crossfade.max(1e-9));
+                }
             }
+            encode(&mut octx, &mut encoder, Some(&frame), outro_start + t)?;
+            frames += 1;
         }
-        encode(&mut octx, &mut encoder, Some(&frame), outro_start + t)?;
-        frames += 1;
     }
     encode(&mut octx, &mut encoder, None, 0.0)?;
     octx.write_trailer().map_err(|e| Error::encode(format!("cannot finish MP4: {e}")))?;
     drop(octx);
     std::fs::rename(&partial, output).map_err(|e| Error::io(output, e))?;
     std::mem::forget(guard);
-    let duration = outro_start + outro_frames.len() as f64 * frame_dt;
+    let duration = outro_start + outro_count as f64 * frame_dt;
     ctl.report(Stage::Export, duration, Some(duration), "seconds");
     Ok(BurnReport {
         output: output.display().to_string(),
         width: w,
         height: h,
         frames,
-        overlay_renders: compositor.renders,
+        overlay_renders: compositor.renders(),
         duration,
         audio: audio_report,
         intro_seconds: intro_len,
-        outro_seconds: outro_frames.len() as f64 * frame_dt,
+        outro_seconds: outro_count as f64 * frame_dt,
     })
 }
 
@@ -682,31 +498,4 @@ impl Drop for PartialFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
-}
-
-/// The frames of a slate at the output frame rate.
-fn slate_frames(path: &Path, slate: &Slate, w: u32, h: u32, frame_dt: f64) -> Result<Vec<YuvFrame>> {
-    let count = (slate.duration / frame_dt).round().max(1.0) as usize;
-    if slate_is_image(path) {
-        let frame = YuvFrame::from_rgb(&image_slate(path, w, h)?);
-        return Ok(vec![frame; count]);
-    }
-    let frames = VideoFrames::open(path, VideoDecodeOptions::default().size(w, h).range(0.0, Some(slate.duration)))?;
-    let mut out = Vec::with_capacity(count);
-    let mut last: Option<RgbFrame> = None;
-    for f in frames {
-        let f = f?;
-        while out.len() < count && (out.len() as f64) * frame_dt <= f.time + 1e-6 {
-            out.push(YuvFrame::from_rgb(&f));
-        }
-        last = Some(f);
-        if out.len() >= count {
-            break;
-        }
-    }
-    let last = last.ok_or_else(|| Error::corrupt_media(path, "slate has no video frame"))?;
-    while out.len() < count {
-        out.push(YuvFrame::from_rgb(&last));
-    }
-    Ok(out)
 }

@@ -1,24 +1,25 @@
-//! Burning a script into RGB frames through the export hook: the subtitle
-//! layer is rendered only when it changes and blended inside its rectangle;
-//! a brand kit's watermark is drawn on top.
+//! Burning a script into exported frames through the export hook: the one
+//! [`Compositor`] draws the subtitle layer and the watermark, and a brand
+//! kit's intro and outro slates become the export's bookends, so a clip with
+//! slates is encoded once.
 
 use super::ass::Script;
 use super::brand::BrandKit;
+use super::compositor::Compositor;
 use super::fonts::FontLibrary;
-use super::render::{frame_state, SubtitleImage, SubtitleRenderer};
+use super::slates::slate_bookend;
 use crate::error::Result;
-use crate::media::{FrameHook, RgbFrame};
+use crate::media::{Bookends, FrameHook, YuvFrame};
 
-/// A [`FrameHook`] that draws an ASS script (and a watermark) on frames.
+/// A [`FrameHook`] that draws an ASS script (and a brand kit's watermark) on
+/// frames and puts the kit's slates around them.
 pub struct SubtitleBurner {
-    renderer: SubtitleRenderer,
     script: Script,
+    fonts: FontLibrary,
     brand: Option<BrandKit>,
-    key: Option<(u32, u32, Vec<(usize, i64)>)>,
-    layer: Option<SubtitleImage>,
-    watermark: Option<(u32, u32, Option<SubtitleImage>)>,
-    /// How many times the subtitle layer was rendered.
-    pub renders: u64,
+    compositor: Option<Compositor>,
+    /// Subtitle-layer renders of compositors already replaced (frame size changes).
+    earlier_renders: u64,
 }
 
 impl SubtitleBurner {
@@ -27,48 +28,38 @@ impl SubtitleBurner {
             Some(kit) => kit.font_library(fonts)?,
             None => fonts,
         };
-        let renderer = SubtitleRenderer::for_script(&script, fonts);
-        Ok(Self { renderer, script, brand, key: None, layer: None, watermark: None, renders: 0 })
+        Ok(Self { script, fonts, brand, compositor: None, earlier_renders: 0 })
+    }
+
+    /// How many times the subtitle layer was rendered (it is reused while it
+    /// does not change).
+    pub fn renders(&self) -> u64 {
+        self.earlier_renders + self.compositor.as_ref().map_or(0, Compositor::renders)
     }
 
     /// Draw the subtitles shown at `time` (and the watermark) onto `frame`.
-    pub fn burn(&mut self, frame: &mut RgbFrame, time: f64) -> Result<()> {
-        let (w, h) = (frame.width, frame.height);
-        let active: Vec<(usize, i64)> = self
-            .script
-            .events
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.is_active(time))
-            .map(|(i, e)| (i, frame_state(&self.script, e, time)))
-            .collect();
-        let key = (w, h, active);
-        if self.key.as_ref() != Some(&key) {
-            self.layer = if key.2.is_empty() {
-                None
-            } else {
-                self.renders += 1;
-                Some(self.renderer.render(&self.script, time, w, h)?)
-            };
-            self.key = Some(key);
+    pub fn burn(&mut self, frame: &mut YuvFrame, time: f64) -> Result<()> {
+        let size = (frame.width, frame.height);
+        if self.compositor.as_ref().map(Compositor::size) != Some(size) {
+            self.earlier_renders = self.renders();
+            self.compositor = Some(Compositor::new(&self.script, self.fonts.clone(), self.brand.as_ref(), size.0, size.1)?);
         }
-        if let Some(layer) = &self.layer {
-            layer.composite_onto(frame);
+        match self.compositor.as_mut() {
+            Some(c) => c.apply(frame, time),
+            None => Ok(()),
         }
-        if let Some(kit) = &self.brand {
-            if self.watermark.as_ref().map(|(ww, wh, _)| (*ww, *wh) != (w, h)).unwrap_or(true) {
-                self.watermark = Some((w, h, kit.watermark_image(w, h)?));
-            }
-            if let Some((_, _, Some(mark))) = &self.watermark {
-                mark.composite_onto(frame);
-            }
-        }
-        Ok(())
     }
 }
 
 impl FrameHook for SubtitleBurner {
-    fn apply(&mut self, frame: &mut RgbFrame, time: f64) -> Result<()> {
+    fn apply(&mut self, frame: &mut YuvFrame, time: f64) -> Result<()> {
         self.burn(frame, time)
+    }
+
+    fn bookends(&mut self, width: u32, height: u32, frame_dt: f64) -> Result<Bookends> {
+        let Some(kit) = &self.brand else { return Ok(Bookends::default()) };
+        let intro = kit.intro.as_ref().map(|s| slate_bookend(kit, s, width, height, frame_dt)).transpose()?;
+        let outro = kit.outro.as_ref().map(|s| slate_bookend(kit, s, width, height, frame_dt)).transpose()?;
+        Ok(Bookends { intro, outro })
     }
 }

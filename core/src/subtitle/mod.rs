@@ -10,11 +10,13 @@
 pub mod ass;
 pub mod brand;
 pub mod burn;
+mod compositor;
 mod cues;
 pub mod fonts;
 pub mod hook;
 pub mod presets;
 mod read;
+mod slates;
 pub mod render;
 mod text;
 mod transcript;
@@ -22,7 +24,9 @@ mod write;
 
 pub use ass::Script;
 pub use brand::BrandKit;
-pub use burn::{burn, preview_frame, preview_frame_with, BurnOptions, BurnReport, YuvFrame};
+pub use burn::{burn, preview_frame, preview_frame_with, BurnOptions, BurnReport};
+pub use compositor::Compositor;
+pub use crate::media::YuvFrame;
 pub use cues::{build_cues, Cue, CueConfig};
 pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, SubtitleCue, SubtitleDocument, SubtitleFormat};
 pub use text::plain_text;

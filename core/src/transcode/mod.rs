@@ -280,6 +280,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
                 crf: hls.crf,
                 threads,
                 frame_rate,
+                time_base: encoders::video_time_base(),
                 keyframes: Keyframes::Forced,
                 color: source.color(),
             })?;
@@ -330,6 +331,7 @@ pub fn transcode(input: impl AsRef<Path>, job: &TranscodeJob, ctl: &RunCtl) -> R
                 crf: p.crf,
                 threads: *threads.last().unwrap_or(&1),
                 frame_rate,
+                time_base: encoders::video_time_base(),
                 keyframes: Keyframes::Every(every.max(1)),
                 color: source.color(),
             })?)
