@@ -196,7 +196,7 @@ fn export(
     let mut feed_audio = |writer: &mut Mp4Writer, until: f64| -> Result<()> {
         if let Some(a) = &audio {
             let ch = usize::from(a.channels);
-            let upto = ((until.max(0.0) * f64::from(a.sample_rate)) as usize * ch).min(a.samples.len());
+            let upto = ((until.max(0.0) * f64::from(a.sample_rate)) as usize).saturating_mul(ch).min(a.samples.len());
             if upto > audio_cursor {
                 writer.write_audio(&a.samples[audio_cursor..upto])?;
                 audio_cursor = upto;

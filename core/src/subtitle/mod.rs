@@ -24,7 +24,7 @@ pub use ass::Script;
 pub use brand::BrandKit;
 pub use burn::{burn, preview_frame, preview_frame_with, BurnOptions, BurnReport, YuvFrame};
 pub use cues::{build_cues, Cue, CueConfig};
-pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, SubtitleCue, SubtitleDocument, SubtitleFormat};
+pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, SubtitleCue, SubtitleDocument, SubtitleFormat, MAX_CUE_HOURS};
 pub use text::plain_text;
 pub use transcript::{render_transcript, TranscriptFormat};
 pub use write::{format_timestamp, write_srt, write_vtt, TimestampFormat};
