@@ -59,13 +59,20 @@ pub fn detect_format(text: &str) -> SubtitleFormat {
     }
 }
 
-/// Read an SRT or WebVTT file, choosing the parser from its content.
+/// Read an SRT or WebVTT file, choosing the parser from its content. The
+/// text encoding is detected (BOM, UTF-16, UTF-8, else windows-1252; see
+/// [`crate::subtitle::decode_subtitle_bytes`]).
 pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocument> {
+    read_subtitles_with(path, None)
+}
+
+/// [`read_subtitles`] with a declared text encoding (a WHATWG label such as
+/// `latin1` or `windows-1251`) for files without a byte-order mark.
+pub fn read_subtitles_with(path: impl AsRef<std::path::Path>, encoding: Option<&str>) -> Result<SubtitleDocument> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::subtitle_parse(name.clone(), 1, format!("not UTF-8 text ({e})")))?;
+    let text = super::decode_subtitle_bytes(&bytes, encoding)?;
     match detect_format(&text) {
         SubtitleFormat::Vtt => parse_vtt(&text, &name),
         SubtitleFormat::Srt => parse_srt(&text, &name).map(|cues| SubtitleDocument { cues, styles: Vec::new() }),
