@@ -29,6 +29,9 @@ cargo check -q --workspace --all-targets
 say "CUDA feature build check (type-checks the cuda paths; no GPU or CUDA toolkit needed)"
 DOCS_RS=1 cargo check -q -p reelkit-cli --features cuda
 
+say "Fuzz targets, ${REELKIT_FUZZ_SECONDS:-20} s each (nightly + cargo-fuzz; crashes fail the run)"
+CARGO_TARGET_DIR_FUZZ="${CARGO_TARGET_DIR_FUZZ:-$HOME/.cache/reelkit/target-fuzz}" bash fuzz/run.sh "${REELKIT_FUZZ_SECONDS:-20}"
+
 say "Python binding tests"
 bash bindings/python/scripts/test.sh
 

@@ -14,11 +14,14 @@ use crate::progress::Bars;
 pub struct CliError {
     message: String,
     code: u8,
+    /// The library's stable error code (`subtitle_parse`, `not_media`…),
+    /// shown at the end of the line so scripts can branch on it.
+    kind: Option<&'static str>,
 }
 
 impl CliError {
     pub fn new(message: impl Into<String>, code: u8) -> Self {
-        Self { message: message.into(), code }
+        Self { message: message.into(), code, kind: None }
     }
 
     /// A mistake in what the user asked for (exit code 2).
@@ -34,7 +37,11 @@ impl CliError {
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // One line, always.
-        f.write_str(&self.message.replace('\n', " "))
+        f.write_str(&self.message.replace('\n', " "))?;
+        match self.kind {
+            Some(kind) => write!(f, " [{kind}]"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -45,7 +52,7 @@ impl From<reelkit::Error> for CliError {
             e if e.is_input_error() => 2,
             _ => 1,
         };
-        CliError { message: e.to_string(), code }
+        CliError { message: e.to_string(), code, kind: Some(e.code()) }
     }
 }
 

@@ -208,7 +208,12 @@ pub fn dub(
         0 => info.audio.as_ref().map(|a| a.channels.clamp(1, 2) as u16).unwrap_or(2),
         n => n,
     };
-    let duration = info.duration;
+    // The header's duration is a claim; size the tracks by the packets that
+    // are really there (an MP4 may claim 24 days for ten seconds of data).
+    let duration = info.duration.min(crate::media::packet_extent(input, ctl)?);
+    if duration <= 0.0 {
+        return Err(Error::corrupt_media(input, "no media data"));
+    }
     let frames = (duration * f64::from(rate)).round() as usize;
 
     // 1. Speak every cue (in parallel), then refit those too long.

@@ -19,8 +19,7 @@ pub struct NarrationCue {
 pub fn read_narration(path: &Path) -> Result<Vec<NarrationCue>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::subtitle_parse(name.clone(), 1, "not UTF-8 text"))?;
+    let text = crate::subtitle::decode_subtitle_bytes(&bytes, None)?;
     parse_narration(&text, &name)
 }
 

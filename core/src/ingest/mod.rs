@@ -188,7 +188,9 @@ fn accept(
     };
     ctl.check()?;
     let sidecar = dest.join(format!("{}.json", report.sha256));
-    if let Some(previous) = read_report(&sidecar).filter(|r| Path::new(&r.path).is_file()) {
+    // The sidecar is only a hint: it may have been edited. Trust its path
+    // only when it names this content's own file in the store.
+    if let Some(previous) = read_report(&sidecar).filter(|r| r.sha256 == report.sha256 && is_stored_copy(dest, &report.sha256, Path::new(&r.path))) {
         report.path = previous.path;
         report.media.path = report.path.clone();
         report.duplicate = true;
@@ -242,8 +244,25 @@ fn extension_for(container: &str) -> &str {
     }
 }
 
+/// A sidecar larger than this is not one reelkit wrote.
+const MAX_SIDECAR_BYTES: u64 = 1 << 20;
+
 fn read_report(path: &Path) -> Option<IngestReport> {
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).ok()?.take(MAX_SIDECAR_BYTES + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > MAX_SIDECAR_BYTES {
+        return None;
+    }
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Whether `path` is the stored copy of `sha256` in `dest`: a regular file
+/// directly inside the store (after resolving links) named `<sha256>.<ext>`.
+fn is_stored_copy(dest: &Path, sha256: &str, path: &Path) -> bool {
+    let (Ok(dest), Ok(file)) = (std::fs::canonicalize(dest), std::fs::canonicalize(path)) else { return false };
+    let named = file.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.strip_prefix(sha256).is_some_and(|ext| ext.starts_with('.')));
+    named && file.parent() == Some(dest.as_path()) && file.is_file()
 }
 
 fn write_report(staging: &Staging, path: &Path, report: &IngestReport) -> Result<()> {

@@ -183,7 +183,8 @@ pub(crate) fn edited_text(path: &Path) -> Result<String> {
         let doc = read_subtitles(path)?;
         return Ok(doc.cues.iter().map(|c| c.lines.join(" ")).collect::<Vec<_>>().join(" "));
     }
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    crate::subtitle::decode_subtitle_bytes(&bytes, None)
 }
 
 /// A reelkit transcript JSON file.
@@ -198,8 +199,8 @@ pub(crate) fn read_transcript(path: &Path) -> Result<Transcript> {
 /// the video it will be burned into.
 fn load_script(path: &Path, style: crate::subtitle::PresetName, video: &str) -> Result<Script> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
-    if crate::subtitle::detect_format(&head) == SubtitleFormat::Ass {
+    let text = crate::subtitle::decode_subtitle_bytes(&bytes, None)?;
+    if crate::subtitle::detect_format(&text) == SubtitleFormat::Ass {
         return Script::load(path);
     }
     let doc = read_subtitles(path)?;

@@ -23,12 +23,60 @@ pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input> {
     }
     let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
     let url = format!("file:{}", absolute.display());
+    // Formats that name other files (playlists, concat lists, image
+    // sequences, scripts) would make FFmpeg open what the caller never
+    // passed, even through the `file` protocol alone: refuse them up front
+    // with a clear error, and keep them off the demuxer whitelist too.
+    if let Some(format) = sniff_container(path) {
+        if is_referencing_format(&format) {
+            return Err(Error::not_media(
+                path,
+                format!("is a {format} list that names other files; reelkit opens only self-contained media files"),
+            ));
+        }
+    }
     let mut options = ff::Dictionary::new();
     options.set("protocol_whitelist", "file");
+    options.set("format_whitelist", self_contained_formats());
     match ff::format::input_with_dictionary(&url, options) {
         Ok(ctx) => Ok(ctx),
         Err(err) => Err(classify_open_error(path, err)),
     }
+}
+
+/// Demuxers that read further files or URLs named inside the input (or run
+/// code): HLS and DASH playlists, ffconcat lists, IMF packages, image
+/// sequences by pattern, and script formats.
+const REFERENCING_FORMATS: &[&str] =
+    &["hls", "applehttp", "dash", "concat", "imf", "image2", "img2", "vapoursynth", "avisynth", "sdp", "rtsp", "rtp", "lavfi"];
+
+/// Whether the demuxer `name` (possibly a comma list such as
+/// `mov,mp4,m4a`) reads other files than the one it was given.
+pub(crate) fn is_referencing_format(name: &str) -> bool {
+    name.split(',').any(|n| REFERENCING_FORMATS.contains(&n.trim()))
+}
+
+/// Every demuxer this FFmpeg build has, except the referencing ones, as the
+/// comma list `format_whitelist` expects (computed once).
+fn self_contained_formats() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut names = Vec::new();
+        let mut opaque: *mut std::ffi::c_void = std::ptr::null_mut();
+        loop {
+            // SAFETY: av_demuxer_iterate walks FFmpeg's static demuxer table
+            // with `opaque` as its cursor; the names are static strings.
+            let format = unsafe { ff::ffi::av_demuxer_iterate(&mut opaque) };
+            if format.is_null() {
+                break;
+            }
+            let name = unsafe { std::ffi::CStr::from_ptr((*format).name) }.to_string_lossy().into_owned();
+            if !is_referencing_format(&name) {
+                names.push(name);
+            }
+        }
+        names.join(",")
+    })
 }
 
 /// A file whose first bytes look like a known container but that FFmpeg

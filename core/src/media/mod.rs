@@ -4,6 +4,7 @@
 mod audio;
 mod encode;
 mod export;
+mod extent;
 mod frame;
 pub(crate) mod h264;
 mod input;
@@ -16,6 +17,7 @@ pub use audio::{decode_audio, AudioBuffer, AudioDecodeOptions, AudioReader};
 pub use encode::{AudioEncodeSettings, Mp4Writer, VideoEncodeSettings};
 pub use export::{cut, export_range, export_range_composed, Bookend, Bookends, Crop, ExportOptions, FrameComposer, FrameHook};
 pub(crate) use export::Resizer;
+pub use extent::packet_extent;
 pub use frame::RgbFrame;
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use subtitles::{read_subtitle_stream, read_subtitle_stream_with};

@@ -293,9 +293,14 @@ pub(crate) fn rotation_of(stream: &ff::format::stream::Stream) -> i32 {
         .unwrap_or(0)
 }
 
+/// Snap any angle (the file decides it: huge, negative, NaN) to 0, 90, 180
+/// or 270 without integer arithmetic on the raw value.
 fn snap_rotation(degrees: f64) -> i32 {
-    let snapped = ((degrees / 90.0).round() as i64 * 90).rem_euclid(360);
-    snapped as i32
+    if !degrees.is_finite() {
+        return 0;
+    }
+    let quarter = (degrees.rem_euclid(360.0) / 90.0).round() as i32;
+    quarter.rem_euclid(4) * 90
 }
 
 #[cfg(test)]
@@ -309,5 +314,12 @@ mod tests {
         assert_eq!(snap_rotation(179.6), 180);
         assert_eq!(snap_rotation(-0.0), 0);
         assert_eq!(snap_rotation(360.0), 0);
+        assert_eq!(snap_rotation(359.0), 0);
+        assert_eq!(snap_rotation(f64::NAN), 0);
+        assert_eq!(snap_rotation(f64::NEG_INFINITY), 0);
+        // Saturated values from a hostile display matrix or `rotate` tag.
+        for d in [1e300, -1e300, f64::MAX, f64::MIN, 9.2e18, -9.3e18, 1e20 + 90.0] {
+            assert!([0, 90, 180, 270].contains(&snap_rotation(d)), "{d}");
+        }
     }
 }

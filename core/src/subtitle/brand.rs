@@ -125,8 +125,51 @@ impl BrandKit {
             e.with_reason(reason)
         })?;
         kit.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        kit.check_confined(path)?;
         kit.validate()?;
         Ok(kit)
+    }
+
+    /// Every file a kit file names (fonts, watermark, slates).
+    pub fn referenced_files(&self) -> Vec<(String, &Path)> {
+        let mut files: Vec<(String, &Path)> =
+            self.fonts.iter().enumerate().map(|(i, f)| (format!("fonts[{i}]"), f.as_path())).collect();
+        if let Some(w) = &self.watermark {
+            files.push(("watermark.image".into(), &w.image));
+        }
+        for (name, slate) in [("intro", &self.intro), ("outro", &self.outro)] {
+            if let Some(s) = slate {
+                files.push((format!("{name}.media"), &s.media));
+            }
+        }
+        files
+    }
+
+    /// A kit read from a file may name only files in its own folder (or
+    /// below): no absolute paths, no `..`, no links that lead out. Kits
+    /// given inline (JSON in a job) name paths the caller chose.
+    fn check_confined(&self, kit_path: &Path) -> Result<()> {
+        use std::path::Component;
+        let base = std::fs::canonicalize(if self.base_dir.as_os_str().is_empty() { Path::new(".") } else { &self.base_dir })
+            .map_err(|e| Error::io(&self.base_dir, e))?;
+        for (field, p) in self.referenced_files() {
+            let outside = || {
+                Error::invalid_config(
+                    field.clone(),
+                    format!("{}: `{}` is outside the kit's folder (use a path relative to it, without `..`)", kit_path.display(), p.display()),
+                    Vec::new(),
+                )
+            };
+            if p.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+                return Err(outside());
+            }
+            if let Ok(real) = std::fs::canonicalize(self.base_dir.join(p)) {
+                if !real.starts_with(&base) {
+                    return Err(outside());
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Parse a kit from JSON (relative paths resolve against the current

@@ -128,7 +128,7 @@ fn open_source(path: &Path, threads: usize) -> Result<Source> {
     if !path.exists() {
         return Err(Error::not_found(path));
     }
-    let ictx = ff::format::input(&path).map_err(|e| Error::not_media(path, e.to_string()))?;
+    let ictx = crate::media::open_input(path)?;
     let stream = ictx
         .streams()
         .best(ff::media::Type::Video)

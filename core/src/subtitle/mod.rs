@@ -9,6 +9,7 @@
 
 pub mod ass;
 pub mod brand;
+mod encoding;
 pub mod burn;
 mod compositor;
 mod cues;
@@ -28,10 +29,11 @@ pub use burn::{burn, preview_frame, preview_frame_with, BurnOptions, BurnReport}
 pub use compositor::Compositor;
 pub use crate::media::YuvFrame;
 pub use cues::{build_cues, Cue, CueConfig};
-pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, SubtitleCue, SubtitleDocument, SubtitleFormat};
+pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, read_subtitles_with, SubtitleCue, SubtitleDocument, SubtitleFormat, MAX_CUE_HOURS};
 pub use text::plain_text;
 pub use transcript::{render_transcript, TranscriptFormat};
 pub use write::{format_timestamp, write_srt, write_vtt, TimestampFormat};
+pub use encoding::decode_subtitle_bytes;
 pub use fonts::FontLibrary;
 pub use hook::SubtitleBurner;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};

@@ -59,13 +59,20 @@ pub fn detect_format(text: &str) -> SubtitleFormat {
     }
 }
 
-/// Read an SRT or WebVTT file, choosing the parser from its content.
+/// Read an SRT or WebVTT file, choosing the parser from its content. The
+/// text encoding is detected (BOM, UTF-16, UTF-8, else windows-1252; see
+/// [`crate::subtitle::decode_subtitle_bytes`]).
 pub fn read_subtitles(path: impl AsRef<std::path::Path>) -> Result<SubtitleDocument> {
+    read_subtitles_with(path, None)
+}
+
+/// [`read_subtitles`] with a declared text encoding (a WHATWG label such as
+/// `latin1` or `windows-1251`) for files without a byte-order mark.
+pub fn read_subtitles_with(path: impl AsRef<std::path::Path>, encoding: Option<&str>) -> Result<SubtitleDocument> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::subtitle_parse(name.clone(), 1, format!("not UTF-8 text ({e})")))?;
+    let text = super::decode_subtitle_bytes(&bytes, encoding)?;
     match detect_format(&text) {
         SubtitleFormat::Vtt => parse_vtt(&text, &name),
         SubtitleFormat::Srt => parse_srt(&text, &name).map(|cues| SubtitleDocument { cues, styles: Vec::new() }),
@@ -103,41 +110,71 @@ fn malformed(source: &str, line: usize, reason: impl Into<String>) -> Error {
     Error::subtitle_parse(source.to_owned(), line, reason)
 }
 
+/// The largest hour a cue timestamp may name. Times are bounded at the
+/// parser so that no later arithmetic on them (sample counts, frame numbers,
+/// milliseconds) can overflow; 99 999 hours is far beyond any real media.
+pub const MAX_CUE_HOURS: u64 = 99_999;
+
+/// Why a timing line was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimingError {
+    /// Not `HH:MM:SS<sep>mmm` at all.
+    Malformed,
+    /// Well formed, but the hours are beyond [`MAX_CUE_HOURS`].
+    HoursOutOfRange,
+}
+
 /// `HH:MM:SS<sep>mmm` or, when `hours_optional`, `MM:SS<sep>mmm`.
-fn parse_timestamp(s: &str, sep: char, hours_optional: bool) -> Option<f64> {
-    let (clock, millis) = s.trim().split_once(sep)?;
+fn parse_timestamp(s: &str, sep: char, hours_optional: bool) -> std::result::Result<f64, TimingError> {
+    use TimingError::Malformed;
+    let (clock, millis) = s.trim().split_once(sep).ok_or(Malformed)?;
     if millis.len() != 3 || !millis.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return Err(Malformed);
     }
     let parts: Vec<&str> = clock.split(':').collect();
     let (h, m, sec) = match parts.as_slice() {
         [h, m, s] => (*h, *m, *s),
         [m, s] if hours_optional => ("0", *m, *s),
-        _ => return None,
+        _ => return Err(Malformed),
     };
-    let num = |x: &str, max: Option<u64>| -> Option<u64> {
-        if x.is_empty() || !x.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let v: u64 = x.parse().ok()?;
-        max.map_or(Some(v), |m| (v < m).then_some(v))
-    };
-    if m.len() != 2 || sec.len() != 2 {
-        return None;
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) || !digits(sec) || m.len() != 2 || sec.len() != 2 {
+        return Err(Malformed);
     }
-    let total = num(h, None)? * 3600 + num(m, Some(60))? * 60 + num(sec, Some(60))?;
-    Some(total as f64 + num(millis, None)? as f64 / 1000.0)
+    // Any run of digits is a well-formed hour; only its size is wrong.
+    let hours = h.trim_start_matches('0');
+    let hours: u64 = if hours.is_empty() { 0 } else if hours.len() > 5 { u64::MAX } else { hours.parse().map_err(|_| Malformed)? };
+    if hours > MAX_CUE_HOURS {
+        return Err(TimingError::HoursOutOfRange);
+    }
+    let (minutes, seconds): (u64, u64) = (m.parse().map_err(|_| Malformed)?, sec.parse().map_err(|_| Malformed)?);
+    if minutes >= 60 || seconds >= 60 {
+        return Err(Malformed);
+    }
+    let millis: u64 = millis.parse().map_err(|_| Malformed)?;
+    let total = hours * 3600 + minutes * 60 + seconds;
+    Ok(total as f64 + millis as f64 / 1000.0)
 }
 
 /// A `start --> end [settings]` line, if the line is one.
-fn parse_timing(line: &str, sep: char, hours_optional: bool) -> Option<(f64, f64, Option<String>)> {
-    let (a, rest) = line.split_once("-->")?;
+fn parse_timing(line: &str, sep: char, hours_optional: bool) -> std::result::Result<(f64, f64, Option<String>), TimingError> {
+    let (a, rest) = line.split_once("-->").ok_or(TimingError::Malformed)?;
     let rest = rest.trim_start();
     let (b, settings) = match rest.split_once(char::is_whitespace) {
         Some((b, s)) => (b, Some(s.trim().to_owned()).filter(|s| !s.is_empty())),
         None => (rest, None),
     };
-    Some((parse_timestamp(a, sep, hours_optional)?, parse_timestamp(b, sep, hours_optional)?, settings))
+    Ok((parse_timestamp(a, sep, hours_optional)?, parse_timestamp(b, sep, hours_optional)?, settings))
+}
+
+/// The error for a refused timing line (`line` is 1-based).
+fn timing_error(source: &str, line: usize, timing: &str, sep: char, error: TimingError) -> Error {
+    match error {
+        TimingError::HoursOutOfRange => malformed(source, line, format!("timestamp hours out of range (at most {MAX_CUE_HOURS})")),
+        TimingError::Malformed => {
+            malformed(source, line, format!("expected `HH:MM:SS{sep}mmm --> HH:MM:SS{sep}mmm`, found `{}`", truncate(timing)))
+        }
+    }
 }
 
 /// Parse SubRip text. Entries without text are dropped (nothing to show);
@@ -162,9 +199,7 @@ pub fn parse_srt(text: &str, source: &str) -> Result<Vec<SubtitleCue>> {
         let Some(timing) = lines.get(i) else {
             return Err(malformed(source, block_line, "cue number without a timing line"));
         };
-        let (start, end, _) = parse_timing(timing, ',', false).ok_or_else(|| {
-            malformed(source, i + 1, format!("expected `HH:MM:SS,mmm --> HH:MM:SS,mmm`, found `{}`", truncate(timing)))
-        })?;
+        let (start, end, _) = parse_timing(timing, ',', false).map_err(|e| timing_error(source, i + 1, timing, ',', e))?;
         if end < start {
             return Err(malformed(source, i + 1, "cue ends before it starts"));
         }
@@ -235,9 +270,7 @@ pub fn parse_vtt(text: &str, source: &str) -> Result<SubtitleDocument> {
         let Some(timing) = lines.get(i).filter(|l| !l.trim().is_empty()) else {
             return Err(malformed(source, i, format!("`{}` is not followed by a cue timing line", truncate(first))));
         };
-        let (start, end, settings) = parse_timing(timing, '.', true).ok_or_else(|| {
-            malformed(source, i + 1, format!("expected `HH:MM:SS.mmm --> HH:MM:SS.mmm`, found `{}`", truncate(timing)))
-        })?;
+        let (start, end, settings) = parse_timing(timing, '.', true).map_err(|e| timing_error(source, i + 1, timing, '.', e))?;
         if end < start {
             return Err(malformed(source, i + 1, "cue ends before it starts"));
         }
@@ -267,12 +300,16 @@ mod tests {
 
     #[test]
     fn timestamps_are_strict() {
-        assert_eq!(parse_timestamp("01:02:03,456", ',', false), Some(3723.456));
-        assert_eq!(parse_timestamp("02:03.456", '.', true), Some(123.456));
-        assert_eq!(parse_timestamp("02:03.456", '.', false), None);
-        assert_eq!(parse_timestamp("00:00:11.890", ',', false), None);
-        assert_eq!(parse_timestamp("00:61:00,000", ',', false), None);
-        assert_eq!(parse_timestamp("00:00:00,5", ',', false), None);
+        assert_eq!(parse_timestamp("01:02:03,456", ',', false), Ok(3723.456));
+        assert_eq!(parse_timestamp("02:03.456", '.', true), Ok(123.456));
+        assert_eq!(parse_timestamp("02:03.456", '.', false), Err(TimingError::Malformed));
+        assert_eq!(parse_timestamp("00:00:11.890", ',', false), Err(TimingError::Malformed));
+        assert_eq!(parse_timestamp("00:61:00,000", ',', false), Err(TimingError::Malformed));
+        assert_eq!(parse_timestamp("00:00:00,5", ',', false), Err(TimingError::Malformed));
+        assert_eq!(parse_timestamp("99999:59:59,999", ',', false), Ok(99999.0 * 3600.0 + 3599.999));
+        assert_eq!(parse_timestamp("100000:00:00,000", ',', false), Err(TimingError::HoursOutOfRange));
+        assert_eq!(parse_timestamp("99999999999999999:00:00,000", ',', false), Err(TimingError::HoursOutOfRange));
+        assert_eq!(parse_timestamp("000000000000000001:00:00,000", ',', false), Ok(3600.0));
     }
 
     #[test]

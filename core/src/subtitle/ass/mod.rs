@@ -303,12 +303,12 @@ impl Script {
         parse::parse(text)
     }
 
-    /// Read and parse a script file (UTF-8, with or without BOM; other
-    /// bytes are replaced).
+    /// Read and parse a script file (UTF-8 or UTF-16 with or without BOM,
+    /// else windows-1252: see [`crate::subtitle::decode_subtitle_bytes`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> crate::Result<Self> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-        let text = String::from_utf8_lossy(&bytes);
+        let text = crate::subtitle::decode_subtitle_bytes(&bytes, None)?;
         parse::parse(&text).map_err(|e| match e.kind() {
             crate::ErrorKind::SubtitleParse => e.with_subject(path.display().to_string()),
             _ => e,

@@ -206,8 +206,41 @@ fn num(text: &str) -> Option<f64> {
     parse_leading_float(text).filter(|v| v.is_finite())
 }
 
+/// The largest magnitude a time argument of a tag may have, in
+/// milliseconds (players keep these in 32-bit integers: about 24.8 days).
+/// Larger values are clamped here, at the parser, so that time arithmetic on
+/// them can never overflow.
+pub const TAG_TIME_LIMIT_MS: i64 = i32::MAX as i64;
+
+/// An integer argument (alpha, clip coordinate), clamped to the 32-bit range
+/// players use.
 fn int(text: &str) -> i64 {
-    parse_leading_float(text).filter(|v| v.is_finite()).map(|v| v as i64).unwrap_or(0)
+    parse_leading_float(text)
+        .filter(|v| v.is_finite())
+        .map(|v| v.clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i64)
+        .unwrap_or(0)
+}
+
+/// A time argument in milliseconds, rounded and clamped to
+/// ±[`TAG_TIME_LIMIT_MS`].
+fn time_ms(text: &str) -> i64 {
+    clamp_ms(num(text).unwrap_or(0.0))
+}
+
+fn clamp_ms(ms: f64) -> i64 {
+    let limit = TAG_TIME_LIMIT_MS as f64;
+    if ms.is_finite() {
+        ms.round().clamp(-limit, limit) as i64
+    } else {
+        0
+    }
+}
+
+/// A karaoke duration in centiseconds, clamped so that its milliseconds stay
+/// within ±[`TAG_TIME_LIMIT_MS`].
+fn centiseconds(text: &str, default: f64) -> f64 {
+    let limit = (TAG_TIME_LIMIT_MS / 10) as f64;
+    num(text).unwrap_or(default).clamp(-limit, limit)
 }
 
 /// Match `name` (tag name plus inline argument) against the known tags in
@@ -266,7 +299,7 @@ fn parse_tag(name: &str, args: &[&str], has_backslash: bool) -> Option<Tag> {
         let n: Vec<f64> = args.iter().map(|a| num(a).unwrap_or(0.0)).collect();
         return match n.len() {
             4 => Some(Tag::Move { x1: n[0], y1: n[1], x2: n[2], y2: n[3], times: None }),
-            6 => Some(Tag::Move { x1: n[0], y1: n[1], x2: n[2], y2: n[3], times: Some((n[4] as i64, n[5] as i64)) }),
+            6 => Some(Tag::Move { x1: n[0], y1: n[1], x2: n[2], y2: n[3], times: Some((clamp_ms(n[4]), clamp_ms(n[5]))) }),
             _ => Some(Tag::Unknown(format!("\\{name}({})", args.join(",")))),
         };
     }
@@ -304,15 +337,15 @@ fn parse_tag(name: &str, args: &[&str], has_backslash: bool) -> Option<Tag> {
     }
     if name.starts_with("fade") || name.starts_with("fad") {
         return match args.len() {
-            2 => Some(Tag::Fad { fade_in: int(args[0]), fade_out: int(args[1]) }),
+            2 => Some(Tag::Fad { fade_in: time_ms(args[0]), fade_out: time_ms(args[1]) }),
             7 => Some(Tag::Fade {
                 a1: int(args[0]),
                 a2: int(args[1]),
                 a3: int(args[2]),
-                t1: int(args[3]),
-                t2: int(args[4]),
-                t3: int(args[5]),
-                t4: int(args[6]),
+                t1: time_ms(args[3]),
+                t2: time_ms(args[4]),
+                t3: time_ms(args[5]),
+                t4: time_ms(args[6]),
             }),
             _ => Some(Tag::Unknown(format!("\\{name}({})", args.join(",")))),
         };
@@ -329,8 +362,8 @@ fn parse_tag(name: &str, args: &[&str], has_backslash: bool) -> Option<Tag> {
         }
         let cnt = args.len() - 1;
         let (t1, t2, accel) = match cnt {
-            3 => (int(args[0]), int(args[1]), num(args[2]).unwrap_or(1.0)),
-            2 => (num(args[0]).unwrap_or(0.0).round() as i64, num(args[1]).unwrap_or(0.0).round() as i64, 1.0),
+            3 => (time_ms(args[0]), time_ms(args[1]), num(args[2]).unwrap_or(1.0)),
+            2 => (time_ms(args[0]), time_ms(args[1]), 1.0),
             1 => (0, 0, num(args[0]).unwrap_or(1.0)),
             0 => (0, 0, 1.0),
             _ => return Some(Tag::Unknown(format!("\\t({})", args.join(",")))),
@@ -369,11 +402,11 @@ fn parse_tag(name: &str, args: &[&str], has_backslash: bool) -> Option<Tag> {
         return Some(Tag::Italic(flag01(v)));
     }
     if let Some(a) = arg("kt") {
-        return Some(Tag::KaraokeTime(num(a).unwrap_or(0.0)));
+        return Some(Tag::KaraokeTime(centiseconds(a, 0.0)));
     }
     for (prefix, kind) in [("kf", KaraokeKind::Fill), ("K", KaraokeKind::Fill), ("ko", KaraokeKind::Outline), ("k", KaraokeKind::Switch)] {
         if let Some(a) = arg(prefix) {
-            return Some(Tag::Karaoke { kind, centiseconds: num(a).unwrap_or(100.0) });
+            return Some(Tag::Karaoke { kind, centiseconds: centiseconds(a, 100.0) });
         }
     }
     if let Some(v) = value("shad") {

@@ -30,8 +30,12 @@ pub fn parse_time(text: &str) -> Option<f64> {
         };
         seconds = seconds * 60.0 + value;
     }
-    seconds.is_finite().then_some(if negative { -seconds } else { seconds })
+    (seconds.is_finite() && seconds <= MAX_SECONDS).then_some(if negative { -seconds } else { seconds })
 }
+
+/// The largest time a script may name: [`crate::subtitle::MAX_CUE_HOURS`]
+/// hours (bounded here so later arithmetic on times cannot overflow).
+pub const MAX_SECONDS: f64 = (crate::subtitle::MAX_CUE_HOURS * 3600 + 3599) as f64 + 0.99;
 
 /// Format seconds as `H:MM:SS.cc` (rounded to centiseconds, negative
 /// clamped to 0).
@@ -51,6 +55,9 @@ mod tests {
         assert_eq!(parse_time("-0:00:01.00"), Some(-1.0));
         assert_eq!(parse_time("0:0x:01.00"), None);
         assert_eq!(parse_time(""), None);
+        assert_eq!(parse_time("99999:59:59.99").map(|t| t.round()), Some(359_999_999.0 + 1.0));
+        assert_eq!(parse_time("100000:00:00.00"), None);
+        assert_eq!(parse_time("999999999:00:00.00"), None);
         assert_eq!(format_time(7.44), "0:00:07.44");
         assert_eq!(format_time(3723.456), "1:02:03.46");
         assert_eq!(format_time(-3.0), "0:00:00.00");

@@ -225,8 +225,8 @@ pub fn layout_event(
             let (mut asc, mut desc) = glyphs.iter().fold((0.0f64, 0.0f64), |(a, d), g| (a.max(g.asc), d.max(g.desc)));
             if glyphs.is_empty() {
                 // An empty line is half the height of its font.
-                let p = &pieces.pieces[break_piece.min(pieces.pieces.len().saturating_sub(1))];
-                if let Some((a, d)) = piece_metrics(p, fonts, scales) {
+                let p = pieces.pieces.get(break_piece.min(pieces.pieces.len().saturating_sub(1)));
+                if let Some((a, d)) = p.and_then(|p| piece_metrics(p, fonts, scales)) {
                     asc = a * 0.5;
                     desc = d * 0.5;
                 }

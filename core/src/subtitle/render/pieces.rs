@@ -67,11 +67,11 @@ pub fn build_pieces(script: &Script, event: &Event, time: f64) -> EventPieces {
                     match tag {
                         Tag::Karaoke { kind, centiseconds } => {
                             k.kind = Some(*kind);
-                            k.skip += k.timing;
-                            k.timing = (centiseconds * 10.0).round() as i64;
+                            k.skip = k.skip.saturating_add(k.timing);
+                            k.timing = cs_to_ms(*centiseconds);
                         }
                         Tag::KaraokeTime(cs) => {
-                            k.skip = (cs * 10.0).round() as i64;
+                            k.skip = cs_to_ms(*cs);
                             k.timing = 0;
                             k.reset = true;
                         }
@@ -132,6 +132,16 @@ pub fn build_pieces(script: &Script, event: &Event, time: f64) -> EventPieces {
     EventPieces { pieces, settings, style }
 }
 
+/// Centiseconds to milliseconds (the parser bounds the value; a cast from a
+/// float saturates, so this never overflows).
+fn cs_to_ms(cs: f64) -> i64 {
+    if cs.is_finite() {
+        (cs * 10.0).round() as i64
+    } else {
+        0
+    }
+}
+
 /// The karaoke timing of the next run with glyphs, advancing the clock.
 fn take_karaoke(k: &mut KaraokeState, clock: &mut i64, sticky: &mut Option<KaraokeKind>) -> Option<KaraokeTiming> {
     if let Some(kind) = k.kind {
@@ -141,8 +151,8 @@ fn take_karaoke(k: &mut KaraokeState, clock: &mut i64, sticky: &mut Option<Karao
     if k.reset {
         *clock = 0;
     }
-    let start_ms = *clock + k.skip;
-    let end_ms = start_ms + k.timing;
+    let start_ms = clock.saturating_add(k.skip);
+    let end_ms = start_ms.saturating_add(k.timing);
     *clock = end_ms;
     *k = KaraokeState::default();
     Some(KaraokeTiming { kind, start_ms, end_ms: if kind == KaraokeKind::Fill { end_ms } else { start_ms } })
@@ -163,14 +173,14 @@ pub fn frame_state(script: &Script, event: &Event, time: f64) -> i64 {
         }
     }
     if animating {
-        return i64::MAX / 2 + t_ms;
+        return (i64::MAX / 2).saturating_add(t_ms);
     }
     let pieces = build_pieces(script, event, time);
     let mut sung = 0i64;
     for p in &pieces.pieces {
         if let Some(kt) = p.karaoke {
             if kt.kind == KaraokeKind::Fill && t_ms >= kt.start_ms && t_ms < kt.end_ms {
-                return i64::MAX / 2 + t_ms;
+                return (i64::MAX / 2).saturating_add(t_ms);
             }
             if t_ms >= kt.start_ms {
                 sung += 1;
@@ -194,7 +204,7 @@ fn tag_animating(tag: &Tag, t: i64, d: i64) -> bool {
             Some((a, b)) if !(*a == 0 && *b == 0) => within(*a, *b),
             _ => true,
         },
-        Tag::Fad { fade_in, fade_out } => t <= *fade_in || t >= d - fade_out,
+        Tag::Fad { fade_in, fade_out } => t <= *fade_in || t >= d.saturating_sub(*fade_out),
         Tag::Fade { t1, t4, .. } => within(*t1, *t4),
         _ => false,
     }

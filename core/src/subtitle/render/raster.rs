@@ -173,7 +173,7 @@ pub fn rasterize(layout: &EventLayout, scales: &Scales, t_ms: i64, shift_y: f64)
                         } else if t_ms >= k.end_ms {
                             f64::INFINITY
                         } else {
-                            let dt = (t_ms - k.start_ms) as f64 / (k.end_ms - k.start_ms) as f64;
+                            let dt = t_ms.saturating_sub(k.start_ms) as f64 / k.end_ms.saturating_sub(k.start_ms) as f64;
                             g.x_start + (g.x_end - g.x_start) * dt
                         };
                         (Paint::Split { left: with_fade(st.colors[0]), right: with_fade(st.colors[1]), split }, true)

@@ -207,7 +207,7 @@ impl TagContext<'_> {
                     } else if self.t_ms >= t2 || t2 <= t1 {
                         1.0
                     } else {
-                        (self.t_ms - t1) as f64 / (t2 - t1) as f64
+                        self.t_ms.saturating_sub(t1) as f64 / t2.saturating_sub(t1) as f64
                     };
                     ev.pos = Some((x1 + (x2 - x1) * f, y1 + (y2 - y1) * f));
                     ev.has_move = true;
@@ -221,7 +221,7 @@ impl TagContext<'_> {
             Tag::Fad { fade_in, fade_out } => {
                 if !ev.fade_set {
                     let d = self.duration_ms;
-                    ev.fade = fade_alpha(self.t_ms, 0, *fade_in, d - fade_out, d, 255, 0, 255);
+                    ev.fade = fade_alpha(self.t_ms, 0, *fade_in, d.saturating_sub(*fade_out), d, 255, 0, 255);
                     ev.fade_set = true;
                 }
             }
@@ -239,7 +239,7 @@ impl TagContext<'_> {
                 } else if self.t_ms >= t2 || t2 <= *t1 {
                     1.0
                 } else {
-                    let base = (self.t_ms - t1) as f64 / (t2 - t1) as f64;
+                    let base = self.t_ms.saturating_sub(*t1) as f64 / t2.saturating_sub(*t1) as f64;
                     let a = if accel.is_finite() && *accel > 0.0 { *accel } else { 1.0 };
                     base.powf(a)
                 };
@@ -281,15 +281,24 @@ impl TagContext<'_> {
 /// Transparency of a `\fade` at `t` ms.
 #[allow(clippy::too_many_arguments)]
 fn fade_alpha(t: i64, t1: i64, t2: i64, t3: i64, t4: i64, a1: i64, a2: i64, a3: i64) -> u8 {
-    let lerp = |from: i64, to: i64, num: i64, den: i64| if den <= 0 { to } else { from + (to - from) * num / den };
+    // In floating point: alpha and time spans come from the script and
+    // their product may not fit an i64.
+    let lerp = |from: i64, to: i64, num: i64, den: i64| {
+        if den <= 0 {
+            to
+        } else {
+            let step = ((to as f64 - from as f64) * num as f64 / den as f64).trunc();
+            (from as f64 + step).clamp(-1e6, 1e6) as i64
+        }
+    };
     let a = if t < t1 {
         a1
     } else if t < t2 {
-        lerp(a1, a2, t - t1, t2 - t1)
+        lerp(a1, a2, t.saturating_sub(t1), t2.saturating_sub(t1))
     } else if t < t3 {
         a2
     } else if t < t4 {
-        lerp(a2, a3, t - t3, t4 - t3)
+        lerp(a2, a3, t.saturating_sub(t3), t4.saturating_sub(t3))
     } else {
         a3
     };

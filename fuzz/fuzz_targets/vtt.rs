@@ -1,0 +1,13 @@
+//! WebVTT text → the strict reader.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(doc) = reelkit::subtitle::parse_vtt(&text, "fuzz.vtt") {
+        for c in &doc.cues {
+            assert!(c.start.is_finite() && c.end.is_finite() && c.end >= c.start);
+        }
+    }
+});
