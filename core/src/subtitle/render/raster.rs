@@ -143,9 +143,10 @@ pub fn rasterize(layout: &EventLayout, scales: &Scales, t_ms: i64, shift_y: f64)
             }
         }
 
+        // libass `mult_alpha` (ass_parse.c): a + f - round(a * f / 255).
         let with_fade = |c: Color| {
-            let a = u32::from(c.alpha);
-            let faded = a + (255 - a) * u32::from(fade) / 255;
+            let (a, f) = (u32::from(c.alpha), u32::from(fade));
+            let faded = a + f - (a * f + 0x7F) / 0xFF;
             c.with_alpha(faded.min(255) as u8)
         };
         let clip_it = |mut m: Bitmap| {
