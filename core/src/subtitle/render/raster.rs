@@ -263,7 +263,9 @@ fn build_groups(layout: &EventLayout, scales: &Scales, shift_y: f64) -> Vec<Grou
             let Ok(ttf) = ttf_parser::Face::parse(face.data(), face.index()) else { continue };
             let origin_x = pen_x + g.dx;
             let origin_y = baseline - g.dy;
-            let shear = if g.faux_italic { 0.2126 } else { 0.0 };
+            // Faux italics: the outline is sheared about the glyph origin
+            // before rasterising (see `italic::FauxItalic`).
+            let shear = g.shear;
             let mut glyph_builder = PathBuilder::new();
             {
                 let mut sink = Sink { b: &mut glyph_builder, ox: origin_x, oy: origin_y, kx: g.kx, ky: g.ky, shear };
