@@ -31,4 +31,4 @@ pub use write::{format_timestamp, write_srt, write_vtt, TimestampFormat};
 pub use fonts::FontLibrary;
 pub use hook::SubtitleBurner;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};
-pub use render::{SubtitleImage, SubtitleRenderer};
+pub use render::{FauxItalic, SubtitleImage, SubtitleRenderer};
