@@ -160,6 +160,7 @@ struct Token {
 pub struct ShapeCache;
 
 /// Lay out `pieces` of `event` for a frame.
+#[allow(clippy::too_many_arguments)]
 pub fn layout_event(
     script: &Script,
     event: &Event,
