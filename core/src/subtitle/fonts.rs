@@ -24,6 +24,8 @@ pub struct FontFace {
     /// usWeightClass (400 regular, 700 bold).
     pub weight: u16,
     pub italic: bool,
+    /// PostScript (CFF) outlines rather than TrueType ones.
+    pub postscript: bool,
     pub units_per_em: f64,
     /// Ascent and descent (both positive) in font units, from the Windows
     /// metrics as players use them; their sum is what a font size measures.
@@ -89,6 +91,7 @@ impl FontFace {
         Some(Self {
             weight: face.weight().to_number(),
             italic: face.is_italic() || face.is_oblique(),
+            postscript: tables.cff.is_some(),
             data,
             index,
             names,

@@ -37,4 +37,4 @@ pub use encoding::decode_subtitle_bytes;
 pub use fonts::FontLibrary;
 pub use hook::SubtitleBurner;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};
-pub use render::{SubtitleImage, SubtitleRenderer};
+pub use render::{FauxItalic, SubtitleImage, SubtitleRenderer};

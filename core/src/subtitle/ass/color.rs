@@ -97,9 +97,34 @@ pub(crate) fn parse_tag_color(text: &str) -> Option<(u8, u8, u8)> {
 }
 
 /// Parse the argument of an alpha tag: `&HAA&`.
-pub(crate) fn parse_tag_alpha(text: &str) -> Option<u8> {
-    let t = text.trim().trim_start_matches(['&', 'H', 'h']);
-    parse_prefix_u32(t, 16).map(|v| v as u8)
+///
+/// The value is kept whole, not cut to a byte: players interpolate the
+/// full number inside `\t` and keep only the low byte of the result
+/// (libass `parse_alpha_tag` in ass_parse.c reads it with `strtoll` in base
+/// 16 and clamps it to the 32-bit signed range), so `\t(\1a&H1FF&)` wraps
+/// back to opaque half-way. Leading `&`/`H` are skipped; an optional sign
+/// and `0x` prefix are accepted; parsing stops at the first non-hex digit;
+/// nothing numeric gives `None`.
+pub(crate) fn parse_tag_alpha(text: &str) -> Option<i32> {
+    let t = text.trim().trim_start_matches(['&', 'H', 'h']).trim_start();
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let body = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_hexdigit()) => rest,
+        _ => body,
+    };
+    let mut value: i64 = 0;
+    let mut any = false;
+    for c in body.chars() {
+        let Some(d) = c.to_digit(16) else { break };
+        // Saturates like strtoll; the clamp below then applies.
+        value = value.saturating_mul(16).saturating_add(i64::from(d));
+        any = true;
+    }
+    let value = if negative { -value } else { value };
+    any.then(|| value.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
 }
 
 /// Digits at the start of `text` (optionally signed), wrapping like C's
@@ -141,6 +166,11 @@ mod tests {
         assert_eq!(parse_tag_color("&Hxyz&"), None);
         assert_eq!(parse_tag_alpha("&HFF&"), Some(255));
         assert_eq!(parse_tag_alpha("&FF&"), Some(255));
+        assert_eq!(parse_tag_alpha("&H1FF&"), Some(0x1FF));
+        assert_eq!(parse_tag_alpha("-1"), Some(-1));
+        assert_eq!(parse_tag_alpha("&H0x80&"), Some(0x80));
+        assert_eq!(parse_tag_alpha("FFFFFFFFFF"), Some(i32::MAX));
+        assert_eq!(parse_tag_alpha("&Hzz&"), None);
     }
 
     #[test]

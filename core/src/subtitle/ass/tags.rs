@@ -68,10 +68,12 @@ pub enum Tag {
     FontEncoding(Option<i32>),
     /// `\c` / `\1c`..`\4c` (1 = primary, 2 = secondary, 3 = outline, 4 = shadow).
     Color { index: u8, rgb: Option<(u8, u8, u8)> },
-    /// `\alpha`: every colour's transparency.
-    AlphaAll(Option<u8>),
-    /// `\1a`..`\4a`.
-    Alpha { index: u8, value: Option<u8> },
+    /// `\alpha`: every colour's transparency. The number is kept as
+    /// written (it may exceed 255): `\t` interpolates the whole value and
+    /// keeps the low byte of the result, as players do.
+    AlphaAll(Option<i32>),
+    /// `\1a`..`\4a` (the value as for [`Tag::AlphaAll`]).
+    Alpha { index: u8, value: Option<i32> },
     /// `\an` (numpad) or legacy `\a` (already converted to numpad).
     Align(Option<u8>),
     Pos { x: f64, y: f64 },
@@ -316,7 +318,7 @@ fn parse_tag(name: &str, args: &[&str], has_backslash: bool) -> Option<Tag> {
         return Some(Tag::FontName((!a.is_empty()).then(|| a.to_owned())));
     }
     if let Some(a) = arg("alpha") {
-        return Some(Tag::AlphaAll(if a.is_empty() { None } else { parse_tag_alpha(a) }));
+        return Some(Tag::AlphaAll(if a.is_empty() { None } else { parse_tag_alpha(a).or(Some(0)) }));
     }
     if let Some(a) = arg("an") {
         let v = num(a).map(|v| v as i64).filter(|v| (1..=9).contains(v)).map(|v| v as u8);
@@ -453,6 +455,16 @@ fn clip(inverse: bool, args: &[&str]) -> Option<Tag> {
     }
 }
 
+/// An alpha value in the hex spelling the parser reads back (two digits at
+/// least; a sign for negative values).
+fn alpha_hex(a: i32) -> String {
+    if a < 0 {
+        format!("-{:X}", a.unsigned_abs())
+    } else {
+        format!("{a:02X}")
+    }
+}
+
 fn opt_num(f: &mut fmt::Formatter<'_>, name: &str, v: &Option<f64>) -> fmt::Result {
     match v {
         Some(v) => write!(f, "\\{name}{}", fmt_num(*v)),
@@ -503,11 +515,11 @@ impl fmt::Display for Tag {
                 None => write!(f, "\\{index}c"),
             },
             Tag::AlphaAll(v) => match v {
-                Some(a) => write!(f, "\\alpha&H{a:02X}&"),
+                Some(a) => write!(f, "\\alpha&H{}&", alpha_hex(*a)),
                 None => f.write_str("\\alpha"),
             },
             Tag::Alpha { index, value } => match value {
-                Some(a) => write!(f, "\\{index}a&H{a:02X}&"),
+                Some(a) => write!(f, "\\{index}a&H{}&", alpha_hex(*a)),
                 None => write!(f, "\\{index}a"),
             },
             Tag::Align(v) => write!(f, "\\an{}", v.map(|v| v.to_string()).unwrap_or_default()),

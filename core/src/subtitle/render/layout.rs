@@ -8,6 +8,7 @@ use tiny_skia::{Path, Transform};
 use unicode_bidi::BidiInfo;
 
 use super::drawing::drawing_path;
+use super::italic::{ink_extent, widen_italic_ends, FauxItalic};
 use super::pieces::{EventPieces, Piece, PieceKind};
 use crate::subtitle::ass::{Event, Script, WrapStyle};
 use crate::subtitle::fonts::{FontFace, FontLibrary};
@@ -77,7 +78,15 @@ pub struct Glyph {
     /// A drawing in pixels relative to the pen at the baseline.
     pub drawing: Option<Path>,
     pub faux_bold: bool,
-    pub faux_italic: bool,
+    /// Outline shear of faux italics (0 when upright or truly italic).
+    pub shear: f64,
+    /// The style asks for italic (real or faux).
+    pub italic: bool,
+    /// Right edge of the (sheared) outline from the glyph origin, in
+    /// pixels; `None` without outline. Only measured for italic glyphs.
+    pub ink_right: Option<f64>,
+    /// The letter spacing included in `advance`.
+    pub spacing: f64,
 }
 
 /// One laid-out line.
@@ -151,6 +160,7 @@ struct Token {
 pub struct ShapeCache;
 
 /// Lay out `pieces` of `event` for a frame.
+#[allow(clippy::too_many_arguments)]
 pub fn layout_event(
     script: &Script,
     event: &Event,
@@ -159,6 +169,7 @@ pub fn layout_event(
     scales: &Scales,
     cache: &mut ShapeCache,
     t_ms: i64,
+    faux_italic: FauxItalic,
 ) -> EventLayout {
     let effect = TransitionEffect::parse(&event.effect);
     let style = &pieces.style;
@@ -174,10 +185,16 @@ pub fn layout_event(
     let max_width = ((f64::from(script.info.play_res_x) - f64::from(margin_l) - f64::from(margin_r)) * scales.sx).max(1.0);
 
     // Split into hard lines of tokens.
+    // Each hard line: its tokens, the break that starts it, and whether the
+    // break that ends it (if any) is upright.
     let mut hard_lines: Vec<(Vec<Token>, usize)> = vec![(Vec::new(), 0)];
+    let mut upright_breaks: Vec<bool> = Vec::new();
     for (i, piece) in pieces.pieces.iter().enumerate() {
         match &piece.kind {
-            PieceKind::Break => hard_lines.push((Vec::new(), i)),
+            PieceKind::Break => {
+                upright_breaks.push(!piece.style.italic);
+                hard_lines.push((Vec::new(), i));
+            }
             PieceKind::Drawing(_) => {
                 let line = &mut hard_lines.last_mut().expect("one line").0;
                 line.push(Token { piece: i, text: "\u{fffc}".into(), space: false, level: 0 });
@@ -203,10 +220,16 @@ pub fn layout_event(
 
     let mut lines: Vec<Line> = Vec::new();
     let mut line_borders: Vec<f64> = Vec::new();
-    for (mut tokens, break_piece) in hard_lines {
+    for (line_index, (mut tokens, break_piece)) in hard_lines.into_iter().enumerate() {
         assign_levels(&mut tokens);
-        let shaped: Vec<Vec<Glyph>> =
-            tokens.iter().map(|t| shape_token(t, &pieces.pieces, fonts, scales, cache, script.info.kerning)).collect();
+        let mut shaped: Vec<Vec<Glyph>> = tokens
+            .iter()
+            .map(|t| shape_token(t, &pieces.pieces, fonts, scales, cache, script.info.kerning, faux_italic))
+            .collect();
+        {
+            let mut logical: Vec<&mut Glyph> = shaped.iter_mut().flatten().collect();
+            widen_italic_ends(&mut logical, upright_breaks.get(line_index).copied().unwrap_or(false));
+        }
         let widths: Vec<f64> = shaped.iter().map(|g| g.iter().map(|g| g.advance).sum()).collect();
         let groups = wrap_tokens(&tokens, &widths, max_width, wrap);
         for group in groups {
@@ -458,7 +481,15 @@ fn rebalance(lines: &mut [Vec<usize>], tokens: &[Token], widths: &[f64]) {
 }
 
 /// Shape one token into glyphs (pen positions relative to the token).
-fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Scales, cache: &mut ShapeCache, kerning: bool) -> Vec<Glyph> {
+fn shape_token(
+    token: &Token,
+    pieces: &[Piece],
+    fonts: &FontLibrary,
+    scales: &Scales,
+    cache: &mut ShapeCache,
+    kerning: bool,
+    faux: FauxItalic,
+) -> Vec<Glyph> {
     let piece = &pieces[token.piece];
     let st = &piece.style;
     if let PieceKind::Drawing(commands) = &piece.kind {
@@ -492,6 +523,7 @@ fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Sc
         let kx = size * st.scale_x * scales.par / units;
         let faux_bold = st.weight >= 700 && face.weight < 600;
         let faux_italic = st.italic && !face.italic;
+        let shear = if faux_italic { faux.shear(&face) } else { 0.0 };
         let _ = &cache;
         let Some(hb) = rustybuzz::Face::from_slice(face.data(), face.index()) else { continue };
         let mut buffer = rustybuzz::UnicodeBuffer::new();
@@ -503,11 +535,14 @@ fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Sc
         let infos = out.glyph_infos();
         let positions = out.glyph_positions();
         for (info, pos) in infos.iter().zip(positions) {
-            let advance = f64::from(pos.x_advance) * kx + if pos.x_advance != 0 { spacing } else { 0.0 };
+            let glyph_spacing = if pos.x_advance != 0 { spacing } else { 0.0 };
+            let advance = f64::from(pos.x_advance) * kx + glyph_spacing;
+            let id = info.glyph_id as u16;
+            let ink_right = if st.italic { ink_extent(&face, id, shear).map(|(_, right)| right * kx) } else { None };
             glyphs.push(Glyph {
                 piece: token.piece,
                 face: Some(face.clone()),
-                id: info.glyph_id as u16,
+                id,
                 x: pen,
                 dx: f64::from(pos.x_offset) * kx,
                 dy: f64::from(pos.y_offset) * ky,
@@ -518,7 +553,10 @@ fn shape_token(token: &Token, pieces: &[Piece], fonts: &FontLibrary, scales: &Sc
                 desc: face.descent * ky,
                 drawing: None,
                 faux_bold,
-                faux_italic,
+                shear,
+                italic: st.italic,
+                ink_right,
+                spacing: glyph_spacing,
             });
             pen += advance;
         }
@@ -536,6 +574,7 @@ fn shape_drawing(piece: usize, commands: &str, st: &super::state::RunStyle, scal
     let pbo = st.pbo * fy;
     let asc = (f64::from(b.bottom()) - pbo).max(0.0);
     let Some(path) = path.transform(Transform::from_translate(0.0, -(asc as f32))) else { return Vec::new() };
+    let ink_right = (b.width() > 0.0).then(|| f64::from(b.right()));
     vec![Glyph {
         piece,
         face: None,
@@ -550,6 +589,9 @@ fn shape_drawing(piece: usize, commands: &str, st: &super::state::RunStyle, scal
         desc: 0.0,
         drawing: Some(path),
         faux_bold: false,
-        faux_italic: false,
+        shear: 0.0,
+        italic: st.italic,
+        ink_right,
+        spacing: 0.0,
     }]
 }

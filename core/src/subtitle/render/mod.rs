@@ -5,12 +5,14 @@
 mod blur;
 mod drawing;
 mod image;
+mod italic;
 mod layout;
 mod pieces;
 mod raster;
 mod state;
 
 pub use image::{SubtitleImage, YuvaOverlay};
+pub use italic::FauxItalic;
 
 /// Encode 8-bit RGBA pixels as a PNG.
 pub fn image_png(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
@@ -34,12 +36,20 @@ pub const MAX_EVENTS_PER_FRAME: usize = 2000;
 #[derive(Debug, Clone, Default)]
 pub struct SubtitleRenderer {
     fonts: FontLibrary,
+    faux_italic: FauxItalic,
 }
 
 impl SubtitleRenderer {
     /// A renderer over `fonts`.
     pub fn new(fonts: FontLibrary) -> Self {
-        Self { fonts }
+        Self { fonts, faux_italic: FauxItalic::default() }
+    }
+
+    /// The slant of faux italics (default: [`FauxItalic::Gdi`], as current
+    /// libass and VSFilter draw them).
+    pub fn with_faux_italic(mut self, faux_italic: FauxItalic) -> Self {
+        self.faux_italic = faux_italic;
+        self
     }
 
     /// A renderer over `fonts` plus the fonts embedded in `script`.
@@ -48,7 +58,7 @@ impl SubtitleRenderer {
             // A broken embedded font is skipped; its text falls back.
             let _ = fonts.add_bytes(font.data.clone());
         }
-        Self { fonts }
+        Self { fonts, faux_italic: FauxItalic::default() }
     }
 
     pub fn fonts(&self) -> &FontLibrary {
@@ -73,7 +83,7 @@ impl SubtitleRenderer {
         for (index, event) in active {
             let pieces = pieces::build_pieces(script, event, time);
             let t_ms = ((time - event.start) * 1000.0).round() as i64;
-            let layout = layout_event(script, event, pieces, &self.fonts, &scales, &mut cache, t_ms);
+            let layout = layout_event(script, event, pieces, &self.fonts, &scales, &mut cache, t_ms, self.faux_italic);
             layouts.push((event.layer, index, layout, t_ms));
         }
         let shifts = resolve_collisions(&layouts.iter().map(|(_, _, l, _)| l).collect::<Vec<_>>());

@@ -143,9 +143,10 @@ pub fn rasterize(layout: &EventLayout, scales: &Scales, t_ms: i64, shift_y: f64)
             }
         }
 
+        // libass `mult_alpha` (ass_parse.c): a + f - round(a * f / 255).
         let with_fade = |c: Color| {
-            let a = u32::from(c.alpha);
-            let faded = a + (255 - a) * u32::from(fade) / 255;
+            let (a, f) = (u32::from(c.alpha), u32::from(fade));
+            let faded = a + f - (a * f + 0x7F) / 0xFF;
             c.with_alpha(faded.min(255) as u8)
         };
         let clip_it = |mut m: Bitmap| {
@@ -262,7 +263,9 @@ fn build_groups(layout: &EventLayout, scales: &Scales, shift_y: f64) -> Vec<Grou
             let Ok(ttf) = ttf_parser::Face::parse(face.data(), face.index()) else { continue };
             let origin_x = pen_x + g.dx;
             let origin_y = baseline - g.dy;
-            let shear = if g.faux_italic { 0.2126 } else { 0.0 };
+            // Faux italics: the outline is sheared about the glyph origin
+            // before rasterising (see `italic::FauxItalic`).
+            let shear = g.shear;
             let mut glyph_builder = PathBuilder::new();
             {
                 let mut sink = Sink { b: &mut glyph_builder, ox: origin_x, oy: origin_y, kx: g.kx, ky: g.ky, shear };

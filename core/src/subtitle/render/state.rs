@@ -168,21 +168,25 @@ impl TagContext<'_> {
                     None => styled.with_alpha(run.colors[i].alpha),
                 };
                 let k = if rgb.is_some() { k } else { 1.0 };
-                run.colors[i] = run.colors[i].lerp(target, k);
+                let c = &mut run.colors[i];
+                c.r = anim_channel(c.r, target.r, k);
+                c.g = anim_channel(c.g, target.g, k);
+                c.b = anim_channel(c.b, target.b, k);
             }
             Tag::AlphaAll(v) => {
                 let styled = [style.primary, style.secondary, style.outline, style.back];
+                let kk = if v.is_some() { k } else { 1.0 };
                 for (i, c) in run.colors.iter_mut().enumerate() {
-                    let a = v.unwrap_or(styled[i].alpha);
-                    c.alpha = (f64::from(c.alpha) * (1.0 - k) + f64::from(a) * k).round() as u8;
+                    let a = v.unwrap_or(i32::from(styled[i].alpha));
+                    c.alpha = anim_alpha(c.alpha, a, kk);
                 }
             }
             Tag::Alpha { index, value } => {
                 let i = usize::from(index.clamp(&1, &4) - 1);
                 let styled = [style.primary, style.secondary, style.outline, style.back][i];
-                let a = value.unwrap_or(styled.alpha);
+                let a = value.unwrap_or(i32::from(styled.alpha));
                 let kk = if value.is_some() { k } else { 1.0 };
-                run.colors[i].alpha = (f64::from(run.colors[i].alpha) * (1.0 - kk) + f64::from(a) * kk).round() as u8;
+                run.colors[i].alpha = anim_alpha(run.colors[i].alpha, a, kk);
             }
             Tag::Align(v) => {
                 if ev.align.is_none() {
@@ -278,6 +282,30 @@ impl TagContext<'_> {
     }
 }
 
+/// One step of an alpha animation, libass's rule (`change_alpha` and
+/// `calc_anim_int32` in libass/ass_parse.c): `old * (1 - k) + new * k` in
+/// floating point, with `new` read as an unsigned 32-bit number; the result
+/// is truncated toward zero to a 32-bit integer (out of range gives
+/// `i32::MIN`) and only its low byte is kept. So an alpha written above
+/// `&HFF&` wraps round inside `\t` (`\t(\1a&H1FF&)` turns transparent, then
+/// opaque again), and a fractional step is truncated, not rounded.
+pub(crate) fn anim_alpha(old: u8, new: i32, k: f64) -> u8 {
+    let v = (1.0 - k) * f64::from(old) + f64::from(new as u32) * k;
+    let whole = if v.is_nan() || v <= f64::from(i32::MIN) || v >= 2_147_483_648.0 { i32::MIN } else { v as i32 };
+    whole as u8
+}
+
+/// One step of a colour-channel animation: libass (`change_color`) mixes
+/// each channel the same way and truncates.
+fn anim_channel(old: u8, new: u8, k: f64) -> u8 {
+    let v = (1.0 - k) * f64::from(old) + f64::from(new) * k;
+    if v.is_nan() {
+        0
+    } else {
+        v.clamp(0.0, 255.0) as u8
+    }
+}
+
 /// Transparency of a `\fade` at `t` ms.
 #[allow(clippy::too_many_arguments)]
 fn fade_alpha(t: i64, t1: i64, t2: i64, t3: i64, t4: i64, a1: i64, a2: i64, a3: i64) -> u8 {
@@ -323,5 +351,19 @@ mod tests {
         assert_eq!(fade_alpha(250, 0, 500, 1500, 2000, 255, 0, 255), 128);
         assert_eq!(fade_alpha(1000, 0, 500, 1500, 2000, 255, 0, 255), 0);
         assert_eq!(fade_alpha(5000, 0, 500, 1500, 2000, 255, 0, 255), 255);
+    }
+
+    #[test]
+    fn alpha_animation_truncates_and_wraps_like_libass() {
+        // Values libass 0.17 gives for `{\1a0\t(\1a1FF)}` (libass-tests
+        // vsf-quirks-var/alpha-clipping): the byte wraps past half-way.
+        assert_eq!(anim_alpha(0, 0x1FF, 0.5), 255);
+        assert_eq!(anim_alpha(0, 0x1FF, 0.512), 5);
+        assert_eq!(anim_alpha(0, 0x1FF, 1.0), 255);
+        // Truncation, not rounding.
+        assert_eq!(anim_alpha(0, 0xFF, 0.999), 254);
+        // Negative values read as huge unsigned numbers saturate to 0.
+        assert_eq!(anim_alpha(0x80, -1, 1.0), 0);
+        assert_eq!(anim_channel(0, 255, 0.999), 254);
     }
 }
