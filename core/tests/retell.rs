@@ -107,9 +107,11 @@ fn boundary_f1(found: &[f64], truth: &[f64], tolerance: f64) -> f64 {
 }
 
 fn recording_ctl(events: Arc<Mutex<Vec<Stage>>>) -> RunCtl {
+    let started = std::time::Instant::now();
     let sink = move |e: &ProgressEvent| {
         let mut v = events.lock().unwrap();
         if v.last() != Some(&e.stage) {
+            eprintln!("{:7.1} s  {}", started.elapsed().as_secs_f64(), e.stage);
             v.push(e.stage);
         }
     };
