@@ -158,4 +158,98 @@ mod tests {
         assert!(parse_answer("Here is your narration", 1).is_err());
         assert_eq!(answer_schema(3)["properties"]["chapters"]["maxItems"], 3);
     }
+
+    /// A one-connection HTTP server on 127.0.0.1 that answers every
+    /// request with `answers` in turn (recorded answers, not a model) and
+    /// hands back the request bodies it got.
+    fn serve(answers: Vec<(u16, String)>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let mut bodies = Vec::new();
+            for (status, body) in answers {
+                let (stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    if line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap();
+                    }
+                }
+                let mut request = vec![0u8; length];
+                reader.read_exact(&mut request).unwrap();
+                bodies.push(String::from_utf8(request).unwrap());
+                let mut stream = reader.into_inner();
+                write!(stream, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+            }
+            bodies
+        });
+        (url, handle)
+    }
+
+    fn chapter(first: usize, last: usize) -> Chapter {
+        Chapter { title: String::new(), start: first as f64 * 5.0, end: (last + 1) as f64 * 5.0, first_sentence: first, last_sentence: last, key_sentences: (first..=last).collect(), shots: Vec::new() }
+    }
+
+    #[test]
+    fn narration_from_a_local_endpoint_after_a_bad_answer() {
+        let analysis = Analysis {
+            version: 1,
+            fingerprint: String::new(),
+            duration: 20.0,
+            has_video: false,
+            width: 64,
+            height: 64,
+            fps: 25.0,
+            has_audio: true,
+            language: "en".into(),
+            sentences: ["Lava flows downhill.", "It cools into basalt.", "Bees make honey.", "They dance to share flowers."]
+                .iter()
+                .enumerate()
+                .map(|(i, t)| super::super::analysis::SentenceSpan { text: (*t).into(), start: i as f64 * 5.0, end: i as f64 * 5.0 + 4.0 })
+                .collect(),
+            embeddings: Vec::new(),
+            scenes: Vec::new(),
+            motion: Vec::new(),
+            loudness: Vec::new(),
+            silences: Vec::new(),
+        };
+        let chapters = [chapter(0, 1), chapter(2, 3)];
+        // Recorded answers: a server error, then prose, then a valid answer.
+        let content = r#"{"chapters": [{"index": 1, "title": "Lava", "sentences": ["Lava runs down and cools to basalt."]}, {"index": 2, "title": "Bees", "sentences": ["Bees make honey.", "They dance to show the way."]}]}"#;
+        let answer = |c: &str| serde_json::json!({"choices": [{"message": {"role": "assistant", "content": c}}]}).to_string();
+        let (url, server) = serve(vec![(500, "{}".into()), (200, answer("Sure! Here is the narration.")), (200, answer(content))]);
+        let mut config = RetellLlm::new(url, "recorded");
+        config.retries = 2;
+        config.timeout = 10.0;
+        let (lines, titles) = write_narration(&analysis, &chapters, &config, 30.0, 2.5, &RunCtl::default()).unwrap().unwrap();
+        assert_eq!(titles, ["Lava", "Bees"]);
+        assert_eq!(lines.iter().map(|l| (l.chapter, l.text.as_str())).collect::<Vec<_>>(), [(0, "Lava runs down and cools to basalt."), (1, "Bees make honey."), (1, "They dance to show the way.")]);
+        let bodies = server.join().unwrap();
+        assert_eq!(bodies.len(), 3);
+        let sent: Value = serde_json::from_str(&bodies[0]).unwrap();
+        assert_eq!(sent["model"], "recorded");
+        assert_eq!(sent["response_format"]["json_schema"]["schema"]["properties"]["chapters"]["minItems"], 2);
+        let prompt = sent["messages"][1]["content"].as_str().unwrap();
+        assert!(prompt.contains("Chapter 2") && prompt.contains("Bees make honey.") && prompt.contains("75 words"), "{prompt}");
+
+        // Unreachable and not required: extractive narration takes over; required: an error.
+        let (url, server) = serve(vec![(503, "{}".into())]);
+        let mut config = RetellLlm::new(url, "recorded");
+        config.retries = 0;
+        assert!(write_narration(&analysis, &chapters, &config, 30.0, 2.5, &RunCtl::default()).unwrap().is_none());
+        server.join().unwrap();
+        let (url, server) = serve(vec![(503, "{}".into())]);
+        let mut config = RetellLlm::new(url, "recorded");
+        config.retries = 0;
+        config.required = true;
+        assert!(write_narration(&analysis, &chapters, &config, 30.0, 2.5, &RunCtl::default()).is_err());
+        server.join().unwrap();
+    }
 }
