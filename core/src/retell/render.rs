@@ -149,12 +149,11 @@ fn compose(
             }
         }
     }
-    Ok(match layers.len() {
-        0 => None,
-        1 => layers.pop().map(|(f, _)| f),
-        _ => {
-            let (b, kb) = layers.pop().map(|(f, k)| (f, k)).unwrap_or_else(|| unreachable!("two layers"));
-            let (a, ka) = layers.pop().unwrap_or_else(|| unreachable!("two layers"));
+    let mut layers = layers.into_iter();
+    Ok(match (layers.next(), layers.next()) {
+        (None, _) => None,
+        (Some((f, _)), None) => Some(f),
+        (Some((a, ka)), Some((b, kb))) => {
             let fade = (shots[ka].end - shots[kb].start).max(1e-6);
             Some(blend(&a, &b, (t - shots[kb].start) / fade))
         }
