@@ -39,6 +39,8 @@ enum Command {
     Tts(cmd::tts::TtsCmdArgs),
     /// Speak an SRT narration script over a video, ducking and mixing to a loudness target.
     Dub(cmd::dub::DubArgs),
+    /// A short recap of a long video: chapters, a narration, the best shots under it, captioned.
+    Retell(cmd::retell::RetellArgs),
     /// Fetch, list and convert models.
     Models(cmd::models::ModelsArgs),
     /// Styled ASS subtitles: render a frame, burn into a video, list presets.
@@ -62,6 +64,7 @@ fn run(command: Command) -> output::Result<()> {
         Command::Scenes(args) => cmd::scenes::run(args),
         Command::Tts(args) => cmd::tts::run(args),
         Command::Dub(args) => cmd::dub::run(args),
+        Command::Retell(args) => cmd::retell::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Subs(args) => cmd::subs::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),

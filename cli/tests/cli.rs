@@ -133,3 +133,29 @@ fn clips_query_and_timeline_flags() {
         assert!(text.contains("clip-01") && text.contains("sample.mp4"), "{name}: {text}");
     }
 }
+
+#[test]
+fn retell_writes_the_contracted_files_and_refuses_bad_lengths() {
+    let out = reelkit(&["retell", sample().to_str().unwrap(), "--minutes", "500", "--out", "/tmp/never"]);
+    assert_one_clean_error_line(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("minutes"));
+    if !models_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = reelkit(&["retell", sample().to_str().unwrap(), "--minutes", "0.25", "--bed", "mute", "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["video"], "retell.mp4");
+    for f in ["retell.mp4", "retell.srt", "retell.json", "retell.otio"] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+    let script: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("retell.json")).unwrap()).unwrap();
+    for key in ["chapters", "narration", "shots"] {
+        assert!(script[key].is_array(), "{key}");
+    }
+    let again = reelkit(&["retell", sample().to_str().unwrap(), "--minutes", "0.25", "--out", dir.path().to_str().unwrap(), "--script", dir.path().join("retell.json").to_str().unwrap()]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!((report["analysis_cached"].as_bool(), report["narration_source"].as_str()), (Some(true), Some("script")));
+}

@@ -15,7 +15,8 @@ export type JobSpec =
   | ReframeJobSpec
   | BurnJobSpec
   | TtsJobSpec
-  | DubJobSpec;
+  | DubJobSpec
+  | RetellJobSpec;
 /**
  * When yt-dlp is used for a URL.
  */
@@ -74,6 +75,14 @@ export type TimelineFormat = "otio" | "fcpxml" | "edl" | "mlt";
  * How a text's markup is read.
  */
 export type Markup = "auto" | "plain" | "ssml";
+/**
+ * What happens to the original sound under the narration.
+ */
+export type BedMode = "duck" | "mute";
+/**
+ * How the narration script is written.
+ */
+export type NarrationMode = "extractive" | "llm";
 /**
  * What starts a scene.
  */
@@ -135,6 +144,9 @@ export type JobReport =
     })
   | (DubReport & {
       kind: "dub";
+    })
+  | (RetellReport & {
+      kind: "retell";
     });
 
 export interface ProbeJobSpec {
@@ -1389,6 +1401,132 @@ export interface LoudnessTarget {
    */
   true_peak?: number;
 }
+export interface RetellJobSpec {
+  /**
+   * media file
+   */
+  input: string;
+  kind: "retell";
+  /**
+   * directory for retell.mp4, retell.srt, retell.json, retell.otio (and the analysis cache)
+   */
+  output: string;
+  params?: RetellJob;
+}
+/**
+ * Everything `reelkit retell` can be told. Serialises to the same JSON in
+ * every binding and over HTTP.
+ */
+export interface RetellJob {
+  asr?: AsrConfig;
+  /**
+   * The original sound under the narration: `duck` (default) or `mute`.
+   */
+  bed?: BedMode & string;
+  /**
+   * Burn the narration's captions into the picture (default true).
+   */
+  burn_captions?: boolean;
+  crf?: number;
+  /**
+   * Cross-fade between shots in seconds (default 0.3; 0 cuts).
+   */
+  crossfade?: number;
+  /**
+   * How far the bed is brought down under the narration (`bed: duck`).
+   */
+  duck?: DuckConfig;
+  /**
+   * Seconds of silence between narration sentences (default 0.5).
+   */
+  gap?: number;
+  /**
+   * The endpoint for `narration: llm`.
+   */
+  llm?: RetellLlm | null;
+  /**
+   * Loudness of the final mix (default -14 LUFS, -1 dBTP).
+   */
+  loudness?: LoudnessTarget;
+  /**
+   * Most chapters found (default 12).
+   */
+  max_chapters?: number;
+  /**
+   * Longest side of the rendered video in pixels (default 1280).
+   */
+  max_long_side?: number;
+  max_shot?: number;
+  /**
+   * Shortest chapter in seconds (default 20).
+   */
+  min_chapter?: number;
+  /**
+   * Shortest and longest shot in seconds (default 1.5 and 6).
+   */
+  min_shot?: number;
+  /**
+   * Length of the retell in minutes (default 5).
+   */
+  minutes?: number;
+  /**
+   * How the narration is written (default `extractive`).
+   */
+  narration?: NarrationMode & string;
+  /**
+   * Caption preset: `bold`, `clean`, `karaoke` or `pop` (default `clean`).
+   */
+  preset?: PresetName & string;
+  preset_x264?: string;
+  scenes?: SceneConfig;
+  /**
+   * An edited `retell.json` to render again without analysing the
+   * film (the analysis is read from the output folder's cache when the
+   * input's fingerprint matches).
+   */
+  script?: string | null;
+  /**
+   * Editor timelines written beside the retell (default `otio`; also
+   * `fcpxml`, `edl`, `mlt`).
+   */
+  timeline?: TimelineFormat[];
+  tts?: TtsConfig;
+  /**
+   * Narration voice (default `joe`); the rest of `tts` is used as given.
+   */
+  voice?: string | null;
+}
+/**
+ * The language model that writes the narration in `llm` mode.
+ */
+export interface RetellLlm {
+  /**
+   * Name of an environment variable holding a bearer token.
+   */
+  api_key_env?: string | null;
+  model?: string;
+  /**
+   * Prompt template file; `{{words}}`, `{{minutes}}` and `{{chapters}}`
+   * are filled in (default: the built-in template).
+   */
+  prompt_file?: string | null;
+  /**
+   * Fail the job when the endpoint cannot be used (default false: extractive narration).
+   */
+  required?: boolean;
+  /**
+   * Further tries after a failed request or an answer breaking the schema (default 2).
+   */
+  retries?: number;
+  /**
+   * Seconds per request (default 120).
+   */
+  timeout?: number;
+  /**
+   * Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:8080/v1`.
+   */
+  url?: string;
+}
 /**
  * Counts and timings of an analysis.
  */
@@ -1438,6 +1576,38 @@ export interface BurnReport {
    */
   overlay_renders: number;
   width: number;
+}
+/**
+ * A scene piece inside a chapter that shots may be cut from.
+ */
+export interface CandidateShot {
+  end: number;
+  /**
+   * Motion and loudness, each normalised over the film (0..1).
+   */
+  score: number;
+  start: number;
+}
+/**
+ * One chapter of the film.
+ */
+export interface Chapter {
+  end: number;
+  /**
+   * Sentences `first..=last` of the transcript (none when `first > last`).
+   */
+  first_sentence: number;
+  /**
+   * Sentence indices, most representative first.
+   */
+  key_sentences: number[];
+  last_sentence: number;
+  /**
+   * Best first.
+   */
+  shots: CandidateShot[];
+  start: number;
+  title: string;
 }
 /**
  * One exported clip, as listed in `clips.json`.
@@ -2132,4 +2302,55 @@ export interface TtsReport {
   sample_rate: number;
   sentences: number;
   voice: string;
+}
+/**
+ * What a retell run produced.
+ */
+export interface RetellReport {
+  /**
+   * Whether the analysis came from the cache.
+   */
+  analysis_cached: boolean;
+  /**
+   * The chapters with their key sentences (transcript indices) and candidate shots.
+   */
+  chapters: Chapter[];
+  duration: number;
+  height: number;
+  input: string;
+  /**
+   * Integrated loudness of the mix (LUFS), when it has sound.
+   */
+  loudness_lufs?: number | null;
+  narration: ScriptLine[];
+  /**
+   * How the narration was written: `extractive`, `llm` or `script`.
+   */
+  narration_source: string;
+  script: string;
+  shots: number;
+  /**
+   * Length of the input and of the retell, and the length asked for (seconds).
+   */
+  source_duration: number;
+  srt: string;
+  target: number;
+  timelines: string[];
+  /**
+   * Files written into the output folder.
+   */
+  video: string;
+  width: number;
+}
+/**
+ * A narration sentence on the retell's timeline.
+ */
+export interface ScriptLine {
+  /**
+   * Index of the chapter it tells (default 0).
+   */
+  chapter?: number;
+  end: number;
+  start: number;
+  text: string;
 }

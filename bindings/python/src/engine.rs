@@ -356,6 +356,30 @@ impl Engine {
         convert::to_py(py, &report)
     }
 
+    /// Retell ``input`` in about ``minutes`` minutes into the folder ``out``:
+    /// ``retell.mp4``, ``retell.srt``, ``retell.json`` (the editable script),
+    /// ``retell.otio``. ``options`` takes any ``RetellJob`` field (``bed``,
+    /// ``voice``, ``preset``, ``llm``, ``script``...). Returns the report.
+    #[pyo3(signature = (input, out, minutes = 5.0, *, options = None, progress = None, cancel = None))]
+    fn retell<'py>(
+        &self,
+        py: Python<'py>,
+        input: PathBuf,
+        out: PathBuf,
+        minutes: f64,
+        options: Option<&Bound<'py, PyAny>>,
+        progress: Option<&Bound<'py, PyAny>>,
+        cancel: Option<&CancelToken>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = config::merge(
+            section::<reelkit::RetellJob>(options, "options")?,
+            json!({"minutes": finite("minutes", Some(minutes))?}),
+        );
+        let spec = convert::job("retell", Some(&input), Some(&out), params)?;
+        let report = report_of!(run_job(py, &self.inner, &spec, progress, cancel)?, Retell);
+        convert::to_py(py, &report)
+    }
+
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         convert::repr(slf.as_any(), "Engine", &["models_dir"])
     }
@@ -405,6 +429,7 @@ const MODULE_FUNCTIONS: &[&str] = &[
     "tts",
     "voices",
     "dub",
+    "retell",
 ];
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

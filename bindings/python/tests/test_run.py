@@ -183,3 +183,18 @@ def test_the_module_runs_on_the_shared_engine(tmp_path: Path) -> None:
 def test_schema_is_the_committed_schema() -> None:
     committed = json.loads((REPO_ROOT / "core" / "schema" / "job.schema.json").read_text())
     assert reelkit.schema() == committed
+
+
+def test_retell_specs_are_read_strictly_and_checked(tmp_path: Path) -> None:
+    spec = {"kind": "retell", "input": "a.mp4", "output": str(tmp_path / "o"), "params": {"minutes": 500}}
+    with pytest.raises(reelkit.InvalidParameterError) as caught:
+        reelkit.run(spec)
+    assert caught.value.field == "params.minutes"
+    spec["params"] = {"minuts": 2}
+    with pytest.raises(reelkit.InvalidConfigError) as caught:
+        reelkit.run(spec)
+    assert caught.value.field == "params.minuts"
+    with pytest.raises(reelkit.InvalidParameterError) as caught:
+        reelkit.retell("a.mp4", tmp_path / "o", 2.0, options={"bed": "mute", "crossfade": 5})
+    assert caught.value.field == "params.crossfade"
+    assert not (tmp_path / "o").exists()

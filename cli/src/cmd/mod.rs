@@ -8,6 +8,7 @@ pub mod dub;
 pub mod models;
 pub mod probe;
 pub mod reframe;
+pub mod retell;
 pub mod run;
 pub mod schema;
 pub mod scenes;

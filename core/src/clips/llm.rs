@@ -197,7 +197,22 @@ pub fn rate_for_query(
     if items.is_empty() {
         return Ok(Some(Vec::new()));
     }
-    let body = request_body(config, items, query)?.to_string();
+    let body = request_body(config, items, query)?;
+    chat_json(config, &body, &|content| parse_answer(content, items.len()), "LLM ranking", ctl)
+}
+
+/// Send a chat request `body` to the endpoint and read the first choice's
+/// content with `parse`, retrying failed requests and unparsable answers
+/// up to `config.retries` times. `Ok(None)` when the endpoint could not be
+/// used and the config does not require it; `what` names the use in errors.
+pub fn chat_json<T>(
+    config: &LlmConfig,
+    body: &Value,
+    parse: &dyn Fn(&str) -> std::result::Result<T, String>,
+    what: &str,
+    ctl: Option<&RunCtl>,
+) -> Result<Option<T>> {
+    let body = body.to_string();
     let url = config.endpoint();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs_f64(config.timeout)))
@@ -232,15 +247,15 @@ pub fn rate_for_query(
         let content = serde_json::from_str::<Value>(&text)
             .ok()
             .and_then(|v| v["choices"][0]["message"]["content"].as_str().map(str::to_owned));
-        match content.ok_or_else(|| "no choices[0].message.content in the answer".to_owned()).and_then(|c| parse_answer(&c, items.len())) {
-            Ok(rated) => return Ok(Some(rated)),
+        match content.ok_or_else(|| "no choices[0].message.content in the answer".to_owned()).and_then(|c| parse(&c)) {
+            Ok(answer) => return Ok(Some(answer)),
             Err(e) => last_error = e,
         }
     }
     if config.required {
-        return Err(Error::download(url, format!("LLM ranking failed after {} tries: {last_error}", config.retries + 1)));
+        return Err(Error::download(url, format!("{what} failed after {} tries: {last_error}", config.retries + 1)));
     }
-    tracing::warn!(url = %url, error = %last_error, "LLM ranking unavailable; keeping the offline ranking");
+    tracing::warn!(url = %url, error = %last_error, "{what} unavailable; going on without it");
     Ok(None)
 }
 

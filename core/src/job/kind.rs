@@ -29,6 +29,8 @@ pub enum JobKind {
     Tts,
     /// A narration script spoken over a video, ducked and mixed.
     Dub,
+    /// A short recap of a long video: chapters, a narration, the best shots under it.
+    Retell,
 }
 
 impl JobKind {
@@ -45,6 +47,7 @@ impl JobKind {
         JobKind::Burn,
         JobKind::Tts,
         JobKind::Dub,
+        JobKind::Retell,
     ];
 
     /// The kind's name in specs and reports (`clips`, `transcribe`...).
@@ -61,6 +64,7 @@ impl JobKind {
             JobKind::Burn => "burn",
             JobKind::Tts => "tts",
             JobKind::Dub => "dub",
+            JobKind::Retell => "retell",
         }
     }
 
@@ -71,7 +75,7 @@ impl JobKind {
 
     /// Whether a spec of this kind must name an output.
     pub fn needs_output(self) -> bool {
-        matches!(self, JobKind::Clips | JobKind::Reframe | JobKind::Burn | JobKind::Tts | JobKind::Dub)
+        matches!(self, JobKind::Clips | JobKind::Reframe | JobKind::Burn | JobKind::Tts | JobKind::Dub | JobKind::Retell)
     }
 }
 

@@ -8,6 +8,7 @@ use crate::ingest::IngestReport;
 use crate::media::MediaInfo;
 use crate::pipeline::ClipsReport;
 use crate::reframe::ReframeReport;
+use crate::retell::RetellReport;
 use crate::scenes::SceneList;
 use crate::subtitle::{BurnReport, TranscriptFormat};
 use crate::transcode::TranscodeReport;
@@ -30,6 +31,7 @@ pub enum JobReport {
     Burn(BurnReport),
     Tts(TtsReport),
     Dub(DubReport),
+    Retell(RetellReport),
 }
 
 impl JobReport {
@@ -47,6 +49,7 @@ impl JobReport {
             JobReport::Burn(_) => K::Burn,
             JobReport::Tts(_) => K::Tts,
             JobReport::Dub(_) => K::Dub,
+            JobReport::Retell(_) => K::Retell,
         }
     }
 

@@ -65,6 +65,7 @@ impl Engine {
             JobParams::Burn(p) => JobReport::Burn(self.run_burn(input, output.unwrap_or(Path::new("")), p, ctl)?),
             JobParams::Tts(p) => JobReport::Tts(self.run_tts(spec.input.as_deref(), output.unwrap_or(Path::new("")), p, ctl)?),
             JobParams::Dub(p) => JobReport::Dub(self.run_dub(input, output.unwrap_or(Path::new("")), p, ctl)?),
+            JobParams::Retell(job) => JobReport::Retell(self.retell(input, output.unwrap_or(Path::new("")), job, ctl)?),
         };
         Ok(report)
     }
@@ -122,6 +123,7 @@ fn default_stage(params: &JobParams) -> Stage {
         JobParams::Clips(_) | JobParams::Burn(_) => Stage::Export,
         JobParams::Tts(_) => Stage::Synthesize,
         JobParams::Dub(_) => Stage::Mix,
+        JobParams::Retell(_) => Stage::Render,
     }
 }
 

@@ -46,6 +46,7 @@ fn params_schema(kind: JobKind, generator: &mut SchemaGenerator) -> Schema {
         JobKind::Burn => generator.subschema_for::<BurnParams>(),
         JobKind::Tts => generator.subschema_for::<TtsParams>(),
         JobKind::Dub => generator.subschema_for::<DubParams>(),
+        JobKind::Retell => generator.subschema_for::<crate::retell::RetellJob>(),
     }
 }
 
@@ -61,6 +62,7 @@ fn io_descriptions(kind: JobKind) -> (&'static str, &'static str) {
         JobKind::Burn => ("video file", "the MP4 to write"),
         JobKind::Tts => ("optional text file (else params.text)", "the WAV file to write"),
         JobKind::Dub => ("video file", "the MP4 to write (plus .narration.wav and .bed.wav stems)"),
+        JobKind::Retell => ("media file", "directory for retell.mp4, retell.srt, retell.json, retell.otio (and the analysis cache)"),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::ingest::IngestConfig;
 use crate::pipeline::ClipsJob;
 use crate::reframe::ReframeJob;
+use crate::retell::RetellJob;
 use crate::scenes::SceneConfig;
 use crate::transcode::TranscodeJob;
 
@@ -31,6 +32,7 @@ pub enum JobParams {
     Burn(BurnParams),
     Tts(TtsParams),
     Dub(DubParams),
+    Retell(RetellJob),
 }
 
 impl JobParams {
@@ -47,6 +49,7 @@ impl JobParams {
             JobParams::Burn(_) => JobKind::Burn,
             JobParams::Tts(_) => JobKind::Tts,
             JobParams::Dub(_) => JobKind::Dub,
+            JobParams::Retell(_) => JobKind::Retell,
         }
     }
 
@@ -71,6 +74,7 @@ impl JobParams {
             JobKind::Burn => JobParams::Burn(config::from_value(value, p)?),
             JobKind::Tts => JobParams::Tts(config::from_value(value, p)?),
             JobKind::Dub => JobParams::Dub(config::from_value(value, p)?),
+            JobKind::Retell => JobParams::Retell(config::from_value(value, p)?),
         })
     }
 
@@ -88,6 +92,7 @@ impl JobParams {
             JobParams::Burn(p) => serde_json::to_value(p),
             JobParams::Tts(p) => serde_json::to_value(p),
             JobParams::Dub(p) => serde_json::to_value(p),
+            JobParams::Retell(p) => serde_json::to_value(p),
         };
         value.unwrap_or(Value::Null)
     }
@@ -106,6 +111,7 @@ impl JobParams {
             JobParams::Burn(p) => p.validate(),
             JobParams::Tts(p) => p.validate(),
             JobParams::Dub(p) => p.validate(),
+            JobParams::Retell(p) => p.validate(),
         };
         result.map_err(|e| e.under_field("params"))
     }

@@ -126,6 +126,13 @@ const KIND_RULES: &[(&str, &str, Rule)] = &[
     ("align", "transcript", Rule::ArtifactRef),
     ("burn", "script", Rule::ArtifactRef),
     ("dub", "narration", Rule::ArtifactRef),
+    ("retell", "voice", Rule::VoiceId),
+    ("retell", "script", Rule::ArtifactRef),
+    ("retell", "llm.prompt_file", Rule::ArtifactRef),
+    // Where the worker's LLM lives, and its token, are the server's to set.
+    ("retell", "llm.url", Rule::ServerOnly),
+    ("retell", "llm.api_key_env", Rule::ServerOnly),
+    ("retell", "llm.model", Rule::Text),
     ("tts", "text", Rule::Text),
 ];
 
@@ -379,6 +386,20 @@ mod tests {
             let defaults = JobParams::default_for(*kind).to_value();
             check_paths(*kind, &defaults, &known()).unwrap();
         }
+    }
+
+    #[test]
+    fn retell_jobs_are_accepted_and_their_paths_held_to_the_policy() {
+        assert!(check("retell", json!({"minutes": 3, "bed": "mute", "preset": "bold"})).unwrap().is_empty());
+        let e = check("retell", json!({"minutes": 500})).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("params.minutes"));
+        let e = check("retell", json!({"minuts": 3})).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("params.minuts"));
+        assert_eq!(check("retell", json!({"script": "/etc/passwd"})).unwrap_err().field.as_deref(), Some("params.script"));
+        assert!(check("retell", json!({"voice": "../voices/x.onnx"})).is_err());
+        assert!(check("retell", json!({"voice": "espeak:de"})).is_ok());
+        let llm = json!({"narration": "llm", "llm": {"url": "http://169.254.169.254/v1", "model": "m"}});
+        assert_eq!(check("retell", llm).unwrap_err().field.as_deref(), Some("params.llm.url"));
     }
 
     #[test]

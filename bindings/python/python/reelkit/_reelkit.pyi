@@ -36,6 +36,12 @@ from reelkit._types import (
     PolicyOptions,
     ProbeJobReport,
     ProbeJobSpec,
+    ReframeJobReport,
+    ReframeJobSpec,
+    RetellJob,
+    RetellJobReport,
+    RetellJobSpec,
+    RetellReport,
     SceneList,
     ScenesJobReport,
     ScenesJobSpec,
@@ -464,6 +470,8 @@ class Engine:
     @overload
     def run(self, spec: DubJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> DubJobReport: ...
     @overload
+    def run(self, spec: RetellJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> RetellJobReport: ...
+    @overload
     def run(self, spec: JobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> JobReport: ...
     # </generated>
     def transcribe(
@@ -562,6 +570,16 @@ class Engine:
         progress: _Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> DubReport: ...
+    def retell(
+        self,
+        input: _Path,
+        out: _Path,
+        minutes: float = 5.0,
+        *,
+        options: RetellJob | None = None,
+        progress: _Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> RetellReport: ...
 
 # The module-level functions an Engine also has are the methods of the
 # process-wide engine, ``Engine()``.
@@ -592,6 +610,8 @@ def run(spec: BurnJobSpec, progress: _Progress | None = None, cancel: CancelToke
 def run(spec: TtsJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> TtsJobReport: ...
 @overload
 def run(spec: DubJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> DubJobReport: ...
+@overload
+def run(spec: RetellJobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> RetellJobReport: ...
 @overload
 def run(spec: JobSpec, progress: _Progress | None = None, cancel: CancelToken | None = None) -> JobReport: ...
 # </generated>
@@ -790,6 +810,23 @@ def dub(
     default -14 LUFS and -1 dBTP),
     ``OUT.narration.wav`` and ``OUT.bed.wav``. ``options``: other ``DubJob``
     fields (``duck``, ``fit``, ``tts``, ``bed_gain_db``...).
+    """
+
+def retell(
+    input: _Path,
+    out: _Path,
+    minutes: float = 5.0,
+    *,
+    options: RetellJob | None = None,
+    progress: _Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> RetellReport:
+    """A ``minutes``-long recap of ``input`` in the folder ``out``: chapters, narration, shots.
+
+    Writes ``retell.mp4``, ``retell.srt``, ``retell.json`` (edit it and pass
+    it back as ``options={"script": ...}`` to render again without analysis)
+    and ``retell.otio``. ``options``: other ``RetellJob`` fields (``bed``,
+    ``voice``, ``preset``, ``llm``...).
     """
 
 def measure_loudness(

@@ -262,6 +262,10 @@ class AudioInfoDict(TypedDict):
     stream_index: int
 
 
+BedMode = Literal["duck", "mute"]
+"""What happens to the original sound under the narration."""
+
+
 Boundary = Literal["start", "cut", "fade", "dissolve"]
 """What starts a scene."""
 
@@ -436,6 +440,37 @@ class BurnJobSpec(TypedDict):
     """the MP4 to write"""
 
     params: NotRequired[BurnParams]
+
+
+class CandidateShot(TypedDict):
+    """A scene piece inside a chapter that shots may be cut from."""
+
+    end: float
+
+    score: float
+    """Motion and loudness, each normalised over the film (0..1)."""
+
+    start: float
+
+
+class Chapter(TypedDict):
+    """One chapter of the film."""
+
+    end: float
+
+    first_sentence: int
+    """Sentences `first..=last` of the transcript (none when `first > last`)."""
+
+    key_sentences: List[int]
+    """Sentence indices, most representative first."""
+
+    last_sentence: int
+
+    shots: List[CandidateShot]
+    """Best first."""
+
+    start: float
+    title: str
 
 
 class LlmConfig(TypedDict):
@@ -1622,6 +1657,60 @@ class ReframeJobReport(ReframeReport):
     kind: Literal["reframe"]
 
 
+class ScriptLine(TypedDict):
+    """A narration sentence on the retell's timeline."""
+
+    chapter: NotRequired[int]
+    """Index of the chapter it tells (default 0)."""
+
+    end: float
+    start: float
+    text: str
+
+
+class RetellReport(TypedDict):
+    """What a retell run produced."""
+
+    analysis_cached: bool
+    """Whether the analysis came from the cache."""
+
+    chapters: List[Chapter]
+    """The chapters with their key sentences (transcript indices) and candidate shots."""
+
+    duration: float
+    height: int
+    input: str
+
+    loudness_lufs: NotRequired[Optional[float]]
+    """Integrated loudness of the mix (LUFS), when it has sound."""
+
+    narration: List[ScriptLine]
+
+    narration_source: str
+    """How the narration was written: `extractive`, `llm` or `script`."""
+
+    script: str
+    shots: int
+
+    source_duration: float
+    """Length of the input and of the retell, and the length asked for (seconds)."""
+
+    srt: str
+    target: float
+    timelines: List[str]
+
+    video: str
+    """Files written into the output folder."""
+
+    width: int
+
+
+class RetellJobReport(RetellReport):
+    """What a job of kind `retell` reports."""
+
+    kind: Literal["retell"]
+
+
 class Scene(TypedDict):
     """One scene: `[start, end)` in seconds and frames."""
 
@@ -1777,7 +1866,7 @@ class TtsJobReport(TtsReport):
     kind: Literal["tts"]
 
 
-JobReport = Union[ProbeJobReport, IngestJobReport, TranscodeJobReport, TranscribeJobReport, AlignJobReport, ScenesJobReport, ClipsJobReport, ReframeJobReport, BurnJobReport, TtsJobReport, DubJobReport]
+JobReport = Union[ProbeJobReport, IngestJobReport, TranscodeJobReport, TranscribeJobReport, AlignJobReport, ScenesJobReport, ClipsJobReport, ReframeJobReport, BurnJobReport, TtsJobReport, DubJobReport, RetellJobReport]
 
 
 class ProbeParams(TypedDict):
@@ -1829,6 +1918,123 @@ class ReframeJobSpec(TypedDict):
     """the reframed MP4 to write"""
 
     params: NotRequired[ReframeJob]
+
+
+NarrationMode = Literal["extractive", "llm"]
+"""How the narration script is written."""
+
+
+class RetellLlm(TypedDict):
+    """The language model that writes the narration in `llm` mode."""
+
+    api_key_env: NotRequired[Optional[str]]
+    """Name of an environment variable holding a bearer token."""
+
+    model: NotRequired[str]
+
+    prompt_file: NotRequired[Optional[str]]
+    """Prompt template file; `{{words}}`, `{{minutes}}` and `{{chapters}}`
+    are filled in (default: the built-in template).
+    """
+
+    required: NotRequired[bool]
+    """Fail the job when the endpoint cannot be used (default false: extractive narration)."""
+
+    retries: NotRequired[int]
+    """Further tries after a failed request or an answer breaking the schema (default 2)."""
+
+    timeout: NotRequired[float]
+    """Seconds per request (default 120)."""
+
+    url: NotRequired[str]
+    """Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:8080/v1`."""
+
+
+class RetellJob(TypedDict):
+    """Everything `reelkit retell` can be told. Serialises to the same JSON in
+    every binding and over HTTP.
+    """
+
+    asr: NotRequired[AsrConfig]
+
+    bed: NotRequired[BedMode]
+    """The original sound under the narration: `duck` (default) or `mute`."""
+
+    burn_captions: NotRequired[bool]
+    """Burn the narration's captions into the picture (default true)."""
+
+    crf: NotRequired[int]
+
+    crossfade: NotRequired[float]
+    """Cross-fade between shots in seconds (default 0.3; 0 cuts)."""
+
+    duck: NotRequired[DuckConfig]
+    """How far the bed is brought down under the narration (`bed: duck`)."""
+
+    gap: NotRequired[float]
+    """Seconds of silence between narration sentences (default 0.5)."""
+
+    llm: NotRequired[Optional[RetellLlm]]
+    """The endpoint for `narration: llm`."""
+
+    loudness: NotRequired[LoudnessTarget]
+    """Loudness of the final mix (default -14 LUFS, -1 dBTP)."""
+
+    max_chapters: NotRequired[int]
+    """Most chapters found (default 12)."""
+
+    max_long_side: NotRequired[int]
+    """Longest side of the rendered video in pixels (default 1280)."""
+
+    max_shot: NotRequired[float]
+
+    min_chapter: NotRequired[float]
+    """Shortest chapter in seconds (default 20)."""
+
+    min_shot: NotRequired[float]
+    """Shortest and longest shot in seconds (default 1.5 and 6)."""
+
+    minutes: NotRequired[float]
+    """Length of the retell in minutes (default 5)."""
+
+    narration: NotRequired[NarrationMode]
+    """How the narration is written (default `extractive`)."""
+
+    preset: NotRequired[PresetName]
+    """Caption preset: `bold`, `clean`, `karaoke` or `pop` (default `clean`)."""
+
+    preset_x264: NotRequired[str]
+    scenes: NotRequired[SceneConfig]
+
+    script: NotRequired[Optional[str]]
+    """An edited `retell.json` to render again without analysing the
+    film (the analysis is read from the output folder's cache when the
+    input's fingerprint matches).
+    """
+
+    timeline: NotRequired[List[TimelineFormat]]
+    """Editor timelines written beside the retell (default `otio`; also
+    `fcpxml`, `edl`, `mlt`).
+    """
+
+    tts: NotRequired[TtsConfig]
+
+    voice: NotRequired[Optional[str]]
+    """Narration voice (default `joe`); the rest of `tts` is used as given."""
+
+
+class RetellJobSpec(TypedDict):
+    """A job of kind `retell`."""
+
+    input: str
+    """media file"""
+
+    kind: Literal["retell"]
+
+    output: str
+    """directory for retell.mp4, retell.srt, retell.json, retell.otio (and the analysis cache)"""
+
+    params: NotRequired[RetellJob]
 
 
 class ScenesJobSpec(TypedDict):
@@ -1997,7 +2203,7 @@ class TtsJobSpec(TypedDict):
     params: NotRequired[TtsParams]
 
 
-JobSpec = Union[ProbeJobSpec, IngestJobSpec, TranscodeJobSpec, TranscribeJobSpec, AlignJobSpec, ScenesJobSpec, ClipsJobSpec, ReframeJobSpec, BurnJobSpec, TtsJobSpec, DubJobSpec]
+JobSpec = Union[ProbeJobSpec, IngestJobSpec, TranscodeJobSpec, TranscribeJobSpec, AlignJobSpec, ScenesJobSpec, ClipsJobSpec, ReframeJobSpec, BurnJobSpec, TtsJobSpec, DubJobSpec, RetellJobSpec]
 
 
 ModelKind = Literal["whisper", "piper_voice", "sentence_encoder", "onnxruntime", "face_detector"]
@@ -2142,6 +2348,7 @@ __all__ = [
     "Aspect",
     "AsrConfig",
     "AudioInfoDict",
+    "BedMode",
     "Boundary",
     "BrandKit",
     "BurnJobReport",
@@ -2149,8 +2356,10 @@ __all__ = [
     "BurnOptions",
     "BurnParams",
     "BurnReport",
+    "CandidateShot",
     "CaptionOverrides",
     "CaptionPosition",
+    "Chapter",
     "ClipConfig",
     "ClipReport",
     "ClipsJob",
@@ -2196,6 +2405,7 @@ __all__ = [
     "Method",
     "ModelKind",
     "ModelStatus",
+    "NarrationMode",
     "PolicyOptions",
     "PresetName",
     "ProbeJobReport",
@@ -2210,12 +2420,18 @@ __all__ = [
     "ReframeJobSpec",
     "ReframeReport",
     "RenditionReport",
+    "RetellJob",
+    "RetellJobReport",
+    "RetellJobSpec",
+    "RetellLlm",
+    "RetellReport",
     "Scene",
     "SceneConfig",
     "SceneList",
     "ScenesJobReport",
     "ScenesJobSpec",
     "ScenesReport",
+    "ScriptLine",
     "SegmentDict",
     "SegmentFormat",
     "SignalScores",
