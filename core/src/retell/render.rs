@@ -86,6 +86,7 @@ pub fn render(
     let frames = (total * picture.fps).round() as usize;
     let mut readers: Vec<Option<ShotReader>> = (0..shots.len()).map(|_| None).collect();
     let mut first_active = 0usize;
+    let mut to_yuv = crate::media::RgbToYuv::default();
     for n in 0..frames {
         ctl.check()?;
         let t = n as f64 / picture.fps;
@@ -106,10 +107,11 @@ pub fn render(
         }
         .unwrap_or_else(|| RgbFrame::black(picture.width, picture.height, t));
         frame.time = t;
+        let mut yuv = to_yuv.convert(&frame)?;
         if let Some(b) = burner.as_deref_mut() {
-            b.burn(&mut frame, t)?;
+            b.burn(&mut yuv, t)?;
         }
-        writer.write_video(&frame, t)?;
+        writer.write_yuv(&yuv, t)?;
         if n % 25 == 0 {
             ctl.report(Stage::Render, t, Some(total), "seconds");
         }
