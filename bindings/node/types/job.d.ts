@@ -1769,7 +1769,8 @@ export interface ClipsReport {
   language: string;
   model: string;
   /**
-   * Timeline files written into the output directory.
+   * Timeline files written into the output directory (empty when none
+   * were asked for).
    */
   timelines?: string[];
   width: number;
