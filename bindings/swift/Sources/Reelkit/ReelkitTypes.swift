@@ -103,7 +103,8 @@ public struct ClipsReport: Codable, Equatable, Sendable {
     public let duration: Double
     public let height: Int
     public let input, language, model: String
-    /// Timeline files written into the output directory.
+    /// Timeline files written into the output directory (empty when none
+    /// were asked for).
     public let timelines: [String]?
     public let width: Int
 
