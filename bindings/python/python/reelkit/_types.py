@@ -998,7 +998,9 @@ class ClipsReport(TypedDict):
     model: str
 
     timelines: NotRequired[List[str]]
-    """Timeline files written into the output directory."""
+    """Timeline files written into the output directory (empty when none
+    were asked for).
+    """
 
     width: int
 
