@@ -58,7 +58,7 @@ describe('run', () => {
     assert.ok(error.accepted.includes('top'), String(error.accepted))
     const cli = cliRun(spec)
     assert.equal(cli.status, 2)
-    assert.equal(cli.stderr.trim(), `error: ${error.message}`)
+    assert.equal(cli.stderr.trim(), `error: ${error.message} [${error.code}]`)
   })
 
   it('reads specs strictly and names the field at fault', async () => {
