@@ -74,7 +74,7 @@ def test_the_misspelt_fixture_is_refused_as_the_cli_refuses_it(tmp_path: Path, r
     assert isinstance(e, reelkit.InvalidParameterError) and isinstance(e, ValueError)
     cli = cli_run(reelkit_cli, spec)
     assert cli.returncode == 2
-    assert cli.stderr.strip() == f"error: {e}"
+    assert cli.stderr.strip() == f"error: {e} [{e.code}]"
     assert not (tmp_path / "out").exists()
 
 
