@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import type * as job from './types/job'
-import type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, TtsConfig } from './types/job'
+import type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, RetellJob, TtsConfig } from './types/job'
 
 /**
  * The job surface, generated from the core's JSON Schema
@@ -10,7 +10,7 @@ import type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, TtsConfig } from '
  * `run` takes, `JobReport` what it resolves to, with the JSON's snake_case
  * keys. Every type of the schema is under `job`.
  */
-export type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, TtsConfig }
+export type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, RetellJob, TtsConfig }
 export type { job }
 
 /** `snake_case` → `camelCase`. */
@@ -39,6 +39,10 @@ export type Scene = Camel<job.Scene>
 /** Detected scenes; `cuts` are the start times of every scene after the first. */
 export type SceneList = Omit<Camel<job.ScenesReport>, 'output'> & { cuts: number[] }
 export type ClipsReport = Camel<job.ClipsReport>
+/** What `retell` produced: files written, chapters, narration, loudness. */
+export type RetellReport = Camel<job.RetellReport>
+export type Chapter = Camel<job.Chapter>
+export type ScriptLine = Camel<job.ScriptLine>
 export type ClipReport = Camel<job.ClipReport>
 export type SignalScores = Camel<job.SignalScores>
 export type BurnReport = Camel<job.BurnReport>
@@ -422,6 +426,37 @@ export interface RenderSubtitlesOptions {
   fontsDir?: string
   /** Premultiplied instead of straight alpha. */
   premultiplied?: boolean
+}
+
+/**
+ * Retell `input` in about `minutes` minutes into `outDir`: chapters are
+ * found, a narration written and spoken over the best shots of each
+ * chapter, rendered once as `retell.mp4`, with `retell.srt`, the editable
+ * script `retell.json` and the timeline `retell.otio`. A `retell` job run
+ * as `run` runs it.
+ */
+export declare function retell(input: string, outDir: string, options?: RetellOptions | undefined | null): Promise<RetellReport>
+
+/** How to retell a video. */
+export interface RetellOptions {
+  /** Length of the retell in minutes (default 5). */
+  minutes?: number
+  /** The original sound under the narration: `duck` (default) or `mute`. */
+  bed?: 'duck' | 'mute'
+  /** Narration voice (default `joe`). */
+  voice?: string
+  /** Caption preset: `bold`, `clean` (default), `karaoke` or `pop`. */
+  preset?: 'bold' | 'clean' | 'karaoke' | 'pop'
+  /** An edited `retell.json` to render again without analysing the film. */
+  script?: string
+  /**
+   * The job's params in the core's JSON form, with its snake_case keys
+   * (the `params` of a `retell` spec), e.g. `{ min_chapter: 10, llm: {...} }`.
+   * Unknown keys are rejected. The fields above override it.
+   */
+  options?: RetellJob
+  onProgress?: (event: ProgressEvent) => void
+  signal?: CancelToken | AbortSignal
 }
 
 /**

@@ -853,6 +853,7 @@ module.exports.probeSync = nativeBinding.probeSync
 module.exports.readSubtitles = nativeBinding.readSubtitles
 module.exports.realign = nativeBinding.realign
 module.exports.renderSubtitles = nativeBinding.renderSubtitles
+module.exports.retell = nativeBinding.retell
 module.exports.run = nativeBinding.run
 module.exports.sniffContainer = nativeBinding.sniffContainer
 module.exports.subtitlePresets = nativeBinding.subtitlePresets

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::media::{probe, AudioDecodeOptions, AudioReader};
 use crate::models::{FetchEvent, ModelStatus, ModelStore};
 use crate::progress::{ProgressEvent, RunCtl, Stage};
-use crate::subtitle::FontLibrary;
+use crate::subtitle::{FontLibrary, Script, SubtitleImage, SubtitleRenderer};
 use crate::tts::Synthesizer;
 
 /// What an [`Engine`] is built from. Every field has a default.
@@ -107,6 +107,19 @@ impl Engine {
     /// The fonts captions are drawn with.
     pub fn fonts(&self) -> &FontLibrary {
         &self.fonts
+    }
+
+    /// The subtitle layer of `script` ([`Script::from_text_or_path`]) at
+    /// `time` seconds on a `width` x `height` frame, drawn with this
+    /// engine's fonts, or with only those in `fonts_dir` (plus the fonts the
+    /// script embeds).
+    pub fn render_subtitles(&self, script: &str, time: f64, width: u32, height: u32, fonts_dir: Option<&Path>) -> Result<SubtitleImage> {
+        let script = Script::from_text_or_path(script)?;
+        let fonts = match fonts_dir {
+            Some(dir) => FontLibrary::from_dir_or_bundled(Some(dir))?,
+            None => self.fonts.clone(),
+        };
+        SubtitleRenderer::for_script(&script, fonts).render(&script, time, width, height)
     }
 
     /// The folder the fonts came from, when not the bundled ones.

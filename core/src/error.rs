@@ -193,6 +193,23 @@ impl ErrorKind {
         }
     }
 
+    /// Whether the kind is about a model: missing, unknown, damaged, or
+    /// failing to download (the bindings group these under one model error).
+    pub const fn is_model(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::ModelNotFound
+                | ErrorKind::UnknownModel
+                | ErrorKind::InvalidModelFile
+                | ErrorKind::UnsupportedModel
+                | ErrorKind::ChecksumMismatch
+                | ErrorKind::PackageNotFound
+                | ErrorKind::InvalidManifest
+                | ErrorKind::Network
+                | ErrorKind::Http
+        )
+    }
+
     /// Whether the caller's input caused it (a server answers 4xx).
     pub const fn is_input_error(self) -> bool {
         let status = self.http_status();
@@ -458,6 +475,20 @@ impl Error {
         Error::new(ErrorKind::Font, reason)
     }
 
+    /// An `internal` error for `what` that panicked, with the panic's
+    /// message (the payload `catch_unwind` or a thread's `join` gives).
+    pub fn from_panic(what: &str, payload: &(dyn std::any::Any + Send)) -> Self {
+        let text = payload.downcast_ref::<&str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        Error::internal(format!("{what} panicked: {}", text.unwrap_or("unknown panic")))
+    }
+
+    /// Run `work`, turning a panic inside it into [`Error::from_panic`]: the
+    /// bindings call the core through this, so a bug reaches the caller as an
+    /// `internal` error instead of unwinding across the boundary.
+    pub fn catch_panic<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| Err(Error::from_panic(what, &*p)))
+    }
+
     pub fn internal(reason: impl Into<String>) -> Self {
         Error::new(ErrorKind::Internal, reason)
     }
@@ -571,6 +602,16 @@ impl From<reelkit_models::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn panics_become_internal_errors_and_model_kinds_are_named() {
+        let e = Error::catch_panic::<()>("probe", || panic!("boom")).unwrap_err();
+        assert_eq!((e.kind(), e.reason()), (ErrorKind::Internal, "probe panicked: boom"));
+        assert_eq!(Error::catch_panic("probe", || Ok(2)).unwrap(), 2);
+        let models: Vec<&str> = ErrorKind::ALL.iter().filter(|k| k.is_model()).map(|k| k.code()).collect();
+        assert_eq!(models.len(), 9, "{models:?}");
+        assert!(models.contains(&"checksum_mismatch") && !models.contains(&"not_found"));
+    }
 
     #[test]
     fn codes_are_unique_and_round_trip() {

@@ -48,5 +48,5 @@ pub use engine::{Engine, EngineConfig};
 pub use job::{JobKind, JobParams, JobReport, JobSpec};
 pub use pipeline::{ClipReport, ClipsJob, ClipsReport};
 pub use retell::{RetellJob, RetellReport};
-pub use progress::{CancelToken, NoProgress, ProgressEvent, ProgressSink, RunCtl, Stage};
+pub use progress::{CancelToken, NoProgress, ProgressEvent, ProgressSink, RunCtl, Stage, Throttled};
 pub use reelkit_models as models;

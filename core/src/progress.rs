@@ -145,6 +145,45 @@ impl ProgressSink for NoProgress {
     fn emit(&self, _event: &ProgressEvent) {}
 }
 
+/// A sink that passes on what a display needs: repeated events and events
+/// that move a stage by less than 1 % are dropped; the first and the last
+/// event of each stage (and of each message) pass. The bindings put it in
+/// front of their foreign callbacks.
+pub struct Throttled<S> {
+    sink: S,
+    last: std::sync::Mutex<Option<ProgressEvent>>,
+}
+
+impl<S: ProgressSink> Throttled<S> {
+    pub fn new(sink: S) -> Self {
+        Throttled { sink, last: std::sync::Mutex::new(None) }
+    }
+
+    /// Whether `event` passes (and becomes the last one passed).
+    fn admit(&self, event: &ProgressEvent) -> bool {
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let pass = match (last.as_ref(), event.fraction()) {
+            (Some(last), _) if last == event => false,
+            (Some(last), Some(f)) if last.stage == event.stage && last.message == event.message => {
+                f >= 1.0 || last.fraction().is_none_or(|l| f - l >= 0.01)
+            }
+            _ => true,
+        };
+        if pass {
+            *last = Some(event.clone());
+        }
+        pass
+    }
+}
+
+impl<S: ProgressSink> ProgressSink for Throttled<S> {
+    fn emit(&self, event: &ProgressEvent) {
+        if self.admit(event) {
+            self.sink.emit(event);
+        }
+    }
+}
+
 /// A cheap, clonable flag that asks running work to stop.
 #[derive(Debug, Clone, Default)]
 pub struct CancelToken(Arc<AtomicBool>);
@@ -231,6 +270,28 @@ impl RunCtl {
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    #[test]
+    fn throttled_keeps_stage_edges_and_whole_percents() {
+        let event = |stage, done, total| ProgressEvent { stage, done, total, unit: "seconds", message: None, rate: None, eta: None };
+        let events = [
+            event(Stage::DecodeAudio, 0.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 5.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 10.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 12.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 1000.0, Some(1000.0)),
+            event(Stage::DecodeAudio, 1000.0, Some(1000.0)),
+            event(Stage::Transcribe, 0.0, Some(10.0)),
+            event(Stage::Transcribe, 0.0, None),
+            event(Stage::Transcribe, 10.0, Some(10.0)),
+        ];
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let out = seen.clone();
+        let sink = Throttled::new(move |e: &ProgressEvent| out.lock().unwrap().push((e.stage, e.done)));
+        events.iter().for_each(|e| sink.emit(e));
+        let expected = [(Stage::DecodeAudio, 0.0), (Stage::DecodeAudio, 10.0), (Stage::DecodeAudio, 1000.0), (Stage::Transcribe, 0.0), (Stage::Transcribe, 0.0), (Stage::Transcribe, 10.0)];
+        assert_eq!(*seen.lock().unwrap(), expected);
+    }
 
     #[test]
     fn cancel_is_shared_between_clones() {

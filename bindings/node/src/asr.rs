@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use crate::convert::{from_js_camel, transcript};
 use crate::engine;
 use crate::progress::SignalArg;
-use crate::run::{run_legacy, spec, Json, RunOptions};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::run::{run_legacy, spec, Json, RunOptions, promise_with};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// Speech recognition settings.
 #[napi(object, object_to_js = false)]
@@ -60,9 +60,7 @@ pub fn transcribe(env: &Env, path: String, options: Option<TranscribeOptions<'_>
         ),
         None => (json!({}), None, None),
     };
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("transcribe", path, None, json!({ "asr": asr }))?, &ctl))))
+    promise(env, on_progress, signal, move |ctl| run_legacy(&spec("transcribe", path, None, json!({ "asr": asr }))?, ctl))
 }
 
 /// Re-time a corrected transcript against the audio of `path`: words the
@@ -76,11 +74,9 @@ pub fn realign(
     edited_text: String,
     #[napi(ts_arg_type = "RealignOptions | undefined | null")] options: Option<RunOptions<'_>>,
 ) -> napi::Result<AsyncTask<Job<Json>>> {
-    let control = Control::of(env, options)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
+    promise_with(env, options, move |ctl| {
         let given: reelkit::Transcript = config::from_value(from_js_camel(transcript), "transcript")?;
-        let aligned = engine().realign(path, &given, &edited_text, &ctl)?;
+        let aligned = engine().realign(path, &given, &edited_text, ctl)?;
         Ok(Json(self::transcript(&aligned)))
-    })))
+    })
 }

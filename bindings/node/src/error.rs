@@ -13,53 +13,6 @@ use napi::bindgen_prelude::{JsObjectValue, Object};
 use napi::{Env, JsError, JsRangeError, JsTypeError, Status};
 use reelkit::{Error, ErrorKind};
 
-/// The JS error class a kind is thrown as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    Error,
-    TypeError,
-    RangeError,
-}
-
-/// Every kind, by name: a new kind must be placed here (the fallback arm
-/// only exists because the enum is `#[non_exhaustive]`).
-pub fn class(kind: ErrorKind) -> Class {
-    use ErrorKind as K;
-    match kind {
-        K::InvalidConfig => Class::TypeError,
-        K::InvalidParameter => Class::RangeError,
-        K::NotFound
-        | K::NotMedia
-        | K::MissingStream
-        | K::CorruptMedia
-        | K::SubtitleParse
-        | K::PolicyViolation
-        | K::LimitExceeded
-        | K::DownloadFailed
-        | K::Timeout
-        | K::ModelNotFound
-        | K::UnknownModel
-        | K::InvalidModelFile
-        | K::UnsupportedModel
-        | K::ChecksumMismatch
-        | K::PackageNotFound
-        | K::InvalidManifest
-        | K::Network
-        | K::Http
-        | K::DeviceUnavailable
-        | K::Decode
-        | K::Encode
-        | K::Asr
-        | K::Tts
-        | K::Font
-        | K::ToolFailed
-        | K::Io
-        | K::Cancelled
-        | K::Internal => Class::Error,
-        _ => Class::Error,
-    }
-}
-
 /// The JS error for `e`, in a `napi::Error` so that napi throws or rejects
 /// with it unchanged.
 pub fn to_napi(env: &Env, e: &Error) -> napi::Error {
@@ -68,10 +21,10 @@ pub fn to_napi(env: &Env, e: &Error) -> napi::Error {
 
 fn build(env: &Env, e: &Error) -> napi::Result<napi::Error> {
     let base = napi::Error::new(e.code(), e.to_string());
-    let js = match class(e.kind()) {
-        Class::Error => JsError::from(base).into_unknown(*env),
-        Class::TypeError => JsTypeError::from(base).into_unknown(*env),
-        Class::RangeError => JsRangeError::from(base).into_unknown(*env),
+    let js = match e.kind() {
+        ErrorKind::InvalidConfig => JsTypeError::from(base).into_unknown(*env),
+        ErrorKind::InvalidParameter => JsRangeError::from(base).into_unknown(*env),
+        _ => JsError::from(base).into_unknown(*env),
     };
     // SAFETY: napi_create_*error returns an object.
     let mut object: Object<'_> = unsafe { js.cast()? };
@@ -96,17 +49,4 @@ fn build(env: &Env, e: &Error) -> napi::Result<napi::Error> {
 /// `Err(the JS error)`, for synchronous functions.
 pub fn throw<T>(env: &Env, e: Error) -> napi::Result<T> {
     Err(to_napi(env, &e))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn config_errors_are_type_errors_and_range_errors_out_of_range_values() {
-        assert_eq!(class(ErrorKind::InvalidConfig), Class::TypeError);
-        assert_eq!(class(ErrorKind::InvalidParameter), Class::RangeError);
-        let plain = ErrorKind::ALL.iter().filter(|k| class(**k) == Class::Error).count();
-        assert_eq!(plain, ErrorKind::ALL.len() - 2);
-    }
 }

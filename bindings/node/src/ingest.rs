@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 use crate::convert::from_js_camel;
 use crate::error::throw;
 use crate::progress::SignalArg;
-use crate::run::{run_legacy, spec, Json, RunOptions};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::run::{run_legacy, spec, Json, RunOptions, promise_with};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// How `ingest` fetches URLs and where it stores what it accepts.
 #[napi(object, object_to_js = false)]
@@ -67,17 +67,13 @@ pub fn ingest(env: &Env, source: String, options: Option<IngestOptions<'_>>) -> 
         ),
         None => (json!({}), None, None),
     };
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("ingest", source, None, params)?, &ctl))))
+    promise(env, on_progress, signal, move |ctl| run_legacy(&spec("ingest", source, None, params)?, ctl))
 }
 
 /// The lowercase hex SHA-256 of a file's bytes.
 #[napi(ts_return_type = "Promise<string>")]
 pub fn fingerprint(env: &Env, path: String, options: Option<RunOptions<'_>>) -> napi::Result<AsyncTask<Job<String>>> {
-    let control = Control::of(env, options)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || reelkit::ingest::fingerprint(path, &ctl))))
+    promise_with(env, options, move |ctl| reelkit::ingest::fingerprint(path, ctl))
 }
 
 /// The container as the file's bytes say (`mp4`, `mov`, `mkv`, `webm`,

@@ -7,17 +7,15 @@ use serde_json::{json, Value};
 
 use crate::error::throw;
 use crate::progress::SignalArg;
-use crate::run::{run_legacy, spec, Json, RunOptions};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::run::{run_legacy, spec, Json, RunOptions, promise_with};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// Read container, streams, codecs, duration, frame rate, size, rotation and
 /// audio format of a media file (a `probe` job). Rejects with `code`
 /// `not_found`, `not_media`, `corrupt_media` or `missing_stream`.
 #[napi(ts_return_type = "Promise<MediaInfo>")]
 pub fn probe(env: &Env, path: String) -> napi::Result<AsyncTask<Job<Json>>> {
-    let control = Control::none(env)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("probe", path, None, json!({}))?, &ctl))))
+    promise(env, None, None, move |ctl| run_legacy(&spec("probe", path, None, json!({}))?, ctl))
 }
 
 /// `probe` on the calling thread (throws instead of rejecting).
@@ -61,17 +59,15 @@ pub fn decode_audio(
         decode = decode.range(o.start.unwrap_or(0.0), o.end);
         (on_progress, signal, channels) = (o.on_progress, o.signal, o.channels);
     }
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
+    promise(env, on_progress, signal, move |ctl| {
         if let Some(channels) = channels {
             let channels = u16::try_from(channels)
                 .map_err(|_| reelkit::Error::invalid("channels", format!("{channels} (expected 1 or 2)")))?;
             decode = decode.channels(channels);
         }
-        let audio = reelkit::media::decode_audio(path, &decode, &ctl)?;
+        let audio = reelkit::media::decode_audio(path, &decode, ctl)?;
         Ok(Float32Array::new(audio.samples))
-    })))
+    })
 }
 
 /// Cut `[start, end)` seconds of `input` into `output` (H.264 + AAC MP4),
@@ -85,9 +81,7 @@ pub fn cut(
     end: f64,
     options: Option<RunOptions<'_>>,
 ) -> napi::Result<AsyncTask<Job<String>>> {
-    let control = Control::of(env, options)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
-        Ok(reelkit::media::cut(input, output, start, end, &ctl)?.display().to_string())
-    })))
+    promise_with(env, options, move |ctl| {
+        Ok(reelkit::media::cut(input, output, start, end, ctl)?.display().to_string())
+    })
 }

@@ -1,5 +1,5 @@
-//! `clips`: the whole job, from a video to captioned clips on disk (a
-//! `clips` job).
+//! The whole jobs: `clips` (a video to captioned clips on disk) and
+//! `retell` (a video to a short narrated recap).
 
 use napi::bindgen_prelude::AsyncTask;
 use napi::Env;
@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::convert::options;
 use crate::progress::SignalArg;
 use crate::run::{run_legacy, spec, Json};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// How to pick and export clips.
 #[napi(object, object_to_js = false)]
@@ -66,17 +66,64 @@ pub fn clips(env: &Env, input: String, out_dir: String, options: Option<ClipsOpt
         Some(mut o) => (params(&mut o), o.brand, o.on_progress, o.signal),
         None => (json!({}), None, None, None),
     };
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
+    promise(env, on_progress, signal, move |ctl| {
         let mut spec = spec("clips", input, out_dir, params)?;
         // A kit file's relative paths resolve against its folder, which its
         // JSON cannot say: the loaded kit goes in as is.
         if let (Some(kit), JobParams::Clips(job)) = (brand, &mut spec.params) {
             job.brand = Some(BrandKit::load(kit)?);
         }
-        run_legacy(&spec, &ctl)
-    })))
+        run_legacy(&spec, ctl)
+    })
+}
+
+/// How to retell a video.
+#[napi(object, object_to_js = false)]
+pub struct RetellOptions<'a> {
+    /// Length of the retell in minutes (default 5).
+    pub minutes: Option<f64>,
+    /// The original sound under the narration: `duck` (default) or `mute`.
+    #[napi(ts_type = "'duck' | 'mute'")]
+    pub bed: Option<String>,
+    /// Narration voice (default `joe`).
+    pub voice: Option<String>,
+    /// Caption preset: `bold`, `clean` (default), `karaoke` or `pop`.
+    #[napi(ts_type = "'bold' | 'clean' | 'karaoke' | 'pop'")]
+    pub preset: Option<String>,
+    /// An edited `retell.json` to render again without analysing the film.
+    pub script: Option<String>,
+    /// The job's params in the core's JSON form, with its snake_case keys
+    /// (the `params` of a `retell` spec), e.g. `{ min_chapter: 10, llm: {...} }`.
+    /// Unknown keys are rejected. The fields above override it.
+    #[napi(ts_type = "RetellJob")]
+    pub options: Option<Value>,
+    #[napi(ts_type = "(event: ProgressEvent) => void")]
+    pub on_progress: Option<ProgressCallback<'a>>,
+    #[napi(ts_type = "CancelToken | AbortSignal")]
+    pub signal: Option<SignalArg<'a>>,
+}
+
+/// Retell `input` in about `minutes` minutes into `outDir`: chapters are
+/// found, a narration written and spoken over the best shots of each
+/// chapter, rendered once as `retell.mp4`, with `retell.srt`, the editable
+/// script `retell.json` and the timeline `retell.otio`. A `retell` job run
+/// as `run` runs it.
+#[napi(ts_return_type = "Promise<RetellReport>")]
+pub fn retell(env: &Env, input: String, out_dir: String, options: Option<RetellOptions<'_>>) -> napi::Result<AsyncTask<Job<Json>>> {
+    let (params, on_progress, signal) = match options {
+        Some(o) => {
+            let explicit = object([
+                ("minutes", json!(o.minutes)),
+                ("bed", json!(o.bed)),
+                ("voice", json!(o.voice)),
+                ("preset", json!(o.preset)),
+                ("script", json!(o.script)),
+            ]);
+            (merge(crate::convert::options(o.options), explicit), o.on_progress, o.signal)
+        }
+        None => (json!({}), None, None),
+    };
+    promise(env, on_progress, signal, move |ctl| run_legacy(&spec("retell", input, out_dir, params)?, ctl))
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName};
 use napi::{sys, Env, ValueType};
 use napi_derive::napi;
-use reelkit::{config, JobSpec, RunCtl};
-use serde_json::{json, Value};
+use reelkit::{JobSpec, RunCtl};
+use serde_json::Value;
 
 use crate::convert::{from_js, legacy_report, wire};
 use crate::engine;
 use crate::progress::SignalArg;
-use crate::task::{Control, Job, ProgressCallback};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// Progress and cancellation of a call.
 #[napi(object, object_to_js = false)]
@@ -21,12 +21,14 @@ pub struct RunOptions<'a> {
     pub signal: Option<SignalArg<'a>>,
 }
 
-impl Control {
-    /// The control of a call given `RunOptions`.
-    pub fn of(env: &Env, options: Option<RunOptions<'_>>) -> napi::Result<Self> {
-        let (on_progress, signal) = options.map(|o| (o.on_progress, o.signal)).unwrap_or_default();
-        Self::new(env, on_progress, signal)
-    }
+/// [`promise`] with the progress and cancellation of `RunOptions`.
+pub fn promise_with<T: ToNapiValue + TypeName + Send + 'static>(
+    env: &Env,
+    options: Option<RunOptions<'_>>,
+    work: impl FnOnce(&RunCtl) -> reelkit::Result<T> + Send + 'static,
+) -> napi::Result<AsyncTask<Job<T>>> {
+    let (on_progress, signal) = options.map(|o| (o.on_progress, o.signal)).unwrap_or_default();
+    promise(env, on_progress, signal, work)
 }
 
 /// A JSON value on its way to JS (an object, for the TypeScript side).
@@ -60,24 +62,16 @@ pub fn run(
     #[napi(ts_arg_type = "JobSpec")] spec: Value,
     options: Option<RunOptions<'_>>,
 ) -> napi::Result<AsyncTask<Job<Json>>> {
-    let control = Control::of(env, options)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
+    promise_with(env, options, move |ctl| {
         let spec = JobSpec::from_value(from_js(spec))?;
-        Ok(Json(wire(engine().run(&spec, &ctl)?.to_value())))
-    })))
+        Ok(Json(wire(engine().run(&spec, ctl)?.to_value())))
+    })
 }
 
 /// The spec of a `kind` job (`params` is the explicit arguments already
-/// laid over the caller's options with [`config::merge`]).
+/// laid over the caller's options with [`reelkit::config::merge`]).
 pub fn spec(kind: &str, input: impl Into<Option<String>>, output: impl Into<Option<String>>, params: Value) -> reelkit::Result<JobSpec> {
-    let (input, output) = (input.into(), output.into());
-    JobSpec::from_value(config::object([
-        ("kind", json!(kind)),
-        ("input", json!(input)),
-        ("output", json!(output)),
-        ("params", params),
-    ]))
+    JobSpec::of(kind, input.into(), output.into(), params)
 }
 
 /// Run `spec` on the engine; its report in the shape the function that ran
@@ -89,6 +83,7 @@ pub fn run_legacy(spec: &JobSpec, ctl: &RunCtl) -> reelkit::Result<Json> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn specs_come_from_kind_input_output_and_params() {

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::progress::SignalArg;
 use crate::run::{run_legacy, spec, Json};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// Scene detection settings.
 #[napi(object, object_to_js = false)]
@@ -40,7 +40,5 @@ pub fn detect_scenes(env: &Env, path: String, options: Option<DetectScenesOption
         ),
         None => (json!({}), None, None),
     };
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("scenes", path, None, params)?, &ctl))))
+    promise(env, on_progress, signal, move |ctl| run_legacy(&spec("scenes", path, None, params)?, ctl))
 }

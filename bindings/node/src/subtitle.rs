@@ -8,7 +8,7 @@ use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi::Env;
 use napi_derive::napi;
 use reelkit::config::{self, object};
-use reelkit::subtitle::{BrandKit, BurnOptions, FontLibrary, Preset, PresetName, Script, SubtitleRenderer};
+use reelkit::subtitle::{BrandKit, BurnOptions, Preset, PresetName, Script};
 use reelkit::JobParams;
 use serde_json::{json, Value};
 
@@ -17,7 +17,7 @@ use crate::engine;
 use crate::error::throw;
 use crate::progress::SignalArg;
 use crate::run::{run_legacy, spec, Json};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// Read an SRT or WebVTT file (format chosen from its content). Malformed
 /// files throw with code `subtitle_parse` and the line in `line`.
@@ -26,19 +26,6 @@ pub fn read_subtitles(env: &Env, path: String) -> napi::Result<Value> {
     match reelkit::subtitle::read_subtitles(&path) {
         Ok(doc) => Ok(doc.cues.iter().map(record).collect()),
         Err(e) => throw(env, e),
-    }
-}
-
-/// A script given as ASS text (it holds a line break) or as a file.
-fn is_text(script: &str) -> bool {
-    script.contains('\n')
-}
-
-fn load_script(script: &str) -> reelkit::Result<Script> {
-    if is_text(script) {
-        Script::parse(script)
-    } else {
-        Script::load(script)
     }
 }
 
@@ -73,16 +60,11 @@ pub fn render_subtitles(
     options: Option<RenderSubtitlesOptions>,
 ) -> napi::Result<AsyncTask<Job<SubtitleFrame>>> {
     let (fonts_dir, premultiplied) = options.map(|o| (o.fonts_dir, o.premultiplied.unwrap_or(false))).unwrap_or_default();
-    Ok(AsyncTask::new(Job::new(Control::none(env)?, move || {
-        let script = load_script(&script)?;
-        let fonts = match fonts_dir {
-            Some(dir) => FontLibrary::from_dir_or_bundled(Some(Path::new(&dir)))?,
-            None => engine().fonts().clone(),
-        };
-        let image = SubtitleRenderer::for_script(&script, fonts).render(&script, time, width, height)?;
+    promise(env, None, None, move |_| {
+        let image = engine().render_subtitles(&script, time, width, height, fonts_dir.as_deref().map(Path::new))?;
         let data = if premultiplied { image.to_premultiplied_rgba() } else { image.to_straight_rgba() };
         Ok(SubtitleFrame { width, height, premultiplied, data: data.into() })
-    })))
+    })
 }
 
 /// How to burn.
@@ -137,24 +119,22 @@ pub fn burn_subtitles(
         ),
         None => (json!({}), None, None, None),
     };
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
+    promise(env, on_progress, signal, move |ctl| {
         let brand = brand.map(brand_kit).transpose()?;
-        if is_text(&script) {
+        if Script::is_text(&script) {
             // No job reads a script from memory: burn it directly.
             let mut options: BurnOptions = config::from_value(burn, "options")?;
             options.brand = brand;
             options.validate()?;
-            let report = reelkit::subtitle::burn(input, &Script::parse(&script)?, output, &options, &ctl)?;
+            let report = reelkit::subtitle::burn(input, &Script::parse(&script)?, output, &options, ctl)?;
             return Ok(Json(record(&report)));
         }
         let mut spec = spec("burn", input, output, json!({ "script": script, "options": burn }))?;
         if let JobParams::Burn(params) = &mut spec.params {
             params.options.brand = brand;
         }
-        run_legacy(&spec, &ctl)
-    })))
+        run_legacy(&spec, ctl)
+    })
 }
 
 /// A caption preset.

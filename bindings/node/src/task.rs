@@ -1,10 +1,9 @@
 //! [`Job`]: one core call run on the libuv thread pool as a promise, with its
 //! progress relay and cancellation.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use napi::bindgen_prelude::{Function, ToNapiValue, TypeName};
+use napi::bindgen_prelude::{AsyncTask, Function, ToNapiValue, TypeName};
 use napi::threadsafe_function::UnknownReturnValue;
 use napi::{Env, JsValue, Status, Task, ValueType};
 use serde_json::Value;
@@ -49,18 +48,11 @@ impl Control {
     }
 
     /// The core's view: events go to the relay (at most one per percent of a
-    /// stage), cancellation to the token.
+    /// stage, [`reelkit::Throttled`]), cancellation to the token.
     pub fn run_ctl(&self) -> reelkit::RunCtl {
         let ctl = reelkit::RunCtl::default().with_cancel(self.cancel_token().clone());
         match self.relay() {
-            Some(relay) => {
-                let throttle = Mutex::new(Throttle::default());
-                ctl.with_progress(Arc::new(move |e: &reelkit::ProgressEvent| {
-                    if throttle.lock().unwrap_or_else(|p| p.into_inner()).admit(e) {
-                        relay.push(progress_event(e));
-                    }
-                }))
-            }
+            Some(relay) => ctl.with_progress(Arc::new(reelkit::Throttled::new(move |e: &reelkit::ProgressEvent| relay.push(progress_event(e))))),
             None => ctl,
         }
     }
@@ -78,27 +70,17 @@ impl Control {
     }
 }
 
-/// Drops repeated events and events that move a stage by less than 1 %; the
-/// first and the last event of each stage (and of each message) pass.
-#[derive(Default)]
-struct Throttle {
-    last: Option<reelkit::ProgressEvent>,
-}
-
-impl Throttle {
-    fn admit(&mut self, event: &reelkit::ProgressEvent) -> bool {
-        let pass = match (&self.last, event.fraction()) {
-            (Some(last), _) if last == event => false,
-            (Some(last), Some(f)) if last.stage == event.stage && last.message == event.message => {
-                f >= 1.0 || last.fraction().is_none_or(|l| f - l >= 0.01)
-            }
-            _ => true,
-        };
-        if pass {
-            self.last = Some(event.clone());
-        }
-        pass
-    }
+/// A promise of `work`, which gets the call's `RunCtl`: progress to
+/// `on_progress`, cancelled by `signal`.
+pub fn promise<T: ToNapiValue + TypeName + Send + 'static>(
+    env: &Env,
+    on_progress: Option<ProgressCallback<'_>>,
+    signal: Option<SignalArg<'_>>,
+    work: impl FnOnce(&reelkit::RunCtl) -> reelkit::Result<T> + Send + 'static,
+) -> napi::Result<AsyncTask<Job<T>>> {
+    let control = Control::new(env, on_progress, signal)?;
+    let ctl = control.run_ctl();
+    Ok(AsyncTask::new(Job::new(control, move || work(&ctl))))
 }
 
 type Work<T> = Box<dyn FnOnce() -> reelkit::Result<T> + Send>;
@@ -126,15 +108,7 @@ where
 
     fn compute(&mut self) -> napi::Result<T> {
         let work = self.work.take().ok_or_else(|| napi::Error::from_status(Status::GenericFailure))?;
-        let result = catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(reelkit::Error::internal(format!("panic: {what}")))
-        });
-        result.map_err(|failure| {
+        reelkit::Error::catch_panic("the call", work).map_err(|failure| {
             self.failure = Some(failure);
             napi::Error::from_status(Status::GenericFailure)
         })
@@ -156,41 +130,5 @@ where
 
     fn finally(mut self, env: Env) -> napi::Result<()> {
         self.control.release(&env)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use reelkit::Stage;
-
-    fn event(stage: Stage, done: f64, total: Option<f64>) -> reelkit::ProgressEvent {
-        reelkit::ProgressEvent { stage, done, total, unit: "seconds", message: None, rate: None, eta: None }
-    }
-
-    #[test]
-    fn throttle_keeps_stage_edges_and_whole_percents() {
-        let events = [
-            event(Stage::DecodeAudio, 0.0, Some(1000.0)),
-            event(Stage::DecodeAudio, 5.0, Some(1000.0)),
-            event(Stage::DecodeAudio, 10.0, Some(1000.0)),
-            event(Stage::DecodeAudio, 12.0, Some(1000.0)),
-            event(Stage::DecodeAudio, 1000.0, Some(1000.0)),
-            event(Stage::DecodeAudio, 1000.0, Some(1000.0)),
-            event(Stage::Transcribe, 0.0, Some(10.0)),
-            event(Stage::Transcribe, 0.0, None),
-            event(Stage::Transcribe, 10.0, Some(10.0)),
-        ];
-        let mut throttle = Throttle::default();
-        let admitted: Vec<(Stage, f64)> = events.iter().filter(|e| throttle.admit(e)).map(|e| (e.stage, e.done)).collect();
-        let expected = [
-            (Stage::DecodeAudio, 0.0),
-            (Stage::DecodeAudio, 10.0),
-            (Stage::DecodeAudio, 1000.0),
-            (Stage::Transcribe, 0.0),
-            (Stage::Transcribe, 0.0),
-            (Stage::Transcribe, 10.0),
-        ];
-        assert_eq!(admitted, expected);
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::convert::from_js_camel;
 use crate::progress::SignalArg;
 use crate::run::{run_legacy, spec, Json};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::task::{Job, ProgressCallback, promise};
 
 /// What to make; at least one output. Each output's settings are the
 /// core's (`HlsConfig`, `ProxyConfig`...) with camelCase keys.
@@ -51,7 +51,5 @@ pub fn transcode(env: &Env, input: String, options: TranscodeOptions<'_>) -> nap
         ("waveform", camel(o.waveform)),
         ("threads", json!(o.threads)),
     ]);
-    let control = Control::new(env, o.on_progress, o.signal)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("transcode", input, None, params)?, &ctl))))
+    promise(env, o.on_progress, o.signal, move |ctl| run_legacy(&spec("transcode", input, None, params)?, ctl))
 }

@@ -13,7 +13,7 @@ use crate::convert::{options, record};
 use crate::engine;
 use crate::progress::SignalArg;
 use crate::run::{run_legacy, spec, Json};
-use crate::task::{Control, Job, ProgressCallback};
+use crate::task::{Control, Job, ProgressCallback, promise};
 
 /// Synthesised speech as JS sees it: the record's fields, and its samples
 /// as a `Float32Array` under `audio`.
@@ -169,24 +169,14 @@ pub fn dub(
         }
         None => (json!({}), None, None),
     };
-    let control = Control::new(env, on_progress, signal)?;
-    let ctl = control.run_ctl();
     let params = json!({ "narration": narration, "dub": dub });
-    Ok(AsyncTask::new(Job::new(control, move || run_legacy(&spec("dub", input, out, params)?, &ctl))))
+    promise(env, on_progress, signal, move |ctl| run_legacy(&spec("dub", input, out, params)?, ctl))
 }
 
 /// EBU R128 loudness and true peak of a media file's audio.
 #[napi(ts_return_type = "Promise<Loudness>")]
 pub fn measure_loudness(env: &Env, path: String) -> napi::Result<AsyncTask<Job<Json>>> {
-    let control = Control::none(env)?;
-    let ctl = control.run_ctl();
-    Ok(AsyncTask::new(Job::new(control, move || {
-        let info = reelkit::probe(&path)?;
-        let channels = info.audio.as_ref().map(|a| a.channels.clamp(1, 2) as u16).unwrap_or(1);
-        let options = reelkit::media::AudioDecodeOptions::default().sample_rate(48_000).channels(channels);
-        let audio = reelkit::media::decode_audio(&path, &options, &ctl)?;
-        Ok(Json(record(&reelkit::audio::measure(&audio)?)))
-    })))
+    promise(env, None, None, move |ctl| Ok(Json(record(&reelkit::audio::measure_file(path, ctl)?))))
 }
 
 #[cfg(test)]

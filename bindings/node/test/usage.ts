@@ -3,6 +3,7 @@
 import {
   CancelToken,
   clips,
+  retell,
   cut,
   decodeAudio,
   detectScenes,
@@ -28,6 +29,7 @@ import {
   tts,
   voices,
   type ClipsReport,
+  type RetellReport,
   type DubReport,
   type IngestReport,
   type TranscodeReport,
@@ -77,6 +79,17 @@ export async function usage(): Promise<void> {
   const burned: BurnReport = await burnSubtitles('in.mp4', 'subs.ass', 'out.mp4', { crf: 20, preset: 'veryfast', brand: { watermark: { image: 'logo.svg' } }, onProgress, signal: token })
   const presetNames: string[] = subtitlePresets().map((p) => p.name)
   const kit: Record<string, unknown> = loadBrandKit('kit.json')
+  const recap: RetellReport = await retell('film.mp4', 'recap', {
+    minutes: 2,
+    bed: 'mute',
+    preset: 'clean',
+    options: { min_chapter: 30, llm: { url: 'http://127.0.0.1:8080/v1', model: 'm' } },
+    onProgress,
+    signal: token,
+  })
+  const told: string[] = recap.narration.map((l) => l.text)
+  const chapterStarts: number[] = recap.chapters.map((c) => c.start)
+  console.log(recap.video, recap.sourceDuration, recap.analysisCached, recap.loudnessLufs, told, chapterStarts)
   console.log(ass, styled, rgba, burned.overlayRenders, presetNames, kit)
   const output: string = await cut('in.mp4', 'out.mp4', 1, 2, { signal: controller.signal })
   const cuts: number[] = (await detectScenes('in.mp4', { threshold: 30 })).cuts

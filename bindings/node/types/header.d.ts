@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 import type * as job from './types/job'
-import type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, TtsConfig } from './types/job'
+import type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, RetellJob, TtsConfig } from './types/job'
 
 /**
  * The job surface, generated from the core's JSON Schema
@@ -10,7 +10,7 @@ import type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, TtsConfig } from '
  * `run` takes, `JobReport` what it resolves to, with the JSON's snake_case
  * keys. Every type of the schema is under `job`.
  */
-export type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, TtsConfig }
+export type { BrandKit, ClipsJob, DubJob, JobReport, JobSpec, RetellJob, TtsConfig }
 export type { job }
 
 /** `snake_case` → `camelCase`. */
@@ -39,6 +39,10 @@ export type Scene = Camel<job.Scene>
 /** Detected scenes; `cuts` are the start times of every scene after the first. */
 export type SceneList = Omit<Camel<job.ScenesReport>, 'output'> & { cuts: number[] }
 export type ClipsReport = Camel<job.ClipsReport>
+/** What `retell` produced: files written, chapters, narration, loudness. */
+export type RetellReport = Camel<job.RetellReport>
+export type Chapter = Camel<job.Chapter>
+export type ScriptLine = Camel<job.ScriptLine>
 export type ClipReport = Camel<job.ClipReport>
 export type SignalScores = Camel<job.SignalScores>
 export type BurnReport = Camel<job.BurnReport>

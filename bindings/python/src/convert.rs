@@ -133,13 +133,8 @@ pub fn job(
     output: Option<&Path>,
     params: Value,
 ) -> PyResult<JobSpec> {
-    let spec = config::object([
-        ("kind", json!(kind)),
-        ("input", path(input)),
-        ("output", path(output)),
-        ("params", params),
-    ]);
-    JobSpec::from_value(spec).map_err(errors::to_py)
+    let text = |p: &Path| p.to_string_lossy().into_owned();
+    JobSpec::of(kind, input.map(text), output.map(text), params).map_err(errors::to_py)
 }
 
 /// `Name(field=..., ...)` from the object's own attributes, as Python

@@ -213,15 +213,7 @@ pub fn measure_loudness<'py>(
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let loudness = run(py, progress, cancel, |ctl| {
-        let info = reelkit::probe(&path)?;
-        let channels = info
-            .audio
-            .as_ref()
-            .map_or(1, |a| a.channels.clamp(1, 2) as u16);
-        let options = AudioDecodeOptions::default()
-            .sample_rate(48_000)
-            .channels(channels);
-        reelkit::audio::measure(&reelkit::media::decode_audio(&path, &options, ctl)?)
+        reelkit::audio::measure_file(&path, ctl)
     })?;
     convert::to_py(py, &loudness)
 }

@@ -185,22 +185,13 @@ where
         }
         let joined = py.detach(move || worker.join());
         match (joined, failure) {
-            (Err(panic), _) => Err(PanicException::new_err(panic_message(&panic))),
+            (Err(panic), _) => Err(PanicException::new_err(
+                reelkit::Error::from_panic("reelkit", &*panic).reason().to_owned(),
+            )),
             (Ok(_), Some(e)) => Err(e),
             (Ok(result), None) => result.map_err(errors::to_py),
         }
     })
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let text = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-    match text {
-        Some(s) => format!("reelkit panicked: {s}"),
-        None => "reelkit panicked".to_owned(),
-    }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

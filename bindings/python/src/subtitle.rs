@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
-use reelkit::subtitle::{ass::Script, BrandKit, FontLibrary, Preset, PresetName, SubtitleRenderer};
+use reelkit::subtitle::{ass::Script, BrandKit, Preset, PresetName};
 use reelkit::{Error, JobParams};
 use serde_json::{json, Value};
 
@@ -25,11 +25,6 @@ pub fn read_subtitles(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyAny
         .detach(|| reelkit::subtitle::read_subtitles(&path))
         .map_err(errors::to_py)?;
     convert::to_py(py, &doc.cues)
-}
-
-/// ASS text is told from a path by its line breaks.
-fn is_text(script: &std::path::Path) -> bool {
-    script.to_string_lossy().contains('\n')
 }
 
 /// The subtitle layer of `script` (a path, or ASS text) at `time` seconds
@@ -50,17 +45,9 @@ pub fn render_subtitles<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let pixels = py
         .detach(|| -> reelkit::Result<Vec<u8>> {
-            let script = if is_text(&script) {
-                Script::parse(&script.to_string_lossy())?
-            } else {
-                Script::load(&script)?
-            };
-            let fonts = match &fonts_dir {
-                Some(dir) => FontLibrary::from_dir_or_bundled(Some(dir))?,
-                None => shared().fonts().clone(),
-            };
-            let image = SubtitleRenderer::for_script(&script, fonts)
-                .render(&script, time, width, height)?;
+            let script = script.to_string_lossy();
+            let image =
+                shared().render_subtitles(&script, time, width, height, fonts_dir.as_deref())?;
             Ok(if premultiplied {
                 image.to_premultiplied_rgba()
             } else {
@@ -93,7 +80,7 @@ pub fn burn_subtitles<'py>(
     cancel: Option<&CancelToken>,
 ) -> PyResult<Bound<'py, PyAny>> {
     // A burn job reads its script from a file: ASS text is staged in one.
-    let staged = if is_text(&script) {
+    let staged = if Script::is_text(&script.to_string_lossy()) {
         Some(stage_script(&script.to_string_lossy()).map_err(errors::to_py)?)
     } else {
         None

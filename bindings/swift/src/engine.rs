@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use reelkit::config::object;
 use reelkit::models::ModelStore;
 use reelkit::subtitle::SubtitleCue;
-use reelkit::{ClipsJob, ClipsReport, JobReport, JobSpec, MediaInfo, RunCtl, Transcript};
+use reelkit::{ClipsJob, ClipsReport, JobReport, JobSpec, MediaInfo, RetellReport, RunCtl, Transcript};
 
 use crate::error::ReelkitError;
-use crate::options::{ClipsOptions, TranscribeOptions};
+use crate::options::{ClipsOptions, RetellOptions, TranscribeOptions};
 use crate::progress::{CancelHandle, ProgressObserver};
 use crate::task::run_blocking;
 
@@ -194,6 +194,25 @@ impl Engine {
         let params = options.unwrap_or_default().params()?;
         let report = run_spec(self.inner.clone(), spec("clips", &input, Some(&out_dir), params), observer, cancel).await?;
         report_of!(report, Clips)
+    }
+
+    /// Retell `input` in about `minutes` minutes into `out_dir`: chapters
+    /// are found, a narration written and spoken over the best shots of
+    /// each chapter, rendered once as `retell.mp4`, with `retell.srt`, the
+    /// editable script `retell.json` and the timeline `retell.otio`.
+    #[uniffi::method(default(minutes = 5.0, options = None, observer = None, cancel = None))]
+    pub async fn retell(
+        &self,
+        input: String,
+        out_dir: String,
+        minutes: f64,
+        options: Option<RetellOptions>,
+        observer: Option<Arc<dyn ProgressObserver>>,
+        cancel: Option<Arc<CancelHandle>>,
+    ) -> Result<RetellReport, ReelkitError> {
+        let params = options.unwrap_or_default().params(minutes)?;
+        let report = run_spec(self.inner.clone(), spec("retell", &input, Some(&out_dir), params), observer, cancel).await?;
+        report_of!(report, Retell)
     }
 
     /// Cut `[start, end)` seconds of `input` into `output` (H.264 + AAC MP4),

@@ -186,15 +186,7 @@ impl From<reelkit::Error> for ReelkitError {
                 ReelkitError::Timeout { what: subject, seconds, message }
             }
             K::ToolFailed => ReelkitError::Tool { tool: subject, reason, message },
-            K::ModelNotFound
-            | K::UnknownModel
-            | K::InvalidModelFile
-            | K::UnsupportedModel
-            | K::ChecksumMismatch
-            | K::PackageNotFound
-            | K::InvalidManifest
-            | K::Network
-            | K::Http => ReelkitError::Model { model_code: e.code().to_owned(), message },
+            k if k.is_model() => ReelkitError::Model { model_code: e.code().to_owned(), message },
             K::DeviceUnavailable => ReelkitError::DeviceUnavailable { message },
             K::Decode => ReelkitError::Decode { message },
             K::Encode => ReelkitError::Encode { message },

@@ -18,7 +18,7 @@ use reelkit::ingest::IngestReport;
 use reelkit::subtitle::{BurnReport, SubtitleCue};
 use reelkit::transcode::TranscodeReport;
 use reelkit::tts::{Speech, SynthesisSummary, Voice};
-use reelkit::{ClipsReport, MediaInfo, ProgressEvent, Transcript};
+use reelkit::{ClipsReport, MediaInfo, ProgressEvent, RetellReport, Transcript};
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     // Serialising these records cannot fail: no maps with non-string keys,
@@ -52,6 +52,7 @@ json_records!(
     MediaInfo,
     Transcript,
     ClipsReport,
+    RetellReport,
     IngestReport,
     TranscodeReport,
     BurnReport,

@@ -28,7 +28,7 @@ pub use engine::{default_clips_job_json, job_schema_json, probe, read_subtitles,
 pub use error::ReelkitError;
 pub use media::{fingerprint, ingest, sniff_container, transcode};
 pub use options::{
-    BurnSubtitlesOptions, ClipsOptions, DubOptions, HlsOptions, IngestOptions, ProxyOptions, SpriteOptions,
+    BurnSubtitlesOptions, ClipsOptions, DubOptions, HlsOptions, IngestOptions, ProxyOptions, RetellOptions, SpriteOptions,
     SynthesizeOptions, ThumbnailOptions, TranscodeOptions, TranscribeOptions, WaveformOptions,
 };
 pub use progress::{CancelHandle, ProgressObserver};

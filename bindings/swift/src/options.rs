@@ -153,6 +153,35 @@ impl ClipsOptions {
     }
 }
 
+/// Settings for `Engine.retell`. Every field is optional: `jobJson` (the
+/// params of a retell job) is read first, then the fields that are set
+/// override it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, uniffi::Record)]
+pub struct RetellOptions {
+    /// The original sound under the narration: `duck` (default) or `mute`.
+    #[uniffi(default = None)]
+    pub bed: Option<String>,
+    /// Narration voice (default `joe`).
+    #[uniffi(default = None)]
+    pub voice: Option<String>,
+    /// Caption preset: `bold`, `clean` (default), `karaoke` or `pop`.
+    #[uniffi(default = None)]
+    pub preset: Option<String>,
+    /// An edited `retell.json` to render again without analysing the film.
+    #[uniffi(default = None)]
+    pub script: Option<String>,
+    /// The params of a retell job as JSON; missing keys take their defaults.
+    #[serde(skip)]
+    #[uniffi(default = None)]
+    pub job_json: Option<String>,
+}
+
+impl RetellOptions {
+    pub(crate) fn params(&self, minutes: f64) -> Result<Value, ReelkitError> {
+        Ok(merge(merge(base(&self.job_json, "job_json")?, fields(self)?), json!({ "minutes": minutes })))
+    }
+}
+
 /// How `ingest` validates, fetches and stores. Every field is optional.
 #[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
 pub struct IngestOptions {
@@ -352,24 +381,18 @@ pub struct TranscodeOptions {
 
 impl TranscodeOptions {
     pub(crate) fn params(&self) -> Result<Value, ReelkitError> {
-        let overrides = serde_json::to_value(self).map_err(|e| ReelkitError::internal(e.to_string()))?;
-        Ok(merge(base(&self.job_json, "job_json")?, without_nulls(overrides)))
+        Ok(merge(base(&self.job_json, "job_json")?, fields(self)?))
     }
 }
 
-/// `value` without its null members, at every depth: an unset field of a
-/// section the base lacks must leave the default, not become `null`.
-fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
-        ),
-        other => other,
-    }
+/// A record whose field names are the job's keys, as JSON (unset fields
+/// are `null`, which [`merge`] leaves out).
+fn fields<T: Serialize>(record: &T) -> Result<Value, ReelkitError> {
+    serde_json::to_value(record).map_err(|e| ReelkitError::internal(e.to_string()))
 }
 
 /// How to burn subtitles.
-#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, uniffi::Record)]
 pub struct BurnSubtitlesOptions {
     /// x264 CRF 0...51 (default 20).
     #[uniffi(default = None)]
@@ -381,6 +404,7 @@ pub struct BurnSubtitlesOptions {
     #[uniffi(default = None)]
     pub fonts_dir: Option<String>,
     /// A brand kit: a JSON file path, or the kit itself as JSON text.
+    #[serde(skip)]
     #[uniffi(default = None)]
     pub brand_kit: Option<String>,
 }
@@ -388,18 +412,13 @@ pub struct BurnSubtitlesOptions {
 impl BurnSubtitlesOptions {
     /// The `options` object of a burn job's params.
     pub(crate) fn options(&self) -> Result<Value, ReelkitError> {
-        Ok(object([
-            ("crf", json!(self.crf)),
-            ("preset", json!(self.preset)),
-            ("fonts_dir", json!(self.fonts_dir)),
-            ("brand", brand_value(&self.brand_kit)?),
-        ]))
+        Ok(merge(object([("brand", brand_value(&self.brand_kit)?)]), fields(self)?))
     }
 }
 
 /// How to speak. `configJson` (a TTS config as JSON, see
 /// `defaultTtsConfigJson()`) is read first; the fields set here override it.
-#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, uniffi::Record)]
 pub struct SynthesizeOptions {
     /// `joe` (default), a Piper `.onnx` path or voice directory, or `espeak:<language>`.
     #[uniffi(default = None)]
@@ -412,6 +431,7 @@ pub struct SynthesizeOptions {
     /// Seed of the voice's noise: equal seeds give identical audio.
     #[uniffi(default = None)]
     pub seed: Option<u64>,
+    #[serde(skip)]
     #[uniffi(default = None)]
     pub config_json: Option<String>,
 }
@@ -419,13 +439,7 @@ pub struct SynthesizeOptions {
 impl SynthesizeOptions {
     /// The `tts` object of a job's params.
     pub(crate) fn tts(&self) -> Result<Value, ReelkitError> {
-        let overrides = object([
-            ("voice", json!(self.voice)),
-            ("speaker", json!(self.speaker)),
-            ("rate", json!(self.rate)),
-            ("seed", json!(self.seed)),
-        ]);
-        Ok(merge(base(&self.config_json, "config_json")?, overrides))
+        Ok(merge(base(&self.config_json, "config_json")?, fields(self)?))
     }
 
     /// The config itself, for the calls that are not jobs (errors name `tts.<key>`).

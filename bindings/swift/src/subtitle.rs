@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use reelkit::subtitle::{BurnOptions, BurnReport, FontLibrary, Preset, PresetName, Script, SubtitleRenderer};
+use reelkit::subtitle::{BurnOptions, BurnReport, Preset, PresetName, Script};
 
 use crate::engine::{report_of, run_spec, shared, spec};
 use crate::error::ReelkitError;
@@ -15,21 +15,13 @@ use crate::options::{brand_kit, BurnSubtitlesOptions};
 use crate::progress::{CancelHandle, ProgressObserver};
 use crate::task::run_blocking;
 
-/// ASS text rather than a path: it holds a line break.
-fn is_script_text(script: &str) -> bool {
-    script.contains('\n')
-}
-
 /// The subtitle layer of `script` (a path, or ASS text) at `time` seconds
 /// on a `width` x `height` frame: `width * height * 4` bytes of RGBA with
 /// straight alpha over a transparent background. With `fonts_dir`, only the
 /// fonts in that folder (plus fonts embedded in the script) are used.
 #[uniffi::export(default(fonts_dir = None))]
 pub fn render_subtitles(script: String, time: f64, width: u32, height: u32, fonts_dir: Option<String>) -> Result<Vec<u8>, ReelkitError> {
-    let script = if is_script_text(&script) { Script::parse(&script)? } else { Script::load(&script)? };
-    let fonts = FontLibrary::from_dir_or_bundled(fonts_dir.as_deref().map(Path::new))?;
-    let image = SubtitleRenderer::for_script(&script, fonts).render(&script, time, width, height)?;
-    Ok(image.to_straight_rgba())
+    Ok(shared(None).render_subtitles(&script, time, width, height, fonts_dir.as_deref().map(Path::new))?.to_straight_rgba())
 }
 
 /// Burn `script` (a path to ASS, SRT or WebVTT, or ASS text) into `input`,
@@ -45,7 +37,7 @@ pub async fn burn_subtitles(
     cancel: Option<Arc<CancelHandle>>,
 ) -> Result<BurnReport, ReelkitError> {
     let options = options.unwrap_or_default().options()?;
-    if !is_script_text(&script) {
+    if !Script::is_text(&script) {
         let params = json!({"script": script, "options": options});
         let report = run_spec(shared(None), spec("burn", &input, Some(&output), params), observer, cancel).await?;
         return report_of!(report, Burn);

@@ -55,7 +55,7 @@ where
                 ctl.check()?;
                 work(&ctl)
             }))
-            .unwrap_or_else(|panic| Err(ReelkitError::internal(format!("{what} panicked: {}", panic_text(&*panic)))));
+            .unwrap_or_else(|panic| Err(reelkit::Error::from_panic(&what, &*panic).into()));
             // The receiver is gone when the future was dropped; nobody wants
             // the result then.
             let _ = tx.send(result);
@@ -64,14 +64,6 @@ where
     let result = rx.await.unwrap_or_else(|_| Err(ReelkitError::internal(format!("{name} ended without a result"))));
     guard.0 = None;
     result
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 #[cfg(test)]

@@ -128,13 +128,6 @@ impl Synthesizer {
         observer: Option<Arc<dyn ProgressObserver>>,
         cancel: Option<Arc<CancelHandle>>,
     ) -> Result<Loudness, ReelkitError> {
-        run_blocking("measure_loudness", observer, cancel, move |ctl| {
-            let info = reelkit::probe(&path)?;
-            let channels = info.audio.as_ref().map_or(1, |a| a.channels.clamp(1, 2) as u16);
-            let options = reelkit::media::AudioDecodeOptions::default().sample_rate(48_000).channels(channels);
-            let audio = reelkit::media::decode_audio(&path, &options, ctl)?;
-            Ok(reelkit::audio::measure(&audio)?)
-        })
-        .await
+        run_blocking("measure_loudness", observer, cancel, move |ctl| Ok(reelkit::audio::measure_file(path, ctl)?)).await
     }
 }

@@ -247,7 +247,7 @@ def _decl(name):
 
 @pytest.mark.parametrize(
     "name,returns",
-    [("transcribe", "Transcript"), ("clips", "ClipsReport"), ("cut", "String"), ("realign", "Transcript")],
+    [("transcribe", "Transcript"), ("clips", "ClipsReport"), ("retell", "RetellReport"), ("cut", "String"), ("realign", "Transcript")],
 )
 def test_swift_engine_methods_are_async_throws(name, returns):
     (params, is_async, throws, ret), *_ = _decl(name)

@@ -71,6 +71,15 @@ pub fn measure(audio: &AudioBuffer) -> Result<Loudness> {
     measure_samples(&audio.samples, audio.sample_rate, audio.channels)
 }
 
+/// Measure the audio of the media file at `path` (decoded at 48 kHz, mono
+/// or stereo as the file has it): what every face's `measure_loudness` does.
+pub fn measure_file(path: impl AsRef<std::path::Path>, ctl: &crate::RunCtl) -> Result<Loudness> {
+    let path = path.as_ref();
+    let channels = crate::media::probe(path)?.audio.as_ref().map_or(1, |a| a.channels.clamp(1, 2) as u16);
+    let options = crate::media::AudioDecodeOptions::default().sample_rate(48_000).channels(channels);
+    measure(&crate::media::decode_audio(path, &options, ctl)?)
+}
+
 /// Measure interleaved `samples`.
 pub fn measure_samples(samples: &[f32], sample_rate: u32, channels: u16) -> Result<Loudness> {
     let fail = |e: ebur128::Error| Error::invalid("audio", format!("cannot measure loudness: {e:?}"));

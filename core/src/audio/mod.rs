@@ -29,7 +29,7 @@ pub use duck::{apply_gains, duck_gains, DuckConfig};
 pub use dub::{dub, dub_srt, stem_path, CueReport, DubJob, DubReport};
 pub use fit::{trim_silence, FitConfig, FitStatus};
 pub use limiter::{frame_true_peaks, limit_true_peak};
-pub use loudness::{gain_to_loudness, measure, measure_samples, normalize, Loudness, LoudnessTarget, Normalization};
+pub use loudness::{gain_to_loudness, measure, measure_file, measure_samples, normalize, Loudness, LoudnessTarget, Normalization};
 pub use mux::write_dubbed_mp4;
 pub use resample::{resample, resample_mono};
 pub use srt::{parse_narration, read_narration, NarrationCue};

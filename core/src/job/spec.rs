@@ -176,6 +176,14 @@ impl JobSpec {
         Self::from_value(value)
     }
 
+    /// The spec of a `kind` job from its parts, read strictly as
+    /// [`JobSpec::from_value`] reads a whole spec: how the bindings' typed
+    /// calls build their job (`params` with the explicit arguments merged in).
+    pub fn of(kind: &str, input: Option<String>, output: Option<String>, params: Value) -> Result<Self> {
+        let parts = [("kind", Value::from(kind)), ("input", input.into()), ("output", output.into()), ("params", params)];
+        Self::from_value(config::object(parts))
+    }
+
     /// Read a spec from a JSON value (a Python dict, a JS object...).
     pub fn from_value(value: Value) -> Result<Self> {
         if !value.is_object() {

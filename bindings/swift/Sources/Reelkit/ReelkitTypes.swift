@@ -4,6 +4,7 @@
 //   let mediaInfo = try? JSONDecoder().decode(MediaInfo.self, from: jsonData)
 //   let transcript = try? JSONDecoder().decode(Transcript.self, from: jsonData)
 //   let clipsReport = try? JSONDecoder().decode(ClipsReport.self, from: jsonData)
+//   let retellReport = try? JSONDecoder().decode(RetellReport.self, from: jsonData)
 //   let ingestReport = try? JSONDecoder().decode(IngestReport.self, from: jsonData)
 //   let transcodeReport = try? JSONDecoder().decode(TranscodeReport.self, from: jsonData)
 //   let burnReport = try? JSONDecoder().decode(BurnReport.self, from: jsonData)
@@ -386,6 +387,151 @@ public enum HookCue: String, Codable, Equatable, Sendable {
     case question = "question"
     case secondPerson = "second_person"
     case strongClaim = "strong_claim"
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// What a retell run produced.
+// MARK: - RetellReport
+public struct RetellReport: Codable, Equatable, Sendable {
+    /// Whether the analysis came from the cache.
+    public let analysisCached: Bool
+    /// The chapters with their key sentences (transcript indices) and candidate shots.
+    public let chapters: [Chapter]
+    public let duration: Double
+    public let height: Int
+    public let input: String
+    /// Integrated loudness of the mix (LUFS), when it has sound.
+    public let loudnessLufs: Double?
+    public let narration: [ScriptLine]
+    /// How the narration was written: `extractive`, `llm` or `script`.
+    public let narrationSource: String
+    public let script: String
+    public let shots: Int
+    /// Length of the input and of the retell, and the length asked for (seconds).
+    public let sourceDuration: Double
+    public let srt: String
+    public let target: Double
+    public let timelines: [String]
+    /// Files written into the output folder.
+    public let video: String
+    public let width: Int
+
+    public enum CodingKeys: String, CodingKey {
+        case analysisCached = "analysis_cached"
+        case chapters, duration, height, input
+        case loudnessLufs = "loudness_lufs"
+        case narration
+        case narrationSource = "narration_source"
+        case script, shots
+        case sourceDuration = "source_duration"
+        case srt, target, timelines, video, width
+    }
+
+    public init(analysisCached: Bool, chapters: [Chapter], duration: Double, height: Int, input: String, loudnessLufs: Double?, narration: [ScriptLine], narrationSource: String, script: String, shots: Int, sourceDuration: Double, srt: String, target: Double, timelines: [String], video: String, width: Int) {
+        self.analysisCached = analysisCached
+        self.chapters = chapters
+        self.duration = duration
+        self.height = height
+        self.input = input
+        self.loudnessLufs = loudnessLufs
+        self.narration = narration
+        self.narrationSource = narrationSource
+        self.script = script
+        self.shots = shots
+        self.sourceDuration = sourceDuration
+        self.srt = srt
+        self.target = target
+        self.timelines = timelines
+        self.video = video
+        self.width = width
+    }
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// One chapter of the film.
+// MARK: - Chapter
+public struct Chapter: Codable, Equatable, Sendable {
+    public let end: Double
+    /// Sentences `first..=last` of the transcript (none when `first > last`).
+    public let firstSentence: Int
+    /// Sentence indices, most representative first.
+    public let keySentences: [Int]
+    public let lastSentence: Int
+    /// Best first.
+    public let shots: [CandidateShot]
+    public let start: Double
+    public let title: String
+
+    public enum CodingKeys: String, CodingKey {
+        case end
+        case firstSentence = "first_sentence"
+        case keySentences = "key_sentences"
+        case lastSentence = "last_sentence"
+        case shots, start, title
+    }
+
+    public init(end: Double, firstSentence: Int, keySentences: [Int], lastSentence: Int, shots: [CandidateShot], start: Double, title: String) {
+        self.end = end
+        self.firstSentence = firstSentence
+        self.keySentences = keySentences
+        self.lastSentence = lastSentence
+        self.shots = shots
+        self.start = start
+        self.title = title
+    }
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// A scene piece inside a chapter that shots may be cut from.
+// MARK: - CandidateShot
+public struct CandidateShot: Codable, Equatable, Sendable {
+    public let end: Double
+    /// Motion and loudness, each normalised over the film (0..1).
+    public let score: Double
+    public let start: Double
+
+    public init(end: Double, score: Double, start: Double) {
+        self.end = end
+        self.score = score
+        self.start = start
+    }
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// A narration sentence on the retell's timeline.
+// MARK: - ScriptLine
+public struct ScriptLine: Codable, Equatable, Sendable {
+    /// Index of the chapter it tells (default 0).
+    public let chapter: Int?
+    public let end, start: Double
+    public let text: String
+
+    public init(chapter: Int?, end: Double, start: Double, text: String) {
+        self.chapter = chapter
+        self.end = end
+        self.start = start
+        self.text = text
+    }
 }
 
 //

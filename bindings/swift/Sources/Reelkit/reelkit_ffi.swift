@@ -842,6 +842,14 @@ public protocol EngineProtocol: AnyObject, Sendable {
     func realign(path: String, transcript: Transcript, editedText: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> Transcript
     
     /**
+     * Retell `input` in about `minutes` minutes into `out_dir`: chapters
+     * are found, a narration written and spoken over the best shots of
+     * each chapter, rendered once as `retell.mp4`, with `retell.srt`, the
+     * editable script `retell.json` and the timeline `retell.otio`.
+     */
+    func retell(input: String, outDir: String, minutes: Double, options: RetellOptions?, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> RetellReport
+    
+    /**
      * Run any job on this engine (see the free function `run`).
      */
     func run(specJson: String, observer: ProgressObserver?, cancel: CancelHandle?) async throws  -> String
@@ -994,6 +1002,28 @@ open func realign(path: String, transcript: Transcript, editedText: String, obse
             completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTranscript_lift,
+            errorHandler: FfiConverterTypeReelkitError_lift
+        )
+}
+    
+    /**
+     * Retell `input` in about `minutes` minutes into `out_dir`: chapters
+     * are found, a narration written and spoken over the best shots of
+     * each chapter, rendered once as `retell.mp4`, with `retell.srt`, the
+     * editable script `retell.json` and the timeline `retell.otio`.
+     */
+open func retell(input: String, outDir: String, minutes: Double = Double(5.0), options: RetellOptions? = nil, observer: ProgressObserver? = nil, cancel: CancelHandle? = nil)async throws  -> RetellReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_reelkit_ffi_fn_method_engine_retell(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(input),FfiConverterString.lower(outDir),FfiConverterDouble.lower(minutes),FfiConverterOptionTypeRetellOptions.lower(options),FfiConverterOptionTypeProgressObserver.lower(observer),FfiConverterOptionTypeCancelHandle.lower(cancel)
+                )
+            },
+            pollFunc: ffi_reelkit_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_reelkit_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_reelkit_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRetellReport_lift,
             errorHandler: FfiConverterTypeReelkitError_lift
         )
 }
@@ -2250,6 +2280,107 @@ public func FfiConverterTypeProxyOptions_lift(_ buf: RustBuffer) throws -> Proxy
 #endif
 public func FfiConverterTypeProxyOptions_lower(_ value: ProxyOptions) -> RustBuffer {
     return FfiConverterTypeProxyOptions.lower(value)
+}
+
+
+/**
+ * Settings for `Engine.retell`. Every field is optional: `jobJson` (the
+ * params of a retell job) is read first, then the fields that are set
+ * override it.
+ */
+public struct RetellOptions: Equatable, Hashable {
+    /**
+     * The original sound under the narration: `duck` (default) or `mute`.
+     */
+    public var bed: String?
+    /**
+     * Narration voice (default `joe`).
+     */
+    public var voice: String?
+    /**
+     * Caption preset: `bold`, `clean` (default), `karaoke` or `pop`.
+     */
+    public var preset: String?
+    /**
+     * An edited `retell.json` to render again without analysing the film.
+     */
+    public var script: String?
+    /**
+     * The params of a retell job as JSON; missing keys take their defaults.
+     */
+    public var jobJson: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The original sound under the narration: `duck` (default) or `mute`.
+         */bed: String? = nil, 
+        /**
+         * Narration voice (default `joe`).
+         */voice: String? = nil, 
+        /**
+         * Caption preset: `bold`, `clean` (default), `karaoke` or `pop`.
+         */preset: String? = nil, 
+        /**
+         * An edited `retell.json` to render again without analysing the film.
+         */script: String? = nil, 
+        /**
+         * The params of a retell job as JSON; missing keys take their defaults.
+         */jobJson: String? = nil) {
+        self.bed = bed
+        self.voice = voice
+        self.preset = preset
+        self.script = script
+        self.jobJson = jobJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RetellOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRetellOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetellOptions {
+        return
+            try RetellOptions(
+                bed: FfiConverterOptionString.read(from: &buf), 
+                voice: FfiConverterOptionString.read(from: &buf), 
+                preset: FfiConverterOptionString.read(from: &buf), 
+                script: FfiConverterOptionString.read(from: &buf), 
+                jobJson: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RetellOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.bed, into: &buf)
+        FfiConverterOptionString.write(value.voice, into: &buf)
+        FfiConverterOptionString.write(value.preset, into: &buf)
+        FfiConverterOptionString.write(value.script, into: &buf)
+        FfiConverterOptionString.write(value.jobJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetellOptions_lift(_ buf: RustBuffer) throws -> RetellOptions {
+    return try FfiConverterTypeRetellOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetellOptions_lower(_ value: RetellOptions) -> RustBuffer {
+    return FfiConverterTypeRetellOptions.lower(value)
 }
 
 
@@ -3626,6 +3757,30 @@ fileprivate struct FfiConverterOptionTypeProxyOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRetellOptions: FfiConverterRustBuffer {
+    typealias SwiftType = RetellOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRetellOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRetellOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSpriteOptions: FfiConverterRustBuffer {
     typealias SwiftType = SpriteOptions?
 
@@ -4211,6 +4366,52 @@ public func FfiConverterTypeProgressEvent_lift(_ value: RustBuffer) throws -> Pr
 #endif
 public func FfiConverterTypeProgressEvent_lower(_ value: ProgressEvent) -> RustBuffer {
     return FfiConverterTypeProgressEvent.lower(value)
+}
+
+
+
+
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRetellReport: FfiConverter {
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetellReport {
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func write(_ value: RetellReport, into buf: inout [UInt8]) {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.write(builtinValue, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> RetellReport {
+        let builtinValue = try FfiConverterString.lift(value)
+        return try reelkitDecode(builtinValue)
+    }
+
+    public static func lower(_ value: RetellReport) -> RustBuffer {
+        let builtinValue = reelkitEncode(value)
+        return FfiConverterString.lower(builtinValue)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetellReport_lift(_ value: RustBuffer) throws -> RetellReport {
+    return try FfiConverterTypeRetellReport.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetellReport_lower(_ value: RetellReport) -> RustBuffer {
+    return FfiConverterTypeRetellReport.lower(value)
 }
 
 
@@ -4822,6 +5023,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_realign() != 10008) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_reelkit_ffi_checksum_method_engine_retell() != 51894) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_reelkit_ffi_checksum_method_engine_run() != 56330) {

@@ -294,6 +294,11 @@ RustBuffer uniffi_reelkit_ffi_fn_method_engine_models_dir(uint64_t ptr, RustCall
 uint64_t uniffi_reelkit_ffi_fn_method_engine_realign(uint64_t ptr, RustBuffer path, RustBuffer transcript, RustBuffer edited_text, RustBuffer observer, RustBuffer cancel
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_RETELL
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_RETELL
+uint64_t uniffi_reelkit_ffi_fn_method_engine_retell(uint64_t ptr, RustBuffer input, RustBuffer out_dir, double minutes, RustBuffer options, RustBuffer observer, RustBuffer cancel
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_RUN
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_FN_METHOD_ENGINE_RUN
 uint64_t uniffi_reelkit_ffi_fn_method_engine_run(uint64_t ptr, RustBuffer spec_json, RustBuffer observer, RustBuffer cancel
@@ -866,6 +871,12 @@ uint16_t uniffi_reelkit_ffi_checksum_method_engine_models_dir(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
 #define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_REALIGN
 uint16_t uniffi_reelkit_ffi_checksum_method_engine_realign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_RETELL
+#define UNIFFI_FFIDEF_UNIFFI_REELKIT_FFI_CHECKSUM_METHOD_ENGINE_RETELL
+uint16_t uniffi_reelkit_ffi_checksum_method_engine_retell(void
     
 );
 #endif

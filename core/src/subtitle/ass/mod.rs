@@ -303,6 +303,22 @@ impl Script {
         parse::parse(text)
     }
 
+    /// Whether a script argument is ASS text rather than a path: it holds a
+    /// line break.
+    pub fn is_text(script: &str) -> bool {
+        script.contains('\n')
+    }
+
+    /// A script given as ASS text ([`Script::is_text`]) or as the path of a
+    /// script file: how every face's calls take one.
+    pub fn from_text_or_path(script: &str) -> crate::Result<Self> {
+        if Self::is_text(script) {
+            Self::parse(script)
+        } else {
+            Self::load(script)
+        }
+    }
+
     /// Read and parse a script file (UTF-8 or UTF-16 with or without BOM,
     /// else windows-1252: see [`crate::subtitle::decode_subtitle_bytes`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> crate::Result<Self> {
