@@ -250,6 +250,22 @@ mod tests {
     }
 
     #[test]
+    fn subtitles_render_from_text_or_a_path() {
+        let ass = "[Script Info]\nPlayResX: 64\nPlayResY: 36\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize\n\
+                   Style: Default,Arial,20\n\n[Events]\nFormat: Layer, Start, End, Style, Text\n\
+                   Dialogue: 0,0:00:00.00,0:00:05.00,Default,{\\k1e20}a{\\k1e20}b\n";
+        assert!(Script::is_text(ass) && !Script::is_text("subs.ass"));
+        let engine = Engine::from_env();
+        let image = engine.render_subtitles(ass, 1.0, 64, 36, None).unwrap();
+        assert_eq!(image.to_straight_rgba().len(), 64 * 36 * 4);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ass");
+        std::fs::write(&path, ass).unwrap();
+        assert_eq!(engine.render_subtitles(path.to_str().unwrap(), 1.0, 64, 36, None).unwrap().to_straight_rgba().len(), 64 * 36 * 4);
+        assert!(engine.render_subtitles("/nonexistent/a.ass", 1.0, 64, 36, None).is_err());
+    }
+
+    #[test]
     fn config_rejects_unknown_keys_and_bad_fonts_dirs() {
         let e = crate::config::from_value::<EngineConfig>(serde_json::json!({"model_dir": "x"}), "engine").unwrap_err();
         assert_eq!(e.field(), Some("engine.model_dir"));

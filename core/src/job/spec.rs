@@ -262,6 +262,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn specs_of_parts_are_read_as_whole_specs() {
+        let s = JobSpec::of("clips", Some("a.mp4".into()), Some("out".into()), json!({"top": 2})).unwrap();
+        assert_eq!((s.kind(), s.input.as_deref(), s.to_value()["params"]["top"].as_u64()), (JobKind::Clips, Some("a.mp4"), Some(2)));
+        let e = JobSpec::of("scenes", Some("a.mp4".into()), None, json!({"treshold": 2})).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid_config", Some("params.treshold")));
+        assert_eq!(JobSpec::of("clipz", None, None, json!({})).unwrap_err().field(), Some("kind"));
+    }
+
+    #[test]
     fn clips_params_sit_at_the_top_of_params() {
         let spec = JobSpec::from_value(json!({"kind": "clips", "input": "a.mp4", "output": "out", "params": {"top": 2, "aspect": "9:16", "min_duration": 5}})).unwrap();
         let JobParams::Clips(job) = &spec.params else { panic!("{spec:?}") };
