@@ -166,6 +166,60 @@ fn multilingual_model_detects_language() {
     assert!(wer < 0.5, "WER {wer}: {}", out.text());
 }
 
+/// The clip whose opening alone (trimmed to its speech) sounds Greek to
+/// Whisper base (el 0.49, es 0.30); faster-whisper, hearing the untrimmed
+/// start, says Spanish. Detection over the lead-in and several windows must
+/// agree, report its candidates, and keep to the allowed languages.
+#[test]
+fn ambiguous_spanish_opening_is_detected_as_spanish() {
+    let testdata = require_testdata!();
+    let store = require_models!("base");
+    let file = "audio/picovoice-cheetah_test_es.flac";
+    let audio = load(&testdata.join("asr-speech").join(file));
+    let t = Transcriber::new(AsrConfig::default().model("base"), &store).unwrap();
+    let out = t.transcribe(&audio, &RunCtl::default()).unwrap();
+    let candidates = &out.language_probabilities;
+    eprintln!("{} {candidates:?}: {}", out.language, out.text());
+    assert_eq!(out.language, "es", "{candidates:?}");
+    assert!(!candidates.is_empty() && candidates[0].language == "es", "{candidates:?}");
+    let sum: f32 = candidates.iter().map(|c| c.probability).sum();
+    assert!(sum <= 1.0 + 1e-4 && candidates.iter().all(|c| (0.0..=1.0).contains(&c.probability)), "{candidates:?}");
+    assert!(candidates.windows(2).all(|p| p[0].probability >= p[1].probability), "{candidates:?}");
+    // Accuracy against faster-whisper's on the same clip, same weights.
+    let reference = references(&testdata).into_iter().find(|(f, _, _)| f == file).unwrap().2;
+    let peer = peer_errors(&testdata, |l| l == "es");
+    let e = word_errors(&reference, &out.text());
+    let (_, peer_hyp) = &peer_hypotheses()[file];
+    let ceiling = word_errors(&reference, peer_hyp).rate() + BASE_MARGIN;
+    assert!(e.rate() <= ceiling, "WER {:.3} > faster-whisper's + {BASE_MARGIN} ({ceiling:.3}); es overall {:.3}", e.rate(), peer.rate());
+
+    // Restricted to English and Spanish: the probabilities cover those two only.
+    let t = Transcriber::new(AsrConfig::default().model("base").languages(["en", "es"]), &store).unwrap();
+    let out = t.transcribe(&audio, &RunCtl::default()).unwrap();
+    assert_eq!(out.language, "es", "{:?}", out.language_probabilities);
+    assert!(out.language_probabilities.iter().all(|c| c.language == "en" || c.language == "es"));
+    let sum: f32 = out.language_probabilities.iter().map(|c| c.probability).sum();
+    assert!((sum - 1.0).abs() < 1e-3, "{:?}", out.language_probabilities);
+}
+
+#[test]
+fn allowed_languages_are_checked() {
+    let store = require_models!();
+    let err = Transcriber::new(AsrConfig::default().languages(["en", "xx"]), &store).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("invalid_parameter", Some("languages[1]")), "{err}");
+    // English-only model, no English allowed.
+    let err = Transcriber::new(AsrConfig::default().languages(["de"]), &store).unwrap_err();
+    assert_eq!(err.field(), Some("languages"), "{err}");
+    let err = AsrConfig::default().model("base").language("de").languages(["en", "es"]).validate().unwrap_err();
+    assert_eq!(err.field(), Some("language"), "{err}");
+    // English-only model: nothing to detect, no probabilities.
+    let t = Transcriber::new(AsrConfig::default().languages(["en", "es"]), &store).unwrap();
+    let audio = AudioBuffer { sample_rate: 16_000, channels: 1, samples: vec![0.0; 16_000 * 2] };
+    let out = t.transcribe(&audio, &RunCtl::default()).unwrap();
+    assert_eq!(out.language, "en");
+    assert!(out.language_probabilities.is_empty());
+}
+
 #[test]
 fn music_alone_produces_no_words() {
     let store = require_models!();

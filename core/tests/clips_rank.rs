@@ -192,7 +192,7 @@ fn an_llm_endpoint_reranks_the_shortlist_and_a_dead_one_is_survived() {
             .collect();
         segments.push(reelkit::asr::Segment { start, end: start + 3.0, text: (*text).into(), words });
     }
-    let transcript = Transcript { language: "en".into(), duration: 30.0, segments };
+    let transcript = Transcript { language: "en".into(), duration: 30.0, segments, ..Default::default() };
     let energy = reelkit::clips::EnergyTrack { hop: 0.1, db: vec![-30.0; 300] };
     // The recorded answer rates the third excerpt (in the shortlist's order) highest.
     let mut config = ClipConfig::default().top(3).duration(1.0, 5.0);

@@ -116,7 +116,7 @@ fn synthetic(hours: f64) {
         t = end + 0.4;
         n += 1;
     }
-    let transcript = Transcript { language: "en".into(), duration: seconds, segments };
+    let transcript = Transcript { language: "en".into(), duration: seconds, segments, ..Default::default() };
     let energy = EnergyTrack { hop: 0.1, db: (0..(seconds * 10.0) as usize).map(|i| -30.0 + ((i * 7919) % 200) as f32 / 20.0).collect() };
     let levels: Vec<f32> = (0..(seconds * 100.0) as usize).map(|i| if i % 100 < 10 { -60.0 } else { -25.0 }).collect();
     let t0 = Instant::now();

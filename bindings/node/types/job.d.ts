@@ -465,6 +465,12 @@ export interface AsrConfig {
    */
   language?: string | null;
   /**
+   * Languages detection may choose from (ISO 639-1, e.g. `["en", "es"]`);
+   * empty: any language the model knows. Only used when `language` is
+   * not given.
+   */
+  languages?: string[];
+  /**
    * A model id from the model store (`tiny.en`, `base`), a ggml file, or a
    * CTranslate2 (faster-whisper) model directory.
    */
@@ -2165,7 +2171,27 @@ export interface Transcript {
    * ISO 639-1 language code, e.g. `en`.
    */
   language: string;
+  /**
+   * When the language was detected: the most likely languages, best
+   * first, with their probabilities (over the allowed languages when the
+   * configuration restricts them, so they sum to at most 1). Empty when
+   * the language was given or the model knows only English.
+   */
+  language_probabilities?: LanguageProbability[];
   segments: Segment[];
+}
+/**
+ * One candidate language of a detection.
+ */
+export interface LanguageProbability {
+  /**
+   * ISO 639-1 code, e.g. `es`.
+   */
+  language: string;
+  /**
+   * Probability in `0..=1`.
+   */
+  probability: number;
 }
 /**
  * A run of speech as the recogniser segmented it.

@@ -14,6 +14,10 @@ pub struct AsrArgs {
     /// Spoken language (ISO 639-1); detected when omitted on multilingual models.
     #[arg(long)]
     pub language: Option<String>,
+    /// Languages detection may choose from, comma-separated ISO 639-1 codes
+    /// (e.g. `en,es`); any language when omitted.
+    #[arg(long, value_delimiter = ',', value_name = "xx,yy")]
+    pub languages: Vec<String>,
     /// CPU threads (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -66,6 +70,9 @@ impl AsrArgs {
         }
         if let Some(lang) = &self.language {
             config = config.language(lang.clone());
+        }
+        if !self.languages.is_empty() {
+            config = config.languages(self.languages.iter().map(|l| l.trim().to_owned()));
         }
         if let Some(prompt) = &self.prompt {
             config = config.initial_prompt(prompt.clone());

@@ -300,7 +300,12 @@ pub fn realign_with_levels(transcript: &Transcript, edited_text: &str, levels: &
             s
         })
         .collect();
-    Ok(Transcript { language: transcript.language.clone(), duration: transcript.duration, segments })
+    Ok(Transcript {
+        language: transcript.language.clone(),
+        duration: transcript.duration,
+        segments,
+        language_probabilities: transcript.language_probabilities.clone(),
+    })
 }
 
 fn old_span_start(old: &[(usize, Word)]) -> f64 {
@@ -344,6 +349,7 @@ mod tests {
             language: "en".into(),
             duration: 10.0,
             segments: vec![Segment { start: 0.0, end: 10.0, text: String::new(), words }],
+            ..Default::default()
         }
     }
 

@@ -4,7 +4,7 @@ use std::ffi::c_void;
 
 use whisper_rs::{FullParams, SamplingStrategy, WhisperState};
 
-use super::transcript::Segment;
+use super::transcript::{LanguageProbability, Segment};
 use super::vad::Span;
 use super::{words, Transcriber};
 use crate::error::{Error, Result};
@@ -151,6 +151,73 @@ impl<'a> ChunkDecoder<'a> {
     }
 }
 
+/// Language probabilities (indexed by Whisper's language id) over several
+/// windows of 16 kHz mono audio, averaged with each window weighted by its
+/// length. Runs on a fresh state, so each window gets the whole encoder
+/// context whatever an earlier decode set.
+pub(crate) fn language_probabilities(
+    transcriber: &Transcriber,
+    windows: &[&[f32]],
+    threads: usize,
+    cancel: &CancelToken,
+) -> Result<Vec<f32>> {
+    let mut state =
+        transcriber.context.create_state().map_err(|e| Error::asr(format!("cannot create a decoder state: {e}")))?;
+    let languages = whisper_rs::get_lang_max_id().max(0) as usize + 1;
+    let mut sum = vec![0.0f64; languages];
+    let mut weight = 0.0f64;
+    for window in windows {
+        cancel.check()?;
+        let mut samples = window.to_vec();
+        // whisper.cpp needs at least one second of input.
+        if samples.len() < 16_000 {
+            samples.resize(16_000, 0.0);
+        }
+        state
+            .pcm_to_mel(&samples, threads.max(1))
+            .map_err(|e| Error::asr(format!("cannot compute the spectrogram: {e}")))?;
+        let (_, probabilities) =
+            state.lang_detect(0, threads.max(1)).map_err(|e| Error::asr(format!("language detection failed: {e}")))?;
+        let w = window.len().max(1) as f64;
+        for (s, p) in sum.iter_mut().zip(&probabilities) {
+            if p.is_finite() {
+                *s += w * f64::from(*p);
+            }
+        }
+        weight += w;
+    }
+    cancel.check()?;
+    Ok(sum.into_iter().map(|s| if weight > 0.0 { (s / weight) as f32 } else { 0.0 }).collect())
+}
+
+/// The most likely language among `allowed` (every language when empty),
+/// and the `top` best candidates with their probabilities renormalised over
+/// the allowed languages. `None` when nothing was measured.
+pub(crate) fn choose_language(
+    probabilities: &[f32],
+    allowed: &[String],
+    top: usize,
+) -> Option<(String, Vec<LanguageProbability>)> {
+    let mut candidates: Vec<(&'static str, f32)> = probabilities
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| Some((whisper_rs::get_lang_str(id as i32)?, *p)))
+        .filter(|(lang, p)| p.is_finite() && (allowed.is_empty() || allowed.iter().any(|a| a == lang)))
+        .collect();
+    let total: f32 = candidates.iter().map(|(_, p)| p).sum();
+    if candidates.is_empty() || !(total > 0.0) {
+        return None;
+    }
+    candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let best = candidates[0].0.to_owned();
+    let list = candidates
+        .into_iter()
+        .take(top)
+        .map(|(language, p)| LanguageProbability { language: language.to_owned(), probability: (p / total).clamp(0.0, 1.0) })
+        .collect();
+    Some((best, list))
+}
+
 const RATE: f64 = 16_000.0;
 /// Seconds of audio after the last recognised segment that count as
 /// skipped speech worth another pass (a chunk ends 0.25 s after its speech).
@@ -189,4 +256,41 @@ unsafe extern "C" fn progress_trampoline(
     // its words are collected.
     let fraction = f64::from(percent.clamp(0, 99)) / 100.0;
     (hooks.on_progress)(hooks.span.start + fraction * hooks.span.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::choose_language;
+
+    fn probs(pairs: &[(&str, f32)]) -> Vec<f32> {
+        let mut p = vec![0.0; whisper_rs::get_lang_max_id() as usize + 1];
+        for (lang, v) in pairs {
+            p[whisper_rs::get_lang_id(lang).unwrap() as usize] = *v;
+        }
+        p
+    }
+
+    #[test]
+    fn best_language_and_top_candidates() {
+        let p = probs(&[("el", 0.45), ("es", 0.35), ("en", 0.1), ("fr", 0.05)]);
+        let (best, top) = choose_language(&p, &[], 3).unwrap();
+        assert_eq!(best, "el");
+        let names: Vec<_> = top.iter().map(|l| l.language.as_str()).collect();
+        assert_eq!(names, ["el", "es", "en"]);
+        assert!((top[0].probability - 0.45 / 0.95).abs() < 1e-5);
+        assert!(top.iter().map(|l| l.probability).sum::<f32>() <= 1.0);
+    }
+
+    #[test]
+    fn allowed_languages_restrict_and_renormalise() {
+        let p = probs(&[("el", 0.45), ("es", 0.30), ("en", 0.15)]);
+        let allowed = vec!["en".to_owned(), "es".to_owned()];
+        let (best, top) = choose_language(&p, &allowed, 5).unwrap();
+        assert_eq!(best, "es");
+        assert_eq!(top.len(), 2);
+        assert!((top[0].probability - 0.30 / 0.45).abs() < 1e-5);
+        assert!((top.iter().map(|l| l.probability).sum::<f32>() - 1.0).abs() < 1e-5);
+        assert!(choose_language(&vec![0.0; p.len()], &[], 5).is_none());
+        assert!(choose_language(&[], &[], 5).is_none());
+    }
 }

@@ -9,7 +9,7 @@ pub mod vad;
 mod words;
 
 pub use stream::chunk_plan;
-pub use transcript::{join_words, Segment, Sentence, Transcript, Word};
+pub use transcript::{join_words, LanguageProbability, Segment, Sentence, Transcript, Word};
 pub use vad::VadConfig;
 
 use std::path::Path;
@@ -81,6 +81,10 @@ pub struct AsrConfig {
     /// Spoken language (ISO 639-1). `None`: English for `.en` models,
     /// detected for multilingual ones.
     pub language: Option<String>,
+    /// Languages detection may choose from (ISO 639-1, e.g. `["en", "es"]`);
+    /// empty: any language the model knows. Only used when `language` is
+    /// not given.
+    pub languages: Vec<String>,
     /// CPU threads; 0 uses every available core.
     pub threads: usize,
     pub device: Device,
@@ -111,6 +115,7 @@ impl Default for AsrConfig {
         Self {
             model: "tiny.en".into(),
             language: None,
+            languages: Vec::new(),
             threads: 0,
             device: Device::Cpu,
             initial_prompt: None,
@@ -147,6 +152,15 @@ impl AsrConfig {
     }
     pub fn language(mut self, language: impl Into<String>) -> Self {
         self.language = Some(language.into());
+        self
+    }
+    /// Restrict language detection to these languages.
+    pub fn languages<I, S>(mut self, languages: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.languages = languages.into_iter().map(Into::into).collect();
         self
     }
     pub fn threads(mut self, threads: usize) -> Self {
@@ -197,6 +211,19 @@ impl AsrConfig {
         if let Some(lang) = &self.language {
             if lang != "auto" && whisper_rs::get_lang_id(lang).is_none() {
                 return Err(Error::invalid("language", format!("`{lang}` is not a language Whisper knows")));
+            }
+        }
+        for (i, lang) in self.languages.iter().enumerate() {
+            if whisper_rs::get_lang_id(lang).is_none() || lang == "auto" {
+                return Err(Error::invalid(format!("languages[{i}]"), format!("`{lang}` is not a language Whisper knows")));
+            }
+        }
+        if let Some(lang) = self.language.as_deref().filter(|l| *l != "auto") {
+            if !self.languages.is_empty() && !self.languages.iter().any(|l| l == lang) {
+                return Err(Error::invalid(
+                    "language",
+                    format!("`{lang}` is not among the allowed languages {:?}", self.languages),
+                ));
             }
         }
         if let Some(beam) = self.beam_size {
@@ -267,6 +294,12 @@ impl Transcriber {
                 return Err(Error::invalid(
                     "language",
                     format!("model `{}` is English-only; `{lang}` needs a multilingual model such as `base`", model.name),
+                ));
+            }
+            if !config.languages.is_empty() && !config.languages.iter().any(|l| l == "en") {
+                return Err(Error::invalid(
+                    "languages",
+                    format!("model `{}` is English-only; {:?} needs a multilingual model such as `base`", model.name, config.languages),
                 ));
             }
         }

@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Mutex, OnceLock};
 
-use super::decode::{Chunk, ChunkDecoder, ChunkResult};
-use super::transcript::{Segment, Transcript};
+use super::decode::{choose_language, language_probabilities, Chunk, ChunkDecoder, ChunkResult};
+use super::transcript::{LanguageProbability, Segment, Transcript};
 use super::vad::{plan_chunks, FrameLevels, Span, StreamingVad, FRAME};
 use super::{align, Transcriber};
 use crate::error::{Error, Result};
@@ -79,6 +79,61 @@ impl Chunker {
 /// Regions closer than this (seconds) share a chunk when they fit.
 const JOIN_GAP: f64 = 2.0;
 
+/// Language detection listens to the first chunks until this much speech
+/// (seconds) or [`LID_WINDOWS`] windows are collected, so one short or
+/// ambiguous opening does not decide the language of the whole recording.
+const LID_SPEECH: f64 = 30.0;
+/// Detection windows at most (each one encoder pass).
+const LID_WINDOWS: usize = 6;
+/// Seconds of audio before a chunk's padded start that its first detection
+/// window also hears: Whisper's language guess on tightly trimmed speech is
+/// measurably worse (a Spanish clip heard as Greek) than with the lead-in.
+const LID_LEAD: f64 = 1.0;
+/// Later starts (seconds into the chunk) of further detection windows over
+/// the same chunk, when at least [`LID_MIN_CROP`] seconds remain.
+const LID_SHIFTS: [f64; 2] = [0.5, 1.0];
+const LID_MIN_CROP: f64 = 2.0;
+/// Candidates kept in `Transcript::language_probabilities`.
+const LID_TOP: usize = 5;
+
+/// A chunk held back until the language is known, with the audio from
+/// [`LID_LEAD`] seconds before it.
+struct Held {
+    chunk: Chunk,
+    lead: Vec<f32>,
+}
+
+/// The detection windows of the held chunks, at most [`LID_WINDOWS`].
+fn lid_windows(held: &[Held]) -> Vec<&[f32]> {
+    let mut windows = Vec::new();
+    for h in held {
+        windows.push(h.lead.as_slice());
+        for shift in LID_SHIFTS {
+            let from = (shift * RATE) as usize;
+            if h.chunk.samples.len() as f64 >= (shift + LID_MIN_CROP) * RATE {
+                windows.push(&h.chunk.samples[from..]);
+            }
+        }
+    }
+    windows.truncate(LID_WINDOWS);
+    windows
+}
+
+fn lid_ready(held: &[Held]) -> bool {
+    let speech: f64 = held.iter().map(|h| h.chunk.span.len()).sum();
+    speech >= LID_SPEECH || lid_windows(held).len() >= LID_WINDOWS
+}
+
+/// The language when detection heard nothing: English when allowed, else
+/// the first allowed language.
+fn fallback_language(allowed: &[String]) -> String {
+    if allowed.is_empty() || allowed.iter().any(|l| l == "en") {
+        "en".into()
+    } else {
+        allowed[0].clone()
+    }
+}
+
 /// Transcribe audio delivered by `next_block` (16 kHz mono blocks, `None`
 /// at the end). `duration` is only used for progress. Also returns the
 /// audio's level (dBFS) per 10 ms frame, measured on the way.
@@ -98,6 +153,14 @@ pub(crate) fn transcribe_stream(
     };
     let progress = Progress { ctl, duration, best: AtomicU64::new(0) };
     let language_lock: OnceLock<String> = OnceLock::new();
+    let detect = transcriber.language_setting() == "auto";
+    let mut detected: Vec<LanguageProbability> = Vec::new();
+    let detect_language = |held: &[Held]| -> Result<(String, Vec<LanguageProbability>)> {
+        let windows = lid_windows(held);
+        let probabilities = language_probabilities(transcriber, &windows, config.effective_threads(), ctl.cancel_token())?;
+        Ok(choose_language(&probabilities, &config.languages, LID_TOP)
+            .unwrap_or_else(|| (fallback_language(&config.languages), Vec::new())))
+    };
     let (job_tx, job_rx) = mpsc::sync_channel::<Chunk>(workers);
     let job_rx = Mutex::new(job_rx);
     let (result_tx, result_rx) = mpsc::channel::<Result<ChunkResult>>();
@@ -143,6 +206,7 @@ pub(crate) fn transcribe_stream(
         let mut next_index = 0usize;
         let mut level_cursor = 0usize;
         let mut finished = false;
+        let mut held: Vec<Held> = Vec::new();
         while !finished {
             ctl.check()?;
             let mut regions = Vec::new();
@@ -171,13 +235,40 @@ pub(crate) fn transcribe_stream(
             for span in spans {
                 tracing::debug!(index = next_index, start = span.start, end = span.end, "speech chunk");
                 let samples = window.slice(span);
+                let detecting = detect && language_lock.get().is_none();
+                let lead = detecting.then(|| window.slice(Span { start: (span.start - LID_LEAD).max(0.0), end: span.end }));
                 window.drop_before(span.end);
-                send(Chunk { index: next_index, span, samples }, &mut results)?;
+                let chunk = Chunk { index: next_index, span, samples };
                 next_index += 1;
+                match lead {
+                    Some(lead) => {
+                        held.push(Held { chunk, lead });
+                        if lid_ready(&held) {
+                            let (language, candidates) = detect_language(&held)?;
+                            tracing::debug!(%language, ?candidates, "language detected");
+                            let _ = language_lock.set(language);
+                            detected = candidates;
+                            for h in held.drain(..) {
+                                send(h.chunk, &mut results)?;
+                            }
+                        }
+                    }
+                    None => send(chunk, &mut results)?,
+                }
             }
-            // Audio before the open chunk, or long past, is no longer needed.
+            if finished && !held.is_empty() {
+                let (language, candidates) = detect_language(&held)?;
+                tracing::debug!(%language, ?candidates, "language detected");
+                let _ = language_lock.set(language);
+                detected = candidates;
+                for h in held.drain(..) {
+                    send(h.chunk, &mut results)?;
+                }
+            }
+            // Audio before the open chunk (and the lead-in language detection
+            // hears), or long past, is no longer needed.
             let keep_from = match chunker.open {
-                Some(open) => open.start,
+                Some(open) => (open.start - LID_LEAD).max(0.0),
                 None => (levels.levels.len() as f64 * FRAME - vad_config.max_chunk - 2.0).max(0.0),
             };
             window.drop_before(keep_from.min(vad.open_since().unwrap_or(f64::INFINITY)));
@@ -194,14 +285,14 @@ pub(crate) fn transcribe_stream(
     let duration = total_samples as f64 / RATE;
     let language = language_lock.get().cloned().filter(|l| l != "auto").unwrap_or_else(|| {
         let setting = transcriber.language_setting();
-        if setting == "auto" { "en".into() } else { setting }
+        if setting == "auto" { fallback_language(&config.languages) } else { setting }
     });
     let mut segments: Vec<Segment> = results.into_iter().flat_map(|r| r.segments).collect();
     if config.snap_to_audio {
         align::snap_to_levels(&mut segments, &levels.levels);
     }
     progress.finish(duration);
-    Ok((Transcript { language, duration, segments }, levels.levels))
+    Ok((Transcript { language, duration, segments, language_probabilities: detected }, levels.levels))
 }
 
 /// A worker thread: decode chunks from the queue until it closes.

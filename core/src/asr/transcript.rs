@@ -56,6 +56,21 @@ pub struct Transcript {
     /// Duration of the transcribed audio in seconds.
     pub duration: f64,
     pub segments: Vec<Segment>,
+    /// When the language was detected: the most likely languages, best
+    /// first, with their probabilities (over the allowed languages when the
+    /// configuration restricts them, so they sum to at most 1). Empty when
+    /// the language was given or the model knows only English.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub language_probabilities: Vec<LanguageProbability>,
+}
+
+/// One candidate language of a detection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LanguageProbability {
+    /// ISO 639-1 code, e.g. `es`.
+    pub language: String,
+    /// Probability in `0..=1`.
+    pub probability: f32,
 }
 
 /// A sentence: consecutive words closed by sentence punctuation (or by the
@@ -147,6 +162,7 @@ mod tests {
         let t = Transcript {
             language: "en".into(),
             duration: 10.0,
+            language_probabilities: Vec::new(),
             segments: vec![Segment {
                 start: 0.0,
                 end: 9.0,

@@ -375,7 +375,7 @@ mod tests {
                 .collect();
             segments.push(Segment { start: *start, end: *end, text: (*text).into(), words });
         }
-        Transcript { language: "en".into(), duration: 120.0, segments }
+        Transcript { language: "en".into(), duration: 120.0, segments, ..Default::default() }
     }
 
     fn energy_with_loud_span(loud: (f64, f64)) -> EnergyTrack {
