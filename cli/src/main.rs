@@ -11,6 +11,10 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "reelkit", version, about = "Long videos to short, captioned clips — offline, on CPU or CUDA")]
 struct Cli {
+    /// Accept an HLS playlist as the input when every file it names lies
+    /// inside its own folder (URLs, absolute paths and `..` stay refused).
+    #[arg(long, global = true)]
+    allow_playlists: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -89,7 +93,9 @@ fn main() -> ExitCode {
         .without_time()
         .init();
 
-    match run(Cli::parse().command) {
+    let cli = Cli::parse();
+    output::ALLOW_PLAYLISTS.store(cli.allow_playlists, std::sync::atomic::Ordering::Relaxed);
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

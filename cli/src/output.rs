@@ -91,8 +91,11 @@ pub fn with_progress<T>(work: impl FnOnce(&RunCtl) -> reelkit::Result<T>) -> Res
 /// The process's one engine: models load once, on first use.
 pub fn engine() -> &'static Engine {
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(Engine::from_env)
+    ENGINE.get_or_init(|| Engine::from_env().with_playlists_allowed(ALLOW_PLAYLISTS.load(std::sync::atomic::Ordering::Relaxed)))
 }
+
+/// `--allow-playlists`: set once, before the engine is first used.
+pub static ALLOW_PLAYLISTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Run `spec` with progress bars and Ctrl-C cancellation.
 pub fn run_job(spec: &JobSpec) -> Result<JobReport> {

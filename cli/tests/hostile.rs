@@ -75,3 +75,82 @@ fn playlists_naming_local_files_are_not_opened() {
     std::fs::write(&concat, format!("ffconcat version 1.0\nfile '{}'\n", sample().display())).unwrap();
     fails_with(&reelkit(&["probe", concat.to_str().unwrap()]), "not_media");
 }
+
+/// `--sub-encoding` on every command that reads a subtitle file: an unknown
+/// label is one `invalid_config` line; a declared windows-1251 script
+/// renders exactly like its UTF-8 twin, an undeclared one does not.
+#[test]
+fn sub_encoding_is_declared_on_every_subtitle_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf8 = ass_with("Привет, мир");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&utf8);
+    let (utf8_path, cp1251_path) = (dir.path().join("utf8.ass"), dir.path().join("cp1251.ass"));
+    std::fs::write(&utf8_path, &utf8).unwrap();
+    std::fs::write(&cp1251_path, &cp1251).unwrap();
+    let render = |script: &Path, encoding: Option<&str>, name: &str| {
+        let out = dir.path().join(name);
+        let mut args = vec!["subs", "render", script.to_str().unwrap(), "--time", "1", "--size", "640x360", "--out", out.to_str().unwrap()];
+        if let Some(label) = encoding {
+            args.extend(["--sub-encoding", label]);
+        }
+        succeeds(&reelkit(&args));
+        std::fs::read(out).unwrap()
+    };
+    let reference = render(&utf8_path, None, "utf8.png");
+    assert_eq!(render(&cp1251_path, Some("windows-1251"), "declared.png"), reference);
+    assert_ne!(render(&cp1251_path, None, "guessed.png"), reference);
+
+    let (script, srt, video) = (cp1251_path.to_str().unwrap(), dir.path().join("n.srt"), sample());
+    std::fs::write(&srt, "1\n00:00:00,500 --> 00:00:01,500\nhello\n").unwrap();
+    let (srt, video) = (srt.to_str().unwrap(), video.to_str().unwrap());
+    let out = dir.path().join("out.mp4");
+    let out = out.to_str().unwrap();
+    let png = dir.path().join("x.png");
+    let png = png.to_str().unwrap();
+    for args in [
+        vec!["subs", "render", script, "--time", "1", "--size", "64x36", "--out", png],
+        vec!["subs", "preview", video, script, "--time", "1", "--out", png],
+        vec!["subs", "check", script],
+        vec!["subs", "burn", video, script, "--out", out],
+        vec!["align", video, "--text", srt],
+        vec!["dub", video, "--narration", srt, "--out", out],
+    ] {
+        let mut args = args;
+        args.extend(["--sub-encoding", "klingon-8"]);
+        let res = reelkit(&args);
+        fails_with(&res, "invalid_config");
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert!(err.contains("klingon-8"), "{args:?}: {err}");
+        assert!(err.contains("params.subtitle_encoding") || err.contains("--sub-encoding"), "{args:?}: {err}");
+    }
+    assert!(!Path::new(out).exists());
+}
+
+/// `--allow-playlists`: an HLS playlist of local segments (written by the
+/// ffmpeg CLI) is probed; without the flag, or naming a file outside its
+/// folder, it is one `not_media` line.
+#[test]
+fn allow_playlists_opens_local_hls_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index.m3u8");
+    let status = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y", "-i", sample().to_str().unwrap(), "-t", "4", "-c", "copy", "-f", "hls",
+            "-hls_time", "1", "-hls_playlist_type", "vod", index.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let index = index.to_str().unwrap();
+    fails_with(&reelkit(&["probe", index]), "not_media");
+    for args in [vec!["--allow-playlists", "probe", index, "--json"], vec!["probe", index, "--json", "--allow-playlists"]] {
+        let res = reelkit(&args);
+        succeeds(&res);
+        let info: serde_json::Value = serde_json::from_slice(&res.stdout).unwrap();
+        assert!(info["duration"].as_f64().unwrap() > 3.0, "{info}");
+        assert!(info["video"].is_object(), "{info}");
+    }
+    let evil = dir.path().join("evil.m3u8");
+    std::fs::write(&evil, "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n").unwrap();
+    let res = reelkit(&["--allow-playlists", "probe", evil.to_str().unwrap()]);
+    fails_with(&res, "not_media");
+    assert!(String::from_utf8_lossy(&res.stderr).contains("own folder"));
+}

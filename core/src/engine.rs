@@ -29,6 +29,11 @@ pub struct EngineConfig {
     pub fonts_dir: Option<PathBuf>,
     /// Extra folder of Piper voices (`*.onnx` + `*.onnx.json`).
     pub voices_dir: Option<PathBuf>,
+    /// Accept an HLS playlist as a job's input when every file it names
+    /// (segments, init sections, variant playlists) lies inside the
+    /// playlist's own folder; URLs, absolute paths, `..` and links out stay
+    /// refused. Off by default: inputs must be self-contained files.
+    pub allow_playlists: bool,
 }
 
 impl EngineConfig {
@@ -44,6 +49,10 @@ impl EngineConfig {
         self.voices_dir = Some(dir.into());
         self
     }
+    pub fn allow_playlists(mut self, allow: bool) -> Self {
+        self.allow_playlists = allow;
+        self
+    }
 }
 
 /// Loads models once and runs jobs with them. Thread-safe: one engine
@@ -55,6 +64,7 @@ pub struct Engine {
     transcribers: Mutex<HashMap<String, Arc<Transcriber>>>,
     encoder: Mutex<Option<Arc<SentenceEncoder>>>,
     synthesizer: Synthesizer,
+    allow_playlists: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -73,6 +83,7 @@ impl Engine {
             fonts_dir: None,
             transcribers: Mutex::new(HashMap::new()),
             encoder: Mutex::new(None),
+            allow_playlists: false,
         }
     }
 
@@ -84,6 +95,7 @@ impl Engine {
             None => ModelStore::from_env(),
         };
         let mut engine = Self::new(store);
+        engine.allow_playlists = config.allow_playlists;
         if let Some(dir) = &config.voices_dir {
             engine.synthesizer = Synthesizer::new(engine.store.clone()).with_voice_dir(dir);
         }
@@ -125,6 +137,19 @@ impl Engine {
     /// The folder the fonts came from, when not the bundled ones.
     pub fn fonts_dir(&self) -> Option<&Path> {
         self.fonts_dir.as_deref()
+    }
+
+    /// The same engine with trusted HLS playlist inputs allowed or not
+    /// ([`EngineConfig::allow_playlists`]).
+    pub fn with_playlists_allowed(mut self, allow: bool) -> Self {
+        self.allow_playlists = allow;
+        self
+    }
+
+    /// Whether job inputs may be trusted HLS playlists
+    /// ([`EngineConfig::allow_playlists`]).
+    pub fn allows_playlists(&self) -> bool {
+        self.allow_playlists
     }
 
     /// The speech synthesiser (voices load once, on first use).

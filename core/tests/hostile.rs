@@ -364,3 +364,156 @@ fn embedded_font_data_that_is_not_a_font_is_skipped() {
     let image = renderer.render(&script, 1.0, 320, 180).unwrap();
     assert!(image.w > 0 && image.h > 0);
 }
+
+/// The first frame of `video` as raw RGB bytes (through the ffmpeg CLI).
+fn first_frame(video: &Path) -> Vec<u8> {
+    let raw = video.with_extension("rgb");
+    common::ffmpeg(&["-i", video.to_str().unwrap(), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", raw.to_str().unwrap()]);
+    std::fs::read(raw).unwrap()
+}
+
+/// A subtitle file in a legacy encoding that detection gets wrong (it is
+/// not UTF-8, so it would be read as windows-1252) decodes correctly in every
+/// job that reads one when the job declares it (`params.subtitle_encoding`);
+/// an unknown label is refused before anything runs.
+#[test]
+fn declared_subtitle_encodings_reach_every_job_that_reads_subtitles() {
+    use reelkit::{Engine, JobReport, JobSpec};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::from_env();
+    let video = common::lavfi_video(dir.path(), "v.mp4", 2.0, "320x180", 10);
+
+    // Shift_JIS: detection alone reads mojibake.
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("1\n00:00:00,200 --> 00:00:01,800\nこんにちは 世界\n");
+    let srt = dir.path().join("ja.srt");
+    std::fs::write(&srt, &sjis).unwrap();
+    assert_ne!(read_subtitles(&srt).unwrap().cues[0].lines, ["こんにちは 世界"], "detection alone should not get Shift_JIS right");
+    assert_eq!(reelkit::audio::read_narration_with(&srt, Some("shift_jis")).unwrap()[0].text, "こんにちは 世界");
+
+    // align: the edited words come out as declared.
+    let transcript = json!({"language": "ja", "duration": 2.0, "segments": [{"start": 0.2, "end": 1.8, "text": "hello world",
+        "words": [{"word": "hello", "start": 0.2, "end": 0.9, "probability": 0.9}, {"word": "world", "start": 1.0, "end": 1.8, "probability": 0.9}]}]});
+    let transcript_path = dir.path().join("t.json");
+    std::fs::write(&transcript_path, transcript.to_string()).unwrap();
+    let align = |encoding: Option<&str>| {
+        let spec = json!({"kind": "align", "input": video, "params": {"text": srt, "transcript": transcript_path, "subtitle_encoding": encoding}});
+        let JobReport::Align(report) = engine.run(&JobSpec::from_value(spec).unwrap(), &RunCtl::default()).unwrap() else { panic!() };
+        report.transcript.words().into_iter().map(|w| w.word).collect::<Vec<_>>()
+    };
+    assert_eq!(align(Some("shift_jis")), ["こんにちは", "世界"]);
+    assert_ne!(align(None), ["こんにちは", "世界"]);
+
+    // burn: a windows-1251 SRT declared as such draws exactly what its UTF-8 twin draws.
+    let text = "1\n00:00:00,000 --> 00:00:02,000\nПривет, мир\n";
+    let (cyrillic, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+    std::fs::write(dir.path().join("ru.srt"), &cyrillic).unwrap();
+    std::fs::write(dir.path().join("utf8.srt"), text).unwrap();
+    let burn = |script: &str, encoding: Option<&str>, out: &str| {
+        let out = dir.path().join(out);
+        let spec = json!({"kind": "burn", "input": video, "output": out,
+            "params": {"script": dir.path().join(script), "subtitle_encoding": encoding, "options": {"threads": 1}}});
+        engine.run(&JobSpec::from_value(spec).unwrap(), &RunCtl::default()).unwrap();
+        first_frame(&out)
+    };
+    let reference = burn("utf8.srt", None, "utf8.mp4");
+    assert_eq!(burn("ru.srt", Some("windows-1251"), "declared.mp4"), reference, "declared windows-1251 draws the UTF-8 text");
+    assert_ne!(burn("ru.srt", None, "guessed.mp4"), reference, "undeclared, the bytes are read as windows-1252");
+
+    // An unknown label: invalid_config at params.subtitle_encoding, in every kind, before anything is read.
+    for (kind, params) in [
+        ("align", json!({"text": srt})),
+        ("burn", json!({"script": srt})),
+        ("dub", json!({"narration": srt})),
+    ] {
+        let mut params = params;
+        params["subtitle_encoding"] = json!("klingon-8");
+        let out = dir.path().join(format!("{kind}.out.mp4"));
+        let spec = JobSpec::from_value(json!({"kind": kind, "input": video, "output": out, "params": params})).unwrap();
+        let err = engine.run(&spec, &RunCtl::default()).unwrap_err();
+        assert_eq!(err.code(), "invalid_config", "{kind}: {err}");
+        assert_eq!(err.field(), Some("params.subtitle_encoding"), "{kind}: {err}");
+        assert!(err.to_string().contains("klingon-8") && err.to_string().contains("WHATWG"), "{kind}: {err}");
+        assert!(!out.exists());
+    }
+}
+
+/// An HLS ladder written by reelkit's own transcode and a TS playlist written
+/// by the ffmpeg CLI: refused by default; opened (probed, decoded) when the
+/// engine allows playlists or a grant is held; and still refused, even then,
+/// when the playlist names anything outside its own folder.
+#[test]
+fn trusted_hls_playlists_open_only_files_in_their_own_folder() {
+    use reelkit::{Engine, EngineConfig, JobReport, JobSpec};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let media = common::lavfi_video(dir.path(), "src.mp4", 4.0, "320x180", 10);
+    let strict = Engine::from_env();
+    let trusting = Engine::with_config(&EngineConfig::default().allow_playlists(true)).unwrap();
+    let run = |engine: &Engine, spec: serde_json::Value| engine.run(&JobSpec::from_value(spec).unwrap(), &RunCtl::default());
+
+    // reelkit's HLS ladder (master → media playlists, fMP4 init sections, separate audio).
+    let ladder = dir.path().join("ladder");
+    run(&strict, json!({"kind": "transcode", "input": media, "output": ladder,
+        "params": {"hls": {"dir": ladder, "ladder": [180], "segment_seconds": 1}}})).unwrap();
+    let master = ladder.join("master.m3u8");
+    assert!(master.is_file());
+    // The ffmpeg CLI's MPEG-TS playlist.
+    let ts = dir.path().join("ts");
+    std::fs::create_dir(&ts).unwrap();
+    common::ffmpeg(&["-i", media.to_str().unwrap(), "-c", "copy", "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
+        ts.join("index.m3u8").to_str().unwrap()]);
+    let index = ts.join("index.m3u8");
+
+    for playlist in [&master, &index] {
+        let err = run(&strict, json!({"kind": "probe", "input": playlist})).unwrap_err();
+        assert_eq!(err.code(), "not_media", "{}: {err}", playlist.display());
+        assert!(err.to_string().contains("allow_playlists"), "{err}");
+        let JobReport::Probe(info) = run(&trusting, json!({"kind": "probe", "input": playlist})).unwrap() else { panic!() };
+        assert!((info.duration - 4.0).abs() < 0.6, "{}: {} s", playlist.display(), info.duration);
+        assert!(info.video.is_some(), "{}", playlist.display());
+        // A real decode through the playlist: the scene detector reads every frame.
+        let JobReport::Scenes(scenes) = run(&trusting, json!({"kind": "scenes", "input": playlist})).unwrap() else { panic!() };
+        assert!(scenes.scenes.frames >= 35, "{}: {} frames", playlist.display(), scenes.scenes.frames);
+    }
+    // The library without an engine: only while a grant is held.
+    assert_eq!(probe(&index).unwrap_err().code(), "not_media");
+    let grant = reelkit::media::trust_playlist(&index).unwrap();
+    assert!(probe(&index).is_ok());
+    drop(grant);
+    assert_eq!(probe(&index).unwrap_err().code(), "not_media");
+
+    // Playlists in the same folder, naming real segments the wrong way.
+    let segment = std::fs::read_dir(&ts).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "ts")).unwrap();
+    let outside = dir.path().join("outside.ts");
+    std::fs::copy(&segment, &outside).unwrap();
+    let head = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:1.0,\n";
+    let mut cases = vec![
+        ("dotdot.m3u8", format!("{head}../outside.ts\n#EXT-X-ENDLIST\n")),
+        ("absolute.m3u8", format!("{head}{}\n#EXT-X-ENDLIST\n", outside.display())),
+        ("file-url.m3u8", format!("{head}file://{}\n#EXT-X-ENDLIST\n", outside.display())),
+        ("file-proto.m3u8", format!("{head}file:{}\n#EXT-X-ENDLIST\n", outside.display())),
+        ("passwd.m3u8", format!("{head}file:///etc/passwd\n#EXT-X-ENDLIST\n")),
+        ("http.m3u8", format!("{head}http://127.0.0.1:9/seg.ts\n#EXT-X-ENDLIST\n")),
+        ("escaped.m3u8", format!("{head}%2e%2e/outside.ts\n#EXT-X-ENDLIST\n")),
+        ("map.m3u8", format!("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-MAP:URI=\"../outside.ts\"\n#EXTINF:1.0,\n{}\n#EXT-X-ENDLIST\n",
+            segment.file_name().unwrap().to_str().unwrap())),
+        // A master whose variant is one of the above: checked all the way down.
+        ("master-bad.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\ndotdot.m3u8\n".to_owned()),
+    ];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, ts.join("link.ts")).unwrap();
+        cases.push(("symlink.m3u8", format!("{head}link.ts\n#EXT-X-ENDLIST\n")));
+    }
+    for (name, text) in &cases {
+        std::fs::write(ts.join(name), text).unwrap();
+    }
+    for (name, _) in &cases {
+        let path = ts.join(name);
+        let err = run(&trusting, json!({"kind": "probe", "input": path})).unwrap_err();
+        assert_eq!(err.code(), "not_media", "{name}: {err}");
+        assert!(err.to_string().contains("own folder"), "{name}: {err}");
+        assert_eq!(reelkit::media::trust_playlist(&path).unwrap_err().code(), "not_media", "{name}");
+    }
+}

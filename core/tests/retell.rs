@@ -213,3 +213,80 @@ fn a_cancelled_retell_stops_and_bad_params_are_refused() {
     spec.validate().unwrap();
     assert!(reelkit::JobSpec::from_value(serde_json::json!({"kind": "retell", "params": {"minutse": 3}})).is_err());
 }
+
+/// scikit-image's astronaut photograph (a frontal face) as a PNG, through
+/// the dev venv; `None` (a visible skip, a failure when required) without it.
+fn astronaut_png(dir: &Path) -> Option<PathBuf> {
+    let python = common::venv_python();
+    let has_skimage = std::process::Command::new(&python).args(["-c", "import skimage, PIL"]).output().is_ok_and(|o| o.status.success());
+    common::require(common::Fixture::Tools, has_skimage, &format!("scikit-image in {}", python.display()))?;
+    let out = dir.join("astronaut.png");
+    let code = format!("from skimage import data; from PIL import Image; Image.fromarray(data.astronaut()).save({:?})", out.display().to_string());
+    assert!(std::process::Command::new(&python).args(["-c", &code]).status().unwrap().success());
+    Some(out)
+}
+
+/// Two still scenes under the same speech: a face (the astronaut) for the
+/// first 8 s, a face-less picture (a Mandelbrot set) for the next 8 s. The
+/// pictures do not move, the sound is the same, and the cut's motion spike
+/// even favours the second scene: only faces can rank the first one higher.
+/// The face scene must rank first, carry its face score in the report and
+/// the cached analysis, and give the retell its first shot.
+#[test]
+fn the_shot_with_a_face_is_chosen_over_an_equal_one_without() {
+    let _store = require_models!();
+    reelkit_testkit::need!(common::available(
+        common::Fixture::Models,
+        reelkit::models::ModelStore::from_env().centerface().ok(),
+        "CenterFace (reelkit models fetch centerface)"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let face = reelkit_testkit::need!(astronaut_png(dir.path()));
+    let speech = common::espeak(dir.path(), "speech.wav", "Eileen Collins flew the space shuttle. She was the first woman to command a shuttle mission.");
+    let film = dir.path().join("film.mp4");
+    common::ffmpeg(&[
+        "-loop", "1", "-t", "8", "-i", face.to_str().unwrap(),
+        "-f", "lavfi", "-t", "0.04", "-i", "mandelbrot=size=640x360:rate=25",
+        "-i", speech.to_str().unwrap(),
+        "-filter_complex",
+        "[0:v]scale=-2:360,pad=640:360:(ow-iw)/2:0:color=gray,setsar=1,fps=25,trim=duration=8[a];\
+         [1:v]trim=end_frame=1,loop=loop=-1:size=1,setpts=N/25/TB,trim=duration=8,setsar=1[b];\
+         [a][b]concat=n=2:v=1:a=0,format=yuv420p[v];\
+         [2:a]aresample=48000,apad=whole_dur=8,atrim=duration=8,asplit[x][y];[x][y]concat=n=2:v=0:a=1[s]",
+        "-map", "[v]", "-map", "[s]", "-t", "16", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "1",
+        film.to_str().unwrap(),
+    ]);
+    let engine = Engine::from_env();
+    let out = dir.path().join("out");
+    let spec = reelkit::JobSpec::from_value(serde_json::json!({"kind": "retell", "input": film, "output": out,
+        "params": {"minutes": 0.1, "max_chapters": 1}}))
+    .unwrap();
+    let reelkit::JobReport::Retell(report) = engine.run(&spec, &RunCtl::default()).unwrap() else { panic!() };
+    assert_eq!(report.chapters.len(), 1, "{:?}", report.chapters);
+    let shots = &report.chapters[0].shots;
+    eprintln!("candidate shots: {shots:?}");
+    let with_face = shots.iter().find(|s| s.end <= 8.0 + 0.05).expect("the face scene is a candidate");
+    let without = shots.iter().find(|s| s.start >= 8.0 - 0.05).expect("the face-less scene is a candidate");
+    // Equal signals but faces (the cut even lends the second scene motion).
+    assert!(without.motion >= with_face.motion, "{with_face:?} {without:?}");
+    assert!((without.energy - with_face.energy).abs() < 0.03, "{with_face:?} {without:?}");
+    let (f, g) = (with_face.face.expect("face measured"), without.face.expect("face measured"));
+    assert!(f > 0.3 && g < 0.05, "face scores {f} and {g}");
+    assert_eq!((shots[0].start, shots[0].end), (with_face.start, with_face.end), "the face shot ranks first: {shots:?}");
+    // The retell opens on it.
+    let script: RetellScript = serde_json::from_slice(&std::fs::read(out.join("retell.json")).unwrap()).unwrap();
+    let first = &script.shots[0];
+    assert!(first.source_start >= with_face.start - 1e-6 && first.source_end <= with_face.end + 1e-6, "{first:?}");
+    // The cached analysis keeps the face samples, one a second.
+    let analysis: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(reelkit::retell::CACHE_FILE)).unwrap()).unwrap();
+    let samples = analysis["faces"].as_array().expect("faces in the analysis");
+    assert!(samples.len() >= 14, "{} face samples", samples.len());
+    for s in samples {
+        let (t, score) = (s[0].as_f64().unwrap(), s[1].as_f64().unwrap());
+        if t < 7.5 {
+            assert!(score > 0.3, "no face at {t} s: {score}");
+        } else if t > 8.5 {
+            assert!(score < 0.05, "a face at {t} s: {score}");
+        }
+    }
+}

@@ -582,6 +582,12 @@ export interface AlignParams {
   cues?: CueConfig;
   format?: TranscriptFormat | null;
   /**
+   * Text encoding of the edited text when it has no byte-order mark: a WHATWG
+   * label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+   * detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+   */
+  subtitle_encoding?: string | null;
+  /**
    * The edited text: `.txt`, or `.srt`/`.vtt` (their cue text).
    */
   text?: string;
@@ -1175,6 +1181,12 @@ export interface BurnParams {
    * Caption preset for SRT/WebVTT scripts (default `bold`).
    */
   style?: PresetName | null;
+  /**
+   * Text encoding of the script when it has no byte-order mark: a WHATWG
+   * label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+   * detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+   */
+  subtitle_encoding?: string | null;
 }
 /**
  * How to burn.
@@ -1300,6 +1312,12 @@ export interface DubJobSpec {
 export interface DubParams {
   dub?: DubJob;
   narration?: string;
+  /**
+   * Text encoding of the narration script when it has no byte-order mark: a WHATWG
+   * label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+   * detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+   */
+  subtitle_encoding?: string | null;
 }
 /**
  * Everything `reelkit dub` can be told. Serialises to the same JSON in
@@ -1589,7 +1607,20 @@ export interface BurnReport {
 export interface CandidateShot {
   end: number;
   /**
-   * Motion and loudness, each normalised over the film (0..1).
+   * Mean level, -60..0 dBFS mapped to 0..1.
+   */
+  energy?: number;
+  /**
+   * Faces seen in the shot (0..1: detector confidence times face size,
+   * full for a medium close-up); absent when faces were not looked for.
+   */
+  face?: number | null;
+  /**
+   * Mean motion, normalised by the film's strongest (0..1).
+   */
+  motion?: number;
+  /**
+   * The shot's rank: motion, loudness and faces together (0..1).
    */
   score: number;
   start: number;

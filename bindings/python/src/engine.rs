@@ -58,7 +58,9 @@ pub(crate) use report_of;
 ///
 /// ``Engine()`` is the engine the module-level functions use (the default
 /// model store: ``$REELKIT_MODELS`` or ``~/.cache/reelkit/models``).
-/// ``Engine(models_dir)`` (or ``fonts_dir=``, ``voices_dir=``) makes another.
+/// ``Engine(models_dir)`` (or ``fonts_dir=``, ``voices_dir=``) makes another;
+/// ``allow_playlists=True`` lets its jobs take an HLS playlist of local
+/// segments as input (files outside the playlist's folder stay refused).
 #[pyclass(module = "reelkit", frozen)]
 pub struct Engine {
     inner: Arc<reelkit::Engine>,
@@ -67,14 +69,15 @@ pub struct Engine {
 #[pymethods]
 impl Engine {
     #[new]
-    #[pyo3(signature = (models_dir = None, *, fonts_dir = None, voices_dir = None))]
+    #[pyo3(signature = (models_dir = None, *, fonts_dir = None, voices_dir = None, allow_playlists = false))]
     fn new(
         py: Python<'_>,
         models_dir: Option<PathBuf>,
         fonts_dir: Option<PathBuf>,
         voices_dir: Option<PathBuf>,
+        allow_playlists: bool,
     ) -> PyResult<Self> {
-        if models_dir.is_none() && fonts_dir.is_none() && voices_dir.is_none() {
+        if models_dir.is_none() && fonts_dir.is_none() && voices_dir.is_none() && !allow_playlists {
             return Ok(Self {
                 inner: SHARED.clone(),
             });
@@ -83,6 +86,7 @@ impl Engine {
         config.models_dir = models_dir;
         config.fonts_dir = fonts_dir;
         config.voices_dir = voices_dir;
+        config.allow_playlists = allow_playlists;
         // Reads the fonts folder now (a bad one fails here, not mid-job).
         let engine = py
             .detach(|| reelkit::Engine::with_config(&config))

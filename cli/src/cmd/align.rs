@@ -17,6 +17,10 @@ pub struct AlignArgs {
     /// The corrected text: plain text, or an edited SRT/WebVTT file.
     #[arg(long)]
     pub text: PathBuf,
+    /// Text encoding of the edited text when it has no byte-order mark
+    /// (a WHATWG label: latin1, windows-1251, shift_jis…; default: detected).
+    #[arg(long, value_name = "LABEL")]
+    pub sub_encoding: Option<String>,
     /// A reelkit transcript JSON of the input (default: transcribe it now).
     #[arg(long)]
     pub transcript: Option<PathBuf>,
@@ -35,6 +39,7 @@ pub struct AlignArgs {
 pub fn run(args: AlignArgs) -> Result<()> {
     let mut params = AlignParams::new(&args.text);
     params.transcript = args.transcript.clone();
+    params.subtitle_encoding = args.sub_encoding.clone();
     params.asr = args.asr.config()?;
     params.format = Some(args.format.into());
     params.cues = args.layout.config();

@@ -18,6 +18,10 @@ pub struct DubArgs {
     /// SRT script: each cue is spoken in its time slot.
     #[arg(long)]
     pub narration: PathBuf,
+    /// Text encoding of the narration script when it has no byte-order mark
+    /// (a WHATWG label: latin1, windows-1251, shift_jis…; default: detected).
+    #[arg(long, value_name = "LABEL")]
+    pub sub_encoding: Option<String>,
     /// Output MP4 (video copied, mixed AAC track); OUT.narration.wav and OUT.bed.wav are written beside it.
     #[arg(long, short)]
     pub out: PathBuf,
@@ -65,6 +69,7 @@ pub fn run(args: DubArgs) -> Result<()> {
     job.fit.allow_overrun = !args.no_overrun;
     let mut params = DubParams::new(&args.narration);
     params.dub = job;
+    params.subtitle_encoding = args.sub_encoding;
     let spec = JobSpec::with(JobParams::Dub(params)).input(args.input.to_string_lossy()).output(&args.out);
     let report = report_of!(run_job(&spec)?, Dub);
     if let Some(path) = &args.report {

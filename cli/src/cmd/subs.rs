@@ -58,6 +58,10 @@ pub struct BurnArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Text encoding of the script when it has no byte-order mark (a WHATWG
+    /// label: latin1, windows-1251, shift_jis…; default: detected).
+    #[arg(long, value_name = "LABEL")]
+    pub sub_encoding: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -73,12 +77,20 @@ pub struct PreviewArgs {
     pub brand: Option<PathBuf>,
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Text encoding of the script when it has no byte-order mark (a WHATWG
+    /// label: latin1, windows-1251, shift_jis…; default: detected).
+    #[arg(long, value_name = "LABEL")]
+    pub sub_encoding: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// An .ass/.ssa script or a brand kit .json.
     pub file: PathBuf,
+    /// Text encoding of the script when it has no byte-order mark (a WHATWG
+    /// label: latin1, windows-1251, shift_jis…; default: detected).
+    #[arg(long, value_name = "LABEL")]
+    pub sub_encoding: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +107,10 @@ pub struct RenderArgs {
     pub fonts_dir: Option<PathBuf>,
     #[arg(long, short)]
     pub out: PathBuf,
+    /// Text encoding of the script when it has no byte-order mark (a WHATWG
+    /// label: latin1, windows-1251, shift_jis…; default: detected).
+    #[arg(long, value_name = "LABEL")]
+    pub sub_encoding: Option<String>,
 }
 
 pub fn run(args: SubsArgs) -> Result<()> {
@@ -125,7 +141,7 @@ fn fonts(dir: Option<&PathBuf>) -> Result<FontLibrary> {
 
 fn render(args: RenderArgs) -> Result<()> {
     let (w, h) = parse_size(&args.size)?;
-    let script = load_script(&args.script)?;
+    let script = load_script(&args.script, args.sub_encoding.as_deref())?;
     let renderer = SubtitleRenderer::for_script(&script, fonts(args.fonts_dir.as_ref())?);
     let image = renderer.render(&script, args.time, w, h)?;
     write_atomic(&args.out, &image.to_png())?;
@@ -161,20 +177,30 @@ fn burn_options(fonts_dir: Option<&PathBuf>, brand: Option<&PathBuf>) -> Result<
     Ok(options)
 }
 
-fn load_script(path: &PathBuf) -> Result<Script> {
-    let script = Script::load(path)?;
+/// A script read with the declared encoding (`--sub-encoding`), checked first.
+fn load_script(path: &PathBuf, encoding: Option<&str>) -> Result<Script> {
+    check_encoding(encoding)?;
+    let script = Script::load_with(path, encoding)?;
     for warning in &script.warnings {
         eprintln!("warning: {}: {warning}", path.display());
     }
     Ok(script)
 }
 
+fn check_encoding(encoding: Option<&str>) -> Result<()> {
+    match encoding {
+        Some(label) => Ok(reelkit::subtitle::check_encoding_label("--sub-encoding", label)?),
+        None => Ok(()),
+    }
+}
+
 fn burn(args: BurnArgs) -> Result<()> {
-    load_script(&args.script)?; // warnings first
+    load_script(&args.script, args.sub_encoding.as_deref())?; // warnings first
     let mut options = burn_options(args.fonts_dir.as_ref(), args.brand.as_ref())?.crf(args.crf).preset(args.preset.clone());
     options.threads = args.threads;
     let mut params = BurnParams::new(&args.script);
     params.options = options;
+    params.subtitle_encoding = args.sub_encoding.clone();
     let spec = JobSpec::with(JobParams::Burn(params)).input(args.input.to_string_lossy()).output(&args.out);
     let report = report_of!(run_job(&spec)?, Burn);
     if args.json {
@@ -184,7 +210,7 @@ fn burn(args: BurnArgs) -> Result<()> {
 }
 
 fn preview(args: PreviewArgs) -> Result<()> {
-    let script = load_script(&args.script)?;
+    let script = load_script(&args.script, args.sub_encoding.as_deref())?;
     let options = burn_options(args.fonts_dir.as_ref(), args.brand.as_ref())?;
     let frame = reelkit::subtitle::preview_frame(&args.input, &script, args.time, &options)?;
     write_atomic(&args.out, &frame.to_rgb().to_png())?;
@@ -205,7 +231,8 @@ fn check(args: CheckArgs) -> Result<()> {
         let kit = BrandKit::load(&args.file)?;
         return emit_json(&serde_json::json!({"kind": "brand_kit", "valid": true, "kit": kit}), None);
     }
-    let script = Script::load(&args.file)?;
+    check_encoding(args.sub_encoding.as_deref())?;
+    let script = Script::load_with(&args.file, args.sub_encoding.as_deref())?;
     let warnings: Vec<String> = script.warnings.iter().map(ToString::to_string).collect();
     emit_json(
         &serde_json::json!({

@@ -32,6 +32,6 @@ pub use limiter::{frame_true_peaks, limit_true_peak};
 pub use loudness::{gain_to_loudness, measure, measure_file, measure_samples, normalize, Loudness, LoudnessTarget, Normalization};
 pub use mux::write_dubbed_mp4;
 pub use resample::{resample, resample_mono};
-pub use srt::{parse_narration, read_narration, NarrationCue};
+pub use srt::{parse_narration, read_narration, read_narration_with, NarrationCue};
 pub use stretch::time_stretch;
 pub use wav::{write_wav, WavFormat, WavWriter};

@@ -17,9 +17,15 @@ pub struct NarrationCue {
 
 /// Read a narration script file.
 pub fn read_narration(path: &Path) -> Result<Vec<NarrationCue>> {
+    read_narration_with(path, None)
+}
+
+/// [`read_narration`] with a declared text encoding (a WHATWG label) for
+/// files without a byte-order mark.
+pub fn read_narration_with(path: &Path, encoding: Option<&str>) -> Result<Vec<NarrationCue>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let name = path.display().to_string();
-    let text = crate::subtitle::decode_subtitle_bytes(&bytes, None)?;
+    let text = crate::subtitle::decode_subtitle_bytes(&bytes, encoding)?;
     parse_narration(&text, &name)
 }
 

@@ -59,11 +59,22 @@ pub struct AlignParams {
     pub asr: AsrConfig,
     pub format: Option<TranscriptFormat>,
     pub cues: CueConfig,
+    /// Text encoding of the edited text when it has no byte-order mark: a WHATWG
+    /// label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+    /// detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+    pub subtitle_encoding: Option<String>,
 }
 
 impl Default for AlignParams {
     fn default() -> Self {
-        Self { text: PathBuf::new(), transcript: None, asr: AsrConfig::default(), format: None, cues: transcript_cues() }
+        Self {
+            text: PathBuf::new(),
+            transcript: None,
+            asr: AsrConfig::default(),
+            format: None,
+            cues: transcript_cues(),
+            subtitle_encoding: None,
+        }
     }
 }
 
@@ -76,6 +87,7 @@ impl AlignParams {
         if self.text.as_os_str().is_empty() {
             return Err(crate::Error::invalid("text", "the edited text file is required"));
         }
+        check_encoding(self.subtitle_encoding.as_deref())?;
         self.asr.validate().map_err(|e| e.under_field("asr"))?;
         self.cues.validate().map_err(|e| e.under_field("cues"))
     }
@@ -92,6 +104,10 @@ pub struct BurnParams {
     /// Caption preset for SRT/WebVTT scripts (default `bold`).
     pub style: Option<crate::subtitle::PresetName>,
     pub options: BurnOptions,
+    /// Text encoding of the script when it has no byte-order mark: a WHATWG
+    /// label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+    /// detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+    pub subtitle_encoding: Option<String>,
 }
 
 impl BurnParams {
@@ -103,6 +119,7 @@ impl BurnParams {
         if self.script.as_os_str().is_empty() {
             return Err(crate::Error::invalid("script", "the subtitle script is required"));
         }
+        check_encoding(self.subtitle_encoding.as_deref())?;
         self.options.validate().map_err(|e| e.under_field("options"))
     }
 }
@@ -130,6 +147,10 @@ impl TtsParams {
 pub struct DubParams {
     pub narration: PathBuf,
     pub dub: DubJob,
+    /// Text encoding of the narration script when it has no byte-order mark: a WHATWG
+    /// label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+    /// detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+    pub subtitle_encoding: Option<String>,
 }
 
 impl DubParams {
@@ -141,7 +162,17 @@ impl DubParams {
         if self.narration.as_os_str().is_empty() {
             return Err(crate::Error::invalid("narration", "the narration script is required"));
         }
+        check_encoding(self.subtitle_encoding.as_deref())?;
         self.dub.validate().map_err(|e| e.under_field("dub"))
+    }
+}
+
+/// A declared `subtitle_encoding` must be a known label (the error's field
+/// becomes `params.subtitle_encoding` under the spec).
+fn check_encoding(label: Option<&str>) -> Result<()> {
+    match label {
+        Some(label) => crate::subtitle::check_encoding_label("subtitle_encoding", label),
+        None => Ok(()),
     }
 }
 

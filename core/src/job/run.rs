@@ -11,7 +11,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::progress::{RunCtl, Stage};
 use crate::subtitle::{
-    captions_script, read_subtitles, render_transcript, Preset, Script, SubtitleFormat, TranscriptFormat,
+    captions_script, read_subtitles_with, render_transcript, Preset, Script, SubtitleFormat, TranscriptFormat,
 };
 use crate::transcode::{HlsConfig, TranscodeJob};
 
@@ -22,7 +22,19 @@ impl Engine {
     pub fn run(&self, spec: &JobSpec, ctl: &RunCtl) -> Result<JobReport> {
         spec.validate()?;
         let stage = default_stage(&spec.params);
+        let _grant = self.playlist_grant(spec).map_err(|e| e.in_stage(stage))?;
         self.dispatch(spec, ctl).map_err(|e| e.in_stage(stage))
+    }
+
+    /// With playlists allowed, a job whose input is an HLS playlist holds
+    /// a grant for it while it runs (the playlist is checked first).
+    fn playlist_grant(&self, spec: &JobSpec) -> Result<Option<crate::media::PlaylistGrant>> {
+        let Some(input) = spec.input.as_deref().filter(|i| !i.is_empty()) else { return Ok(None) };
+        let path = Path::new(input);
+        if !self.allows_playlists() || matches!(spec.params, JobParams::Ingest(_)) || !crate::media::is_m3u_playlist(path) {
+            return Ok(None);
+        }
+        crate::media::trust_playlist(path).map(Some)
     }
 
     fn dispatch(&self, spec: &JobSpec, ctl: &RunCtl) -> Result<JobReport> {
@@ -76,7 +88,7 @@ impl Engine {
     }
 
     fn run_align(&self, input: &str, output: Option<&Path>, p: &AlignParams, ctl: &RunCtl) -> Result<TranscriptReport> {
-        let edited = edited_text(&p.text)?;
+        let edited = edited_text(&p.text, p.subtitle_encoding.as_deref())?;
         let transcript = match &p.transcript {
             Some(path) => read_transcript(path)?,
             None => self.transcribe(input, &p.asr, ctl)?,
@@ -86,7 +98,7 @@ impl Engine {
     }
 
     fn run_burn(&self, input: &str, output: &Path, p: &BurnParams, ctl: &RunCtl) -> Result<crate::subtitle::BurnReport> {
-        let script = load_script(&p.script, p.style.unwrap_or_default(), input)?;
+        let script = load_script(&p.script, p.style.unwrap_or_default(), input, p.subtitle_encoding.as_deref())?;
         let mut options = p.options.clone();
         if options.fonts_dir.is_none() {
             options.fonts_dir = self.fonts_dir().map(Path::to_path_buf);
@@ -107,7 +119,8 @@ impl Engine {
     }
 
     fn run_dub(&self, input: &str, output: &Path, p: &DubParams, ctl: &RunCtl) -> Result<crate::audio::DubReport> {
-        crate::audio::dub_srt(self.synthesizer(), input, &p.narration, output, &p.dub, ctl)
+        let cues = crate::audio::read_narration_with(&p.narration, p.subtitle_encoding.as_deref())?;
+        crate::audio::dub(self.synthesizer(), input, &cues, output, &p.dub, ctl)
     }
 }
 
@@ -175,18 +188,18 @@ fn write_transcript(
 }
 
 /// The corrected text of an `align` job: a text file, or the cue text of
-/// an SRT/WebVTT file.
-pub(crate) fn edited_text(path: &Path) -> Result<String> {
+/// an SRT/WebVTT file; `encoding` is a declared text encoding.
+pub(crate) fn edited_text(path: &Path, encoding: Option<&str>) -> Result<String> {
     let is_subtitles = matches!(
         path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
         Some("srt" | "vtt")
     );
     if is_subtitles {
-        let doc = read_subtitles(path)?;
+        let doc = read_subtitles_with(path, encoding)?;
         return Ok(doc.cues.iter().map(|c| c.lines.join(" ")).collect::<Vec<_>>().join(" "));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    crate::subtitle::decode_subtitle_bytes(&bytes, None)
+    crate::subtitle::decode_subtitle_bytes(&bytes, encoding)
 }
 
 /// A reelkit transcript JSON file.
@@ -199,13 +212,13 @@ pub(crate) fn read_transcript(path: &Path) -> Result<Transcript> {
 
 /// An ASS/SSA script as is; SRT or WebVTT drawn with `style` at the size of
 /// the video it will be burned into.
-fn load_script(path: &Path, style: crate::subtitle::PresetName, video: &str) -> Result<Script> {
+fn load_script(path: &Path, style: crate::subtitle::PresetName, video: &str, encoding: Option<&str>) -> Result<Script> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = crate::subtitle::decode_subtitle_bytes(&bytes, None)?;
+    let text = crate::subtitle::decode_subtitle_bytes(&bytes, encoding)?;
     if crate::subtitle::detect_format(&text) == SubtitleFormat::Ass {
-        return Script::load(path);
+        return Script::load_with(path, encoding);
     }
-    let doc = read_subtitles(path)?;
+    let doc = read_subtitles_with(path, encoding)?;
     let cues: Vec<crate::subtitle::Cue> = doc
         .cues
         .into_iter()

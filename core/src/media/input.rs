@@ -23,6 +23,23 @@ pub(crate) fn open_input(path: &Path) -> Result<ff::format::context::Input> {
     }
     let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
     let url = format!("file:{}", absolute.display());
+    // A playlist the caller trusts (see `media::trust_playlist`): checked
+    // again now, then opened with the HLS demuxer and the `file` protocol.
+    if super::playlist::is_m3u_playlist(path) {
+        let canonical = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        if super::playlist::is_granted(&canonical) {
+            super::playlist::check_playlist(&canonical)?;
+            let mut options = ff::Dictionary::new();
+            options.set("protocol_whitelist", "file");
+            options.set("format_whitelist", &format!("{},hls", self_contained_formats()));
+            let url = format!("file:{}", canonical.display());
+            return ff::format::input_with_dictionary(&url, options).map_err(|err| Error::not_media(path, err.to_string()));
+        }
+        return Err(Error::not_media(
+            path,
+            "is an HLS playlist that names other files; reelkit opens only self-contained media files unless playlists are allowed (allow_playlists)",
+        ));
+    }
     // Formats that name other files (playlists, concat lists, image
     // sequences, scripts) would make FFmpeg open what the caller never
     // passed, even through the `file` protocol alone: refuse them up front

@@ -8,6 +8,7 @@ mod extent;
 mod frame;
 pub(crate) mod h264;
 mod input;
+mod playlist;
 mod probe;
 mod subtitles;
 mod video;
@@ -19,6 +20,7 @@ pub use export::{cut, export_range, export_range_composed, Bookend, Bookends, Cr
 pub(crate) use export::Resizer;
 pub use extent::packet_extent;
 pub use frame::RgbFrame;
+pub use playlist::{check_playlist, is_m3u_playlist, trust_playlist, PlaylistGrant};
 pub use probe::{probe, AudioInfo, MediaInfo, StreamInfo, StreamKind, VideoInfo};
 pub use subtitles::{read_subtitle_stream, read_subtitle_stream_with};
 pub use video::{VideoDecodeOptions, VideoFrames};

@@ -4,7 +4,7 @@
 //! in it; the strongest gaps become boundaries, no chapter shorter than
 //! `min_chapter`. Each chapter gets a keyword title, its key sentences
 //! (closest to the chapter's centroid, not repeating each other) and its
-//! candidate shots (scene pieces scored by motion and loudness).
+//! candidate shots (scene pieces scored by motion, loudness and faces).
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,9 +19,35 @@ use crate::embed::{cosine, mean_direction};
 pub struct CandidateShot {
     pub start: f64,
     pub end: f64,
-    /// Motion and loudness, each normalised over the film (0..1).
+    /// The shot's rank: motion, loudness and faces together (0..1).
     pub score: f64,
+    /// Mean motion, normalised by the film's strongest (0..1).
+    #[serde(default)]
+    pub motion: f64,
+    /// Mean level, -60..0 dBFS mapped to 0..1.
+    #[serde(default)]
+    pub energy: f64,
+    /// Faces seen in the shot (0..1: detector confidence times face size,
+    /// full for a medium close-up); absent when faces were not looked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face: Option<f64>,
 }
+
+impl CandidateShot {
+    /// A shot scored from its signals: motion and energy half each, or with
+    /// faces looked for, [`FACE_WEIGHT`] for faces and the rest halved.
+    pub fn scored(start: f64, end: f64, motion: f64, energy: f64, face: Option<f64>) -> Self {
+        let (motion, energy) = (motion.clamp(0.0, 1.0), energy.clamp(0.0, 1.0));
+        let score = match face {
+            Some(f) => (1.0 - FACE_WEIGHT) / 2.0 * (motion + energy) + FACE_WEIGHT * f.clamp(0.0, 1.0),
+            None => 0.5 * motion + 0.5 * energy,
+        };
+        Self { start, end, score: score.clamp(0.0, 1.0), motion, energy, face: face.map(|f| f.clamp(0.0, 1.0)) }
+    }
+}
+
+/// Share of a shot's score given to faces when they were looked for.
+pub const FACE_WEIGHT: f64 = 0.3;
 
 /// One chapter of the film.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -175,7 +201,7 @@ pub(super) fn candidate_shots(a: &Analysis, start: f64, end: f64) -> Vec<Candida
         .map(|(s, e)| {
             let motion = a.motion_between(*s, *e) / motion_max;
             let energy = ((a.loudness_between(*s, *e) + 60.0) / 60.0).clamp(0.0, 1.0);
-            CandidateShot { start: *s, end: *e, score: (0.5 * motion.clamp(0.0, 1.0) + 0.5 * energy).clamp(0.0, 1.0) }
+            CandidateShot::scored(*s, *e, motion, energy, a.face_between(*s, *e))
         })
         .collect();
     shots.sort_by(|x, y| y.score.total_cmp(&x.score));
@@ -285,7 +311,25 @@ mod tests {
             motion: vec![1.0; 160],
             loudness: vec![-20.0; 160],
             silences: vec![Span { start: 38.0, end: 40.0 }],
+            faces: None,
         }
+    }
+
+    #[test]
+    fn faces_rank_a_shot_above_an_equal_one_without() {
+        let mut a = film();
+        // Scene 2 (20..39.2 s) shows a face on every sample, scene 1 none.
+        let samples = (0..80).map(|t| (f64::from(t), if (20..39).contains(&t) { 0.9 } else { 0.0 })).collect();
+        a.faces = Some(samples);
+        let shots = candidate_shots(&a, 0.0, 39.2);
+        assert_eq!((shots[0].start, shots[0].end), (20.0, 39.2), "{shots:?}");
+        assert!(shots[0].face.unwrap() > 0.8 && shots[1].face == Some(0.0), "{shots:?}");
+        assert_eq!((shots[0].motion, shots[0].energy), (shots[1].motion, shots[1].energy));
+        // Without faces looked for, equal shots keep film order.
+        a.faces = None;
+        let shots = candidate_shots(&a, 0.0, 39.2);
+        assert_eq!(shots[0].start, 0.0);
+        assert!(shots.iter().all(|s| s.face.is_none()));
     }
 
     #[test]

@@ -219,6 +219,7 @@ mod tests {
             motion: Vec::new(),
             loudness: Vec::new(),
             silences: Vec::new(),
+            faces: None,
         };
         let chapters = [chapter(0, 1), chapter(2, 3)];
         // Recorded answers: a server error, then prose, then a valid answer.

@@ -184,6 +184,7 @@ mod tests {
             motion: Vec::new(),
             loudness: Vec::new(),
             silences: Vec::new(),
+            faces: None,
         };
         let chapter = |s: f64, e: f64| Chapter {
             title: String::new(),
@@ -192,7 +193,7 @@ mod tests {
             first_sentence: 0,
             last_sentence: 0,
             key_sentences: Vec::new(),
-            shots: vec![CandidateShot { start: s, end: e, score: 1.0 }],
+            shots: vec![CandidateShot::scored(s, e, 1.0, 1.0, None)],
         };
         let chapters = [chapter(0.0, 30.0), chapter(30.0, 60.0)];
         let limits = ShotLimits { min_shot: 1.5, max_shot: 6.0, crossfade: 0.3 };

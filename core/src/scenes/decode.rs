@@ -45,13 +45,25 @@ pub(crate) struct SmallFrame<'a> {
     pub rgb: &'a [u8],
 }
 
-/// Open `path`, then call `on_frame` for every decoded frame in order.
-pub(crate) fn decode_small<F>(
+/// A second, larger picture of a few frames — one every `every` seconds of
+/// the media clock — for work that needs more pixels than the analysis
+/// picture (finding faces), taken from the same decode.
+pub(crate) struct SideSampler<'a> {
+    pub every: f64,
+    /// Width of the sampled picture (never wider than the decoded frame).
+    pub width: u32,
+    pub on_sample: &'a mut dyn FnMut(&crate::media::RgbFrame) -> Result<()>,
+}
+
+/// Open `path`, then call `on_frame` for every decoded frame in order,
+/// also handing `sampler` (when given) a larger picture now and then.
+pub(crate) fn decode_small_sampled<F>(
     path: &Path,
     analysis_width: u32,
     threads: usize,
     fast: bool,
     ctl: &RunCtl,
+    mut sampler: Option<&mut SideSampler<'_>>,
     mut on_frame: F,
 ) -> Result<()>
 where
@@ -120,6 +132,12 @@ where
         .or_else(|| duration.filter(|_| fps > 0.0).map(|d| (d * fps).ceil()));
 
     let mut state = Scaled { scaler: None, out: ff::frame::Video::empty(), packed: Vec::new(), width, height };
+    let mut side = sampler.as_ref().map(|s| {
+        let w = (s.width.min(src_w).max(2)) & !1;
+        let h = (((f64::from(src_h) * f64::from(w) / f64::from(src_w)).round() as u32).clamp(2, 4096)) & !1;
+        Scaled { scaler: None, out: ff::frame::Video::empty(), packed: Vec::new(), width: w.max(2), height: h.max(2) }
+    });
+    let mut next_sample = 0.0f64;
     let mut decoded = ff::frame::Video::empty();
     let mut frames = 0u64;
     let mut bad_packets = 0u64;
@@ -135,6 +153,16 @@ where
             last_time = Some(time);
             let dur = decoded.packet().duration;
             let duration = (dur > 0).then(|| seconds(dur, time_base)).filter(|d| d.is_finite() && *d > 0.0);
+            if let (Some(sampler), Some(side)) = (sampler.as_deref_mut(), side.as_mut()) {
+                if time.is_finite() && time + 1e-6 >= next_sample && sampler.every > 0.0 {
+                    // The next sample time after this frame (no loop: a
+                    // wild timestamp must not spin).
+                    next_sample = ((time + 1e-6) / sampler.every).floor() * sampler.every + sampler.every;
+                    let data = side.scale_filtered(&decoded)?.to_vec();
+                    let frame = crate::media::RgbFrame { width: side.width, height: side.height, time, data };
+                    (sampler.on_sample)(&frame)?;
+                }
+            }
             let rgb = state.scale(&decoded)?;
             on_frame(&facts, SmallFrame { time, duration, rgb })?;
             *frames += 1;
@@ -189,6 +217,20 @@ impl Scaled {
                 return Ok(&self.packed);
             }
         }
+        self.scale_with_ffmpeg(decoded, key)
+    }
+
+    /// Scale through FFmpeg's area filter (every source pixel counted):
+    /// for the few sampled pictures whose detail matters.
+    fn scale_filtered(&mut self, decoded: &ff::frame::Video) -> Result<&[u8]> {
+        let key = (decoded.format(), decoded.width(), decoded.height());
+        if key.1 == 0 || key.2 == 0 {
+            return Err(decode_error("decoder returned an empty frame"));
+        }
+        self.scale_with_ffmpeg(decoded, key)
+    }
+
+    fn scale_with_ffmpeg(&mut self, decoded: &ff::frame::Video, key: (ff::format::Pixel, u32, u32)) -> Result<&[u8]> {
         if self.scaler.as_ref().map(|(_, k)| *k != key).unwrap_or(true) {
             let ctx = ff::software::scaling::Context::get(
                 key.0,

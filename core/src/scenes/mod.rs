@@ -26,7 +26,7 @@ mod analyze;
 mod boundaries;
 mod config;
 mod csv;
-mod decode;
+pub(crate) mod decode;
 mod features;
 
 use std::path::Path;
@@ -92,11 +92,21 @@ impl SceneList {
 /// Reports progress as [`crate::progress::Stage::Scenes`] in frames and
 /// checks for cancellation at every packet.
 pub fn detect_scenes(path: impl AsRef<Path>, config: &SceneConfig, ctl: &RunCtl) -> Result<SceneList> {
+    detect_scenes_sampled(path.as_ref(), config, ctl, None)
+}
+
+/// [`detect_scenes`], also handing `sampler` a larger picture every few
+/// seconds from the same decode (the retell's face sampling).
+pub(crate) fn detect_scenes_sampled(
+    path: &Path,
+    config: &SceneConfig,
+    ctl: &RunCtl,
+    sampler: Option<&mut decode::SideSampler<'_>>,
+) -> Result<SceneList> {
     config.validate()?;
-    let path = path.as_ref();
     let mut analyzer: Option<analyze::Analyzer> = None;
     let mut stream_fps = 0.0;
-    decode::decode_small(path, config.analysis_width, config.threads, config.fast_decode, ctl, |facts, frame| {
+    decode::decode_small_sampled(path, config.analysis_width, config.threads, config.fast_decode, ctl, sampler, |facts, frame| {
         stream_fps = facts.fps;
         let a = analyzer.get_or_insert_with(|| analyze::Analyzer::new(config, facts.fps));
         a.push(frame.time, frame.duration, frame.rgb, facts.width as usize, facts.height as usize);

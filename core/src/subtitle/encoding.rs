@@ -9,6 +9,31 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 use crate::error::{Error, Result};
 
+/// The encoding a WHATWG label names (`latin1`, `windows-1251`,
+/// `shift_jis`, `utf-16le`…; case and surrounding blanks ignored).
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes())
+}
+
+/// Check a declared encoding of a job or command option: an unknown label
+/// is an `invalid_config` error at `field` that says the accepted form.
+pub fn check_encoding_label(field: &str, label: &str) -> Result<()> {
+    if encoding_for_label(label).is_some() {
+        return Ok(());
+    }
+    Err(Error::invalid_config(
+        field,
+        format!("`{label}` is not a known text encoding; give a WHATWG encoding label such as utf-8, windows-1252, latin1, shift_jis, utf-16le"),
+        ACCEPTED_EXAMPLES.iter().map(|s| (*s).to_owned()).collect(),
+    ))
+}
+
+/// Examples of accepted labels, listed in errors (every WHATWG label is accepted).
+const ACCEPTED_EXAMPLES: &[&str] = &[
+    "utf-8", "utf-16le", "utf-16be", "windows-1252", "latin1", "iso-8859-2", "windows-1250", "windows-1251", "koi8-r",
+    "shift_jis", "euc-jp", "euc-kr", "gbk", "gb18030", "big5",
+];
+
 /// Decode subtitle bytes to text (see the module documentation).
 /// `declared` is an encoding label; an unknown label is an
 /// `invalid_parameter` error naming it.
@@ -17,7 +42,7 @@ pub fn decode_subtitle_bytes(bytes: &[u8], declared: Option<&str>) -> Result<Str
         return Ok(decode_with(encoding, &bytes[bom..]));
     }
     if let Some(label) = declared {
-        let encoding = Encoding::for_label(label.trim().as_bytes())
+        let encoding = encoding_for_label(label)
             .ok_or_else(|| Error::invalid("encoding", format!("`{label}` is not a known text encoding (try utf-8, windows-1252, utf-16le)")))?;
         return Ok(decode_with(encoding, bytes));
     }

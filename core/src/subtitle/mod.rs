@@ -33,7 +33,7 @@ pub use read::{detect_format, parse_ass, parse_srt, parse_vtt, read_subtitles, r
 pub use text::plain_text;
 pub use transcript::{render_transcript, TranscriptFormat};
 pub use write::{format_timestamp, write_srt, write_vtt, TimestampFormat};
-pub use encoding::decode_subtitle_bytes;
+pub use encoding::{check_encoding_label, decode_subtitle_bytes, encoding_for_label};
 pub use fonts::FontLibrary;
 pub use hook::SubtitleBurner;
 pub use presets::{captions_script, karaoke_script, Preset, PresetName};

@@ -434,7 +434,8 @@ class Engine:
     """Loads models, voices and fonts once and runs jobs with them.
 
     ``Engine()`` is the engine the module-level functions use; ``Engine(models_dir)``
-    (or ``fonts_dir=``, ``voices_dir=``) makes another one.
+    (or ``fonts_dir=``, ``voices_dir=``) makes another one; ``allow_playlists=True``
+    lets its jobs take an HLS playlist of local segments as input.
     """
 
     def __init__(
@@ -443,6 +444,7 @@ class Engine:
         *,
         fonts_dir: _Path | None = None,
         voices_dir: _Path | None = None,
+        allow_playlists: bool = False,
     ) -> None: ...
     @property
     def models_dir(self) -> str: ...

@@ -215,6 +215,12 @@ class AlignParams(TypedDict):
     cues: NotRequired[CueConfig]
     format: NotRequired[Optional[TranscriptFormat]]
 
+    subtitle_encoding: NotRequired[Optional[str]]
+    """Text encoding of the edited text when it has no byte-order mark: a WHATWG
+    label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+    detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+    """
+
     text: NotRequired[str]
     """The edited text: `.txt`, or `.srt`/`.vtt` (their cue text)."""
 
@@ -427,6 +433,12 @@ class BurnParams(TypedDict):
     style: NotRequired[Optional[PresetName]]
     """Caption preset for SRT/WebVTT scripts (default `bold`)."""
 
+    subtitle_encoding: NotRequired[Optional[str]]
+    """Text encoding of the script when it has no byte-order mark: a WHATWG
+    label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+    detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+    """
+
 
 class BurnJobSpec(TypedDict):
     """A job of kind `burn`."""
@@ -447,8 +459,19 @@ class CandidateShot(TypedDict):
 
     end: float
 
+    energy: NotRequired[float]
+    """Mean level, -60..0 dBFS mapped to 0..1."""
+
+    face: NotRequired[Optional[float]]
+    """Faces seen in the shot (0..1: detector confidence times face size,
+    full for a medium close-up); absent when faces were not looked for.
+    """
+
+    motion: NotRequired[float]
+    """Mean motion, normalised by the film's strongest (0..1)."""
+
     score: float
-    """Motion and loudness, each normalised over the film (0..1)."""
+    """The shot's rank: motion, loudness and faces together (0..1)."""
 
     start: float
 
@@ -1272,6 +1295,12 @@ class DubParams(TypedDict):
 
     dub: NotRequired[DubJob]
     narration: NotRequired[str]
+
+    subtitle_encoding: NotRequired[Optional[str]]
+    """Text encoding of the narration script when it has no byte-order mark: a WHATWG
+    label (`latin1`, `windows-1251`, `shift_jis`, `utf-16le`…). Default:
+    detected (UTF-16 by its zero bytes, UTF-8 when valid, else windows-1252).
+    """
 
 
 class DubJobSpec(TypedDict):

@@ -322,9 +322,15 @@ impl Script {
     /// Read and parse a script file (UTF-8 or UTF-16 with or without BOM,
     /// else windows-1252: see [`crate::subtitle::decode_subtitle_bytes`]).
     pub fn load(path: impl AsRef<std::path::Path>) -> crate::Result<Self> {
+        Self::load_with(path, None)
+    }
+
+    /// [`Script::load`] with a declared text encoding (a WHATWG label) for
+    /// scripts without a byte-order mark.
+    pub fn load_with(path: impl AsRef<std::path::Path>, encoding: Option<&str>) -> crate::Result<Self> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-        let text = crate::subtitle::decode_subtitle_bytes(&bytes, None)?;
+        let text = crate::subtitle::decode_subtitle_bytes(&bytes, encoding)?;
         parse::parse(&text).map_err(|e| match e.kind() {
             crate::ErrorKind::SubtitleParse => e.with_subject(path.display().to_string()),
             _ => e,
