@@ -31,12 +31,44 @@ public struct Transcript: Codable, Equatable, Sendable {
     public let duration: Double
     /// ISO 639-1 language code, e.g. `en`.
     public let language: String
+    /// When the language was detected: the most likely languages, best
+    /// first, with their probabilities (over the allowed languages when the
+    /// configuration restricts them, so they sum to at most 1). Empty when
+    /// the language was given or the model knows only English.
+    public let languageProbabilities: [LanguageProbability]?
     public let segments: [Segment]
 
-    public init(duration: Double, language: String, segments: [Segment]) {
+    public enum CodingKeys: String, CodingKey {
+        case duration, language
+        case languageProbabilities = "language_probabilities"
+        case segments
+    }
+
+    public init(duration: Double, language: String, languageProbabilities: [LanguageProbability]?, segments: [Segment]) {
         self.duration = duration
         self.language = language
+        self.languageProbabilities = languageProbabilities
         self.segments = segments
+    }
+}
+
+//
+// Hashable or Equatable:
+// The compiler will not be able to synthesize the implementation of Hashable or Equatable
+// for types that require the use of JSONAny, nor will the implementation of Hashable be
+// synthesized for types that have collections (such as arrays or dictionaries).
+
+/// One candidate language of a detection.
+// MARK: - LanguageProbability
+public struct LanguageProbability: Codable, Equatable, Sendable {
+    /// ISO 639-1 code, e.g. `es`.
+    public let language: String
+    /// Probability in `0..=1`.
+    public let probability: Double
+
+    public init(language: String, probability: Double) {
+        self.language = language
+        self.probability = probability
     }
 }
 
@@ -501,12 +533,22 @@ public struct Chapter: Codable, Equatable, Sendable {
 // MARK: - CandidateShot
 public struct CandidateShot: Codable, Equatable, Sendable {
     public let end: Double
-    /// Motion and loudness, each normalised over the film (0..1).
+    /// Mean level, -60..0 dBFS mapped to 0..1.
+    public let energy: Double?
+    /// Faces seen in the shot (0..1: detector confidence times face size,
+    /// full for a medium close-up); absent when faces were not looked for.
+    public let face: Double?
+    /// Mean motion, normalised by the film's strongest (0..1).
+    public let motion: Double?
+    /// The shot's rank: motion, loudness and faces together (0..1).
     public let score: Double
     public let start: Double
 
-    public init(end: Double, score: Double, start: Double) {
+    public init(end: Double, energy: Double?, face: Double?, motion: Double?, score: Double, start: Double) {
         self.end = end
+        self.energy = energy
+        self.face = face
+        self.motion = motion
         self.score = score
         self.start = start
     }
