@@ -31,6 +31,16 @@ class AdaptiveConfig(TypedDict):
     """Neighbours on each side the ratio is taken against (default 2)."""
 
 
+class LanguageProbability(TypedDict):
+    """One candidate language of a detection."""
+
+    language: str
+    """ISO 639-1 code, e.g. `es`."""
+
+    probability: float
+    """Probability in `0..=1`."""
+
+
 class WordDict(TypedDict):
     """One recognised word with its time span and confidence."""
 
@@ -68,6 +78,13 @@ class TranscriptDict(TypedDict):
 
     language: str
     """ISO 639-1 language code, e.g. `en`."""
+
+    language_probabilities: NotRequired[List[LanguageProbability]]
+    """When the language was detected: the most likely languages, best
+    first, with their probabilities (over the allowed languages when the
+    configuration restricts them, so they sum to at most 1). Empty when
+    the language was given or the model knows only English.
+    """
 
     segments: List[SegmentDict]
 
@@ -156,6 +173,12 @@ class AsrConfig(TypedDict):
     language: NotRequired[Optional[str]]
     """Spoken language (ISO 639-1). `None`: English for `.en` models,
     detected for multilingual ones.
+    """
+
+    languages: NotRequired[List[str]]
+    """Languages detection may choose from (ISO 639-1, e.g. `["en", "es"]`);
+    empty: any language the model knows. Only used when `language` is
+    not given.
     """
 
     model: NotRequired[str]
@@ -2425,6 +2448,7 @@ __all__ = [
     "IngestReport",
     "JobReport",
     "JobSpec",
+    "LanguageProbability",
     "Layout",
     "LayoutMode",
     "LayoutSpan",
