@@ -155,11 +155,16 @@ pub(crate) fn transcribe_stream(
     let language_lock: OnceLock<String> = OnceLock::new();
     let detect = transcriber.language_setting() == "auto";
     let mut detected: Vec<LanguageProbability> = Vec::new();
-    let detect_language = |held: &[Held]| -> Result<(String, Vec<LanguageProbability>)> {
+    // Detects the language over the held chunks, fixes it for every chunk
+    // decoded from now on, and returns the candidates for the transcript.
+    let lock_language = |held: &[Held]| -> Result<Vec<LanguageProbability>> {
         let windows = lid_windows(held);
         let probabilities = language_probabilities(transcriber, &windows, config.effective_threads(), ctl.cancel_token())?;
-        Ok(choose_language(&probabilities, &config.languages, LID_TOP)
-            .unwrap_or_else(|| (fallback_language(&config.languages), Vec::new())))
+        let (language, candidates) = choose_language(&probabilities, &config.languages, LID_TOP)
+            .unwrap_or_else(|| (fallback_language(&config.languages), Vec::new()));
+        tracing::debug!(%language, ?candidates, "language detected");
+        let _ = language_lock.set(language);
+        Ok(candidates)
     };
     let (job_tx, job_rx) = mpsc::sync_channel::<Chunk>(workers);
     let job_rx = Mutex::new(job_rx);
@@ -244,10 +249,7 @@ pub(crate) fn transcribe_stream(
                     Some(lead) => {
                         held.push(Held { chunk, lead });
                         if lid_ready(&held) {
-                            let (language, candidates) = detect_language(&held)?;
-                            tracing::debug!(%language, ?candidates, "language detected");
-                            let _ = language_lock.set(language);
-                            detected = candidates;
+                            detected = lock_language(&held)?;
                             for h in held.drain(..) {
                                 send(h.chunk, &mut results)?;
                             }
@@ -257,10 +259,7 @@ pub(crate) fn transcribe_stream(
                 }
             }
             if finished && !held.is_empty() {
-                let (language, candidates) = detect_language(&held)?;
-                tracing::debug!(%language, ?candidates, "language detected");
-                let _ = language_lock.set(language);
-                detected = candidates;
+                detected = lock_language(&held)?;
                 for h in held.drain(..) {
                     send(h.chunk, &mut results)?;
                 }
