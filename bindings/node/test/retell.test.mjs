@@ -2,16 +2,15 @@
 // one subject and one picture per chapter) retold in 12 seconds.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 
-import { reelkit, ffmpeg, modelInstalled, needsModel, requireFixture, tempDir, rejectsWithCode, assertMonotonicStages } from './helpers.mjs'
+import { reelkit, modelInstalled, needsModel, requireFixture, tempDir, rejectsWithCode, assertMonotonicStages } from './helpers.mjs'
 
-const SUBJECTS = [
-  ['testsrc2', 'Honey bees live in colonies of many thousands of workers and a single queen. Worker bees fly from flower to flower collecting nectar and pollen.'],
-  ['mandelbrot', 'The moon orbits the earth about once every twenty seven days. Its gravity pulls on the oceans and raises the tides twice a day.'],
-]
+// The fixture film, built the same way for every face's tests.
+const MAKE_FILM = fileURLToPath(new URL('../../../scripts/make_retell_film.sh', import.meta.url))
 
 const hasEspeak = (() => {
   try {
@@ -27,24 +26,10 @@ const needsRetellModels =
   requireFixture('models', (await modelInstalled('joe')) && (await modelInstalled('minilm')), 'models joe and minilm are not installed (run `reelkit models fetch`)') ||
   requireFixture('tools', hasEspeak, 'espeak-ng is not installed')
 
-/** The film in `dir`: one chapter per subject, its speech padded by a second of quiet. */
+/** The two-chapter film, written into `dir`. */
 function buildFilm(dir) {
-  const parts = SUBJECTS.map(([picture, text], i) => {
-    const wav = join(dir, `speech-${i}.wav`)
-    execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', wav, text])
-    const part = join(dir, `part-${i}.mp4`)
-    ffmpeg(
-      '-f', 'lavfi', '-i', `${picture}=size=320x240:rate=25`, '-i', wav,
-      '-filter_complex', '[1:a]aresample=48000,apad=pad_dur=1[s]', '-map', '0:v', '-map', '[s]', '-shortest',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-ac', '1', part,
-    )
-    return part
-  })
-  const list = join(dir, 'parts.txt')
-  writeFileSync(list, parts.map((p) => `file '${p}'\n`).join(''))
-  const film = join(dir, 'film.mp4')
-  ffmpeg('-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', film)
-  return film
+  execFileSync('bash', [MAKE_FILM, dir], { stdio: ['ignore', 'ignore', 'inherit'] })
+  return join(dir, 'film.mp4')
 }
 
 describe('retell', () => {

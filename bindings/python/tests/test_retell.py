@@ -13,14 +13,10 @@ import pytest
 
 import reelkit
 
-from conftest import ffmpeg, require
+from conftest import require
 
-SUBJECTS = [
-    ("testsrc2", "Honey bees live in colonies of many thousands of workers and a single queen. "
-                 "Worker bees fly from flower to flower collecting nectar and pollen."),
-    ("mandelbrot", "The moon orbits the earth about once every twenty seven days. "
-                   "Its gravity pulls on the oceans and raises the tides twice a day."),
-]
+# The fixture film, built the same way for every face's tests.
+MAKE_FILM = Path(__file__).resolve().parents[3] / "scripts" / "make_retell_film.sh"
 
 
 @pytest.fixture(scope="module")
@@ -29,21 +25,10 @@ def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require("models", {"joe", "minilm", "onnxruntime"} <= installed,
             "the joe voice, MiniLM and ONNX Runtime are not installed (run `reelkit models fetch`)")
     require("tools", shutil.which("espeak-ng") is not None, "espeak-ng is not installed")
+    require("tools", shutil.which("ffmpeg") is not None, "ffmpeg is not installed")
     folder = tmp_path_factory.mktemp("film")
-    parts = []
-    for i, (picture, text) in enumerate(SUBJECTS):
-        wav, part = folder / f"speech-{i}.wav", folder / f"part-{i}.mp4"
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), text], check=True)
-        ffmpeg("-f", "lavfi", "-i", f"{picture}=size=320x240:rate=25", "-i", str(wav),
-               "-filter_complex", "[1:a]aresample=48000,apad=pad_dur=1[s]", "-map", "0:v", "-map", "[s]",
-               "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-               "-c:a", "aac", "-ac", "1", str(part))
-        parts.append(part)
-    listing = folder / "parts.txt"
-    listing.write_text("".join(f"file '{p}'\n" for p in parts))
-    path = folder / "film.mp4"
-    ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(path))
-    return path
+    subprocess.run(["bash", str(MAKE_FILM), str(folder)], check=True)
+    return folder / "film.mp4"
 
 
 def test_retell_a_two_chapter_film_with_progress_and_a_script(film: Path, tmp_path: Path) -> None:

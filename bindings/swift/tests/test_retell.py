@@ -6,25 +6,18 @@ import asyncio
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from conftest import model_installed, require
 
-SUBJECTS = [
-    ("testsrc2", "Honey bees live in colonies of many thousands of workers and a single queen. "
-                 "Worker bees fly from flower to flower collecting nectar and pollen."),
-    ("mandelbrot", "The moon orbits the earth about once every twenty seven days. "
-                   "Its gravity pulls on the oceans and raises the tides twice a day."),
-]
+# The fixture film, built the same way for every face's tests.
+MAKE_FILM = Path(__file__).resolve().parents[3] / "scripts" / "make_retell_film.sh"
 
 
 def run(coro):
     return asyncio.run(coro)
-
-
-def ffmpeg(*args):
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
 @pytest.fixture(scope="module")
@@ -34,19 +27,8 @@ def film(tmp_path_factory, models_dir):
     for tool in ("espeak-ng", "ffmpeg"):
         require("tools", shutil.which(tool) is not None, f"{tool} is not installed")
     folder = tmp_path_factory.mktemp("film")
-    parts = []
-    for i, (picture, text) in enumerate(SUBJECTS):
-        wav, part = folder / f"speech-{i}.wav", folder / f"part-{i}.mp4"
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav), text], check=True)
-        ffmpeg("-f", "lavfi", "-i", f"{picture}=size=320x240:rate=25", "-i", str(wav),
-               "-filter_complex", "[1:a]aresample=48000,apad=pad_dur=1[s]", "-map", "0:v", "-map", "[s]", "-shortest",
-               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "1", str(part))
-        parts.append(part)
-    listing = folder / "parts.txt"
-    listing.write_text("".join(f"file '{p}'\n" for p in parts))
-    path = folder / "film.mp4"
-    ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(path))
-    return str(path)
+    subprocess.run(["bash", str(MAKE_FILM), str(folder)], check=True)
+    return str(folder / "film.mp4")
 
 
 class Recorder:
